@@ -1,0 +1,171 @@
+"""Document -> Report: the labelled and narrative facts combined into one report.
+
+For each field the best source wins: a labelled table cell over a cover line over a
+sentence over the title; within one kind, the first in reading order. What no source
+gives stays None and is listed in `missing`, never invented. Two values follow by rule
+(SPEC §1): province from the place names, and funds_arrived = budget where the text says
+the funds arrived in full without a figure of its own.
+"""
+from __future__ import annotations
+
+from ingest import normalise as n
+from ingest.extract_prose_form import ProseFacts, extract_prose
+from ingest.extract_table_form import FormFacts, extract_form
+from ingest.model import Document
+from ingest.regions import locate
+from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report
+
+FIELDS_FROM_CANDIDATES = (
+    "project_name", "implementing_unit", "supervising_dept", "fiscal_year", "eval_type", "report_date",
+    "budget_planned", "budget_adjusted", "funds_arrived", "spent", "arrival_rate_stated",
+    "execution_rate_stated", "self_score", "grade_raw",
+)
+REPORT_WORDS = ("绩效", "自评", "评价", "预算", "项目")
+
+
+def _best(candidates: list[Candidate]) -> dict[str, Candidate]:
+    chosen: dict[str, Candidate] = {}
+    for candidate in candidates:
+        current = chosen.get(candidate.field)
+        if current is None or candidate.rank < current.rank:
+            chosen[candidate.field] = candidate
+    return chosen
+
+
+def extract_report(document: Document) -> Report:
+    form = extract_form(document)
+    prose = extract_prose(document)
+    report = Report(text=document.text())
+    chosen = _best(form.candidates + prose.candidates)
+
+    for name in FIELDS_FROM_CANDIDATES:
+        if name in chosen:
+            value = chosen[name].value
+            if isinstance(value, n.DateValue):
+                value = value.start
+            setattr(report, name, value)
+            report.provenance[name] = chosen[name].evidence
+    if "period" in chosen:
+        start, end = chosen["period"].value
+        report.period_start, report.period_end = start.start, end.end
+        report.provenance["period_start"] = report.provenance["period_end"] = chosen["period"].evidence
+    if report.fiscal_year is None and report.period_start is not None:
+        report.fiscal_year = report.period_start.year
+        report.provenance["fiscal_year"] = _derived(report.provenance["period_start"], "项目起止时间的年份")
+
+    _funds(report, prose)
+    _rates(report)
+    report.grade = n.normalise_grade(report.grade_raw)
+    if report.grade:
+        report.provenance["grade"] = _derived(report.provenance["grade_raw"], f"{report.grade_raw} → {report.grade}")
+    _place(report, document)
+    report.funding_sources = _sources(report, form, prose)
+    report.budget_lines = _lines(form, prose)
+    report.indicators = form.indicators
+    report.mentions = form.mentions + prose.mentions
+    report.notes.extend(dict.fromkeys(form.notes))
+    report.shape = _shape(form, report)
+    _status(report, document)
+    return report
+
+
+def _derived(evidence: Evidence, note: str) -> Evidence:
+    return Evidence(evidence.block, evidence.snippet, "derived", evidence.row, evidence.col,
+                    evidence.start, evidence.end, note)
+
+
+def _funds(report: Report, prose: ProseFacts) -> None:
+    """A statement that the funds arrived in full, with no figure of its own, sets funds_arrived."""
+    if report.funds_arrived is None and prose.arrived_in_full is not None and report.budget is not None:
+        report.funds_arrived = report.budget
+        report.provenance["funds_arrived"] = _derived(
+            prose.arrived_in_full, f"资金全部到位，取预算数 {report.budget:g} 万元")
+
+
+def _rates(report: Report) -> None:
+    budget = report.budget
+    if budget:
+        if report.funds_arrived is not None:
+            report.arrival_rate = round(report.funds_arrived / budget * 100, 4)
+        if report.spent is not None:
+            report.execution_rate = round(report.spent / budget * 100, 4)
+
+
+def _place(report: Report, document: Document) -> None:
+    title = report.provenance.get("project_name")
+    report_names = [report.project_name]
+    if title is not None and title.method == "title":
+        report_names.append(title.snippet)
+    place = locate([report.implementing_unit, report.supervising_dept], report_names)
+    if place is None:
+        return
+    report.province, report.region = place.province, place.region
+    evidence = Evidence(None, place.source, "derived", note=f"地名“{place.matched}”对照行政区划表")
+    report.provenance["province"] = evidence
+    if place.region:
+        report.provenance["region"] = evidence
+
+
+def _sources(report: Report, form: FormFacts, prose: ProseFacts) -> list[FundingSource]:
+    found = form.sources or prose.sources
+    if not found and prose.all_from is not None and report.budget is not None:
+        level, evidence = prose.all_from
+        arrived_written = report.provenance.get("funds_arrived")
+        arrived = report.funds_arrived if arrived_written is not None and arrived_written.method != "derived" else None
+        found = [FundingSource(level, report.budget, arrived, evidence)]
+    merged: dict[str, FundingSource] = {}
+    for source in found:
+        if source.source in merged:
+            existing = merged[source.source]
+            existing.planned = existing.planned if existing.planned is not None else source.planned
+            existing.arrived = existing.arrived if existing.arrived is not None else source.arrived
+        else:
+            merged[source.source] = FundingSource(source.source, source.planned, source.arrived, source.evidence)
+    return list(merged.values())
+
+
+def _lines(form: FormFacts, prose: ProseFacts) -> list[BudgetLine]:
+    """Lines from the 项目支出明细 table; from the narrative only where no table gives any."""
+    if form.lines:
+        return form.lines
+    lines: list[BudgetLine] = []
+    seen: set[str] = set()
+    for mention in prose.lines:
+        category = n.lookup_category(mention.text or "")
+        key = category.code if category else (mention.text or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(BudgetLine(
+            line_no=len(lines) + 1,
+            category=category.name if category else (mention.text or ""),
+            category_code=category.code if category else None,
+            category_raw=mention.text or "",
+            planned=None, actual=mention.value, origin="text", evidence=mention.evidence,
+        ))
+    return lines
+
+
+def _shape(form: FormFacts, report: Report) -> str:
+    if form.indicators or any(m.kind == "score" for m in form.mentions):
+        return "zibiao"
+    if form.lines or any(c.rank == 0 for c in form.candidates if c.field in ("spent", "budget_planned")):
+        return "table"
+    return "narrative"
+
+
+def _status(report: Report, document: Document) -> None:
+    values = {"budget": report.budget, "spent": report.spent, "self_score": report.self_score}
+    report.missing = [name for name, value in values.items() if value is None]
+    for name in ("project_name", "implementing_unit", "fiscal_year", "funds_arrived", "grade"):
+        if getattr(report, name) is None:
+            report.missing.append(name)
+    found_anything = any(v is not None for v in values.values()) or report.budget_lines or report.indicators
+    text = report.text
+    if not found_anything or not any(word in text for word in REPORT_WORDS[:3]):
+        report.parse_status = "failed"
+        report.notes.insert(0, "不是项目支出绩效自评报告：未找到预算、支出、自评得分、支出明细或绩效指标")
+    elif any(v is None for v in values.values()):
+        report.parse_status = "partial"
+    else:
+        report.parse_status = "ok"

@@ -1,0 +1,581 @@
+"""Document -> labelled facts: tables and cover lines ("项目名称  X").
+
+Everything is found by its label, never by a row number: a label cell's value is the next
+cell to its right, or the cell below when the row holds only labels (a transposed table).
+Three blocks are read as matrices, by their column headers: the funding block of the
+自评表 (年初预算数 / 全年预算数 / 全年执行数 …), the 项目支出明细 lines (支出内容 × 计划/实际),
+in either orientation, and the 绩效指标 rows (一级 · 二级 · 三级 · 指标值 · 完成值 · 分值 · 得分).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import glossary as g
+from ingest import normalise as n
+from ingest.model import Document, Paragraph, Table
+from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Indicator, Mention
+from ingest.text import clean_value, label_key, snippet, squash
+
+TABLE_RANK = 0
+LINE_RANK = 1
+SIGNATURE = re.compile(r"签字|签名|签章|盖章|负责人")
+TABLE_UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(亿元|万元|千元|元)")
+
+
+@dataclass
+class FormFacts:
+    candidates: list[Candidate] = field(default_factory=list)
+    sources: list[FundingSource] = field(default_factory=list)
+    lines: list[BudgetLine] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def header_key(text: str) -> str:
+    """A column header reduced for lookup: any bracketed part dropped ("支出内容（按经济科目）")."""
+    key, _ = label_key(text)
+    return re.sub(r"[（(【\[].*?[）)】\]]", "", key)
+
+
+class _Grid:
+    """A table's text by grid position with merged-cell owners and claimed positions."""
+
+    def __init__(self, table: Table, transposed: bool = False):
+        self.table = table
+        cells = table.grid()
+        owner = table.owner()
+        if transposed:
+            cells = [list(col) for col in zip(*cells)] if cells else []
+            owner = [list(col) for col in zip(*owner)] if owner else []
+        self.cells = cells
+        self.owner = owner
+        self.transposed = transposed
+        self.claimed: set[tuple[int, int]] = set()
+        self.unit = _table_unit(table)
+
+    @property
+    def height(self) -> int:
+        return len(self.cells)
+
+    @property
+    def width(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+    def text(self, r: int, c: int) -> str:
+        if 0 <= r < self.height and 0 <= c < len(self.cells[r]):
+            return self.cells[r][c]
+        return ""
+
+    def starts(self, r: int) -> list[int]:
+        """Grid columns where a distinct cell of row r begins."""
+        out = []
+        previous = None
+        for c in range(len(self.cells[r])):
+            if self.owner[r][c] != previous:
+                out.append(c)
+                previous = self.owner[r][c]
+        return out
+
+    def right_of(self, r: int, c: int) -> int | None:
+        here = self.owner[r][c]
+        for c2 in range(c + 1, len(self.cells[r])):
+            if self.owner[r][c2] != here:
+                return c2
+        return None
+
+    def evidence(self, r: int, c: int, method: str = "table", note: str | None = None) -> Evidence:
+        row, col = (c, r) if self.transposed else (r, c)
+        return Evidence(self.table.index, self.text(r, c)[:200], method, row=row, col=col, note=note)
+
+    def claim_row(self, r: int) -> None:
+        self.claimed.update((r, c) for c in range(len(self.cells[r])))
+
+    def column_unit(self, r_header: int, c: int) -> str | None:
+        return n.unit_of(self.text(r_header, c)) if "元" in self.text(r_header, c) else None
+
+
+def _table_unit(table: Table) -> str:
+    """单位：元 above or inside the table; 万元 otherwise (the templates' default)."""
+    for text in [table.caption] + [c.text for c in (table.rows[0] if table.rows else ())]:
+        match = TABLE_UNIT.search(n.fold(text))
+        if match:
+            return match.group(1)
+    return "万元"
+
+
+def _amount(text: str, unit: str, grid: _Grid, r: int, c: int, method: str = "table"):
+    amount = n.parse_amount(text, unit)
+    if amount is None:
+        return None, None
+    note = None
+    if amount.converted:
+        note = f"{amount.written:g} {amount.unit} → {amount.value:g} 万元"
+    return amount.value, grid.evidence(r, c, method, note)
+
+
+def extract_form(document: Document) -> FormFacts:
+    facts = FormFacts()
+    for table in document.tables():
+        if not table.rows:
+            continue
+        grid = _Grid(table)
+        _funds_matrix(grid, facts)
+        if not _lines_matrix(grid, facts):
+            transposed = _Grid(table, transposed=True)
+            transposed.claimed = {(c, r) for r, c in grid.claimed}
+            if _lines_matrix(transposed, facts):
+                grid.claimed |= {(c, r) for r, c in transposed.claimed}
+        _indicator_matrix(grid, facts)
+        _label_values(grid, facts)
+        _signature_dates(grid, facts)
+    for paragraph in document.paragraphs(include_furniture=True):
+        _label_line(paragraph, facts)
+    return facts
+
+
+# -- the funding block of the 自评表 -----------------------------------------------------
+def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
+    for r in range(grid.height):
+        columns: dict[str, int] = {}
+        for c in grid.starts(r):
+            name = g.FUNDS_BY_LABEL.get(header_key(grid.text(r, c)))
+            if name and name not in columns:
+                columns[name] = c
+        if len(columns) < 2 or not ({"planned", "adjusted", "spent"} & set(columns)):
+            continue
+        grid.claim_row(r)
+        first_value = min(columns.values())
+        for r2 in range(r + 1, grid.height):
+            label_cells = [c for c in grid.starts(r2) if c < first_value and grid.text(r2, c).strip()
+                           and grid.owner[r2][c] != grid.owner[r][c]]
+            label = grid.text(r2, label_cells[-1]) if label_cells else ""
+            values = {name: grid.text(r2, c) for name, c in columns.items()}
+            if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
+                break                     # words under the amounts: the funding block is over
+            key = header_key(label)
+            if g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS:
+                break
+            grid.claim_row(r2)
+            unit = grid.column_unit(r, columns.get("planned", first_value)) or grid.unit
+            if key in g.FUNDS_TOTAL_KEYS or r2 == r + 1 and not g.source_of(label):
+                for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
+                                     ("spent", "spent")):
+                    if name in columns:
+                        value, evidence = _amount(values[name], unit, grid, r2, columns[name])
+                        if value is not None:
+                            facts.candidates.append(Candidate(target, value, evidence, TABLE_RANK))
+                if "rate" in columns:
+                    rate = n.parse_rate(values["rate"])
+                    if rate is not None:
+                        facts.candidates.append(Candidate(
+                            "execution_rate_stated", rate, grid.evidence(r2, columns["rate"]), TABLE_RANK))
+                if "score" in columns:
+                    score = n.parse_number(values["score"])
+                    if score is not None:
+                        facts.mentions.append(Mention(
+                            "score", "execution_rate", grid.evidence(r2, columns["score"]), value=score,
+                            written=score, unit="分", text=label,
+                        ))
+                if "weight" in columns:
+                    weight = n.parse_number(values["weight"])
+                    if weight is not None:
+                        facts.mentions.append(Mention(
+                            "weight", "execution_rate", grid.evidence(r2, columns["weight"]), value=weight,
+                            written=weight, unit="分", text=label,
+                        ))
+                continue
+            source = _source_level(label)
+            if source:
+                column = columns.get("adjusted")
+                if column is None or n.parse_number(values.get("adjusted")) is None:
+                    column = columns.get("planned")
+                if column is not None:
+                    value, evidence = _amount(grid.text(r2, column), unit, grid, r2, column)
+                    if value is not None:
+                        facts.sources.append(FundingSource(source, value, None, evidence))
+        return
+
+
+def _source_level(label: str) -> str | None:
+    """The funding level a row label names; carry-over (上年结转) is not a level."""
+    known = g.source_of(label)
+    if known:
+        return known
+    key = header_key(label)
+    if "结转" in key or "结余" in key:
+        return None
+    for level, words in (("中央", ("中央",)), ("省级", ("省级", "省财政", "自治区")),
+                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政")),
+                         ("其它", ("其他", "其它", "自筹"))):
+        if any(w in key for w in words):
+            return level
+    return None
+
+
+# -- 项目支出明细: economic-category lines -------------------------------------------------
+def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
+    found = False
+    r = 0
+    while r < grid.height:
+        columns: dict[str, int] = {}
+        for c in grid.starts(r):
+            if (r, c) in grid.claimed:
+                continue
+            name = g.LINE_BY_LABEL.get(header_key(grid.text(r, c)))
+            if name and name not in columns:
+                columns[name] = c
+        if not ({"planned", "actual"} & set(columns)) or len(columns) < 2:
+            r += 1
+            continue
+        value_columns = [columns[k] for k in ("planned", "actual") if k in columns]
+        category_column = columns.get("category")
+        if category_column is None:
+            left = [c for c in grid.starts(r) if c < min(value_columns)]
+            if not left:
+                r += 1
+                continue
+            category_column = left[0]
+        rows = _line_rows(grid, r, columns, category_column)
+        if not rows:
+            r += 1
+            continue
+        if "category" not in columns and not any(n.lookup_category(label) for _, label, _, _ in rows):
+            r += 1
+            continue
+        found = True
+        grid.claim_row(r)
+        last = r
+        for r2, label, planned, actual in rows:
+            category = n.lookup_category(label)
+            raw = clean_value(label)
+            line = BudgetLine(
+                line_no=len(facts.lines) + 1,
+                category=category.name if category else raw,
+                category_code=category.code if category else None,
+                category_raw=raw,
+                planned=planned[0], actual=actual[0], origin="table",
+                evidence=grid.evidence(r2, category_column),
+            )
+            facts.lines.append(line)
+            if category is None:
+                facts.notes.append(f"支出科目“{raw}”未能对应经济分类科目代码")
+            last = r2
+        for r2 in range(r + 1, last + 2):
+            if r2 < grid.height and (r2 == last + 1 and _is_total(grid.text(r2, category_column))
+                                     or r2 <= last):
+                grid.claim_row(r2)
+                if r2 == last + 1:
+                    _table_total(grid, r2, columns, facts, r)
+        r = last + 1
+    return found
+
+
+def _is_total(label: str) -> bool:
+    key = header_key(label)
+    return key in g.TOTAL_KEYS or (key.endswith("合计") and len(key) <= 8)
+
+
+def _line_rows(grid: _Grid, r_header: int, columns: dict[str, int], category_column: int):
+    """(row, label, (planned, evidence), (actual, evidence)) for each line under a header.
+
+    The block ends at its total row (合计), or at the first row whose value cells hold
+    words rather than amounts (the next part of the form).
+    """
+    out = []
+    value_columns = [c for c in (columns.get("planned"), columns.get("actual")) if c is not None]
+    units = {c: grid.column_unit(r_header, c) or grid.unit for c in value_columns}
+    for r2 in range(r_header + 1, grid.height):
+        label = grid.text(r2, category_column)
+        if _is_total(label):
+            break
+        if any(grid.owner[r2][c] == grid.owner[r_header][c] for c in value_columns):
+            continue                      # the header's own merged continuation row
+        cells = [grid.text(r2, c) for c in value_columns]
+        if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in cells):
+            break
+        key, _ = label_key(label)
+        if not key or re.fullmatch(r"[(（].*[)）]", key):
+            continue                      # "（按经济科目）" under 支出内容
+        if g.field_of(label)[0]:
+            break
+        amounts = {c: _amount(grid.text(r2, c), units[c], grid, r2, c) for c in value_columns}
+        planned = amounts.get(columns.get("planned"), (None, None))
+        actual = amounts.get(columns.get("actual"), (None, None))
+        if planned[0] is None and actual[0] is None:
+            continue
+        out.append((r2, label, planned, actual))
+    return out
+
+
+def _table_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts, r_header: int) -> None:
+    for name, subject in (("planned", "lines_planned"), ("actual", "lines_actual")):
+        c = columns.get(name)
+        if c is None:
+            continue
+        unit = grid.column_unit(r_header, c) or grid.unit
+        amount = n.parse_amount(grid.text(r, c), unit)
+        if amount is not None:
+            facts.mentions.append(Mention("table_total", subject, grid.evidence(r, c), value=amount.value,
+                                          written=amount.written, unit=amount.unit))
+
+
+# -- 绩效指标 -------------------------------------------------------------------------------
+def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
+    for r in range(grid.height):
+        columns: dict[str, int] = {}
+        for c in grid.starts(r):
+            if (r, c) in grid.claimed:
+                continue
+            name = g.INDICATOR_BY_LABEL.get(header_key(grid.text(r, c)))
+            if name and name not in columns:
+                columns[name] = c
+        measures = {"target", "actual", "weight", "score"} & set(columns)
+        if "name" not in columns or len(measures) < 2:
+            continue
+        grid.claim_row(r)
+        for r2 in range(r + 1, grid.height):
+            row_keys = {header_key(grid.text(r2, c)) for c in grid.starts(r2)}
+            if row_keys & g.SCORE_TOTAL_KEYS:
+                _score_total(grid, r2, columns, facts)
+                return
+            name = grid.text(r2, columns["name"])
+            if grid.owner[r2][columns["name"]] == grid.owner[r][columns["name"]]:
+                continue
+            grid.claim_row(r2)
+            if g.is_placeholder(name):
+                continue
+            if any(g.field_of(grid.text(r2, c))[0] for c in grid.starts(r2)[:1]):
+                break
+
+            def value(key: str) -> str | None:
+                c = columns.get(key)
+                if c is None or grid.owner[r2][c] == grid.owner[r2][columns["name"]]:
+                    return None
+                text = clean_value(grid.text(r2, c))
+                return text or None
+
+            weight, score = value("weight"), value("score")
+            facts.indicators.append(Indicator(
+                line_no=len(facts.indicators) + 1,
+                level1=squash(grid.text(r2, columns["level1"])) or None if "level1" in columns else None,
+                level2=squash(grid.text(r2, columns["level2"])) or None if "level2" in columns else None,
+                name=clean_value(name),
+                target_raw=value("target"),
+                actual_raw=value("actual"),
+                weight=n.parse_number(weight),
+                score=n.parse_number(score),
+                note=value("note"),
+                evidence=grid.evidence(r2, columns["name"]),
+            ))
+        return
+
+
+def _score_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts) -> None:
+    """The 总分 row: "总分 | 100 | 97.8": the maximum then the score; a lone number is the score."""
+    starts = grid.starts(r)
+    label_at = next(c for c in starts if header_key(grid.text(r, c)) in g.SCORE_TOTAL_KEYS)
+    numbers = []
+    for c in starts:
+        if c <= label_at:
+            continue
+        text = grid.text(r, c)
+        if g.field_of(text)[0]:
+            break
+        if n.is_number_cell(text):
+            numbers.append(c)
+    grid.claimed.add((r, label_at))
+    grid.claimed.update((r, c) for c in numbers)
+    if not numbers:
+        return
+    chosen = numbers[0]
+    if columns.get("score") in numbers:
+        chosen = columns["score"]
+    elif len(numbers) >= 2:
+        chosen = numbers[1]
+    score = n.parse_score(grid.text(r, chosen))
+    if score is not None:
+        facts.candidates.append(Candidate("self_score", score, grid.evidence(r, chosen), TABLE_RANK))
+
+
+# -- label | value cells ------------------------------------------------------------------
+def _label_values(grid: _Grid, facts: FormFacts) -> None:
+    for r in range(grid.height):
+        for c in grid.starts(r):
+            if (r, c) in grid.claimed:
+                continue
+            text = grid.text(r, c)
+            if not text.strip():
+                continue
+            name, unit = g.field_of(text)
+            source = None if name else g.source_of(text)
+            if not name and not source:
+                _inline_pairs(text, grid.evidence(r, c, "table"), facts, TABLE_RANK)
+                continue
+            value_at = _value_position(grid, r, c)
+            if value_at is None:
+                continue
+            r2, c2 = value_at
+            value_text = grid.text(r2, c2)
+            if source:
+                _source_cell(grid, r, c, r2, c2, source, facts)
+                continue
+            candidate = _field_value(name, value_text, unit or grid.unit, grid, r2, c2)
+            if candidate is not None:
+                facts.candidates.append(candidate)
+
+
+def _value_position(grid: _Grid, r: int, c: int) -> tuple[int, int] | None:
+    c2 = grid.right_of(r, c)
+    if c2 is not None and (r, c2) not in grid.claimed:
+        right = grid.text(r, c2)
+        if not _is_label(right):
+            return r, c2
+    # Transposed: this row holds labels only, the values sit below them.
+    if r + 1 < grid.height and grid.owner[r + 1][c] != grid.owner[r][c] and (r + 1, c) not in grid.claimed:
+        below = grid.text(r + 1, c)
+        if below.strip() and not _is_label(below):
+            return r + 1, c
+    return None
+
+
+def _is_label(text: str) -> bool:
+    key = header_key(text)
+    return bool(key) and (g.field_of(text)[0] is not None or g.source_of(text) is not None
+                          or key in g.FUNDS_BY_LABEL or key in g.LINE_BY_LABEL)
+
+
+def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c: int,
+                 evidence: Evidence | None = None, rank: int = TABLE_RANK) -> Candidate | None:
+    """A written value for `name`, parsed; None when the cell holds nothing of the kind."""
+    if evidence is None and grid is not None:
+        evidence = grid.evidence(r, c)
+    value = None
+    if name in ("budget_planned", "budget_adjusted", "funds_arrived", "spent"):
+        amount = n.parse_amount(text, unit)
+        if amount is None or not n.is_number_cell(text):
+            return None
+        value = amount.value
+        if amount.converted:
+            evidence = Evidence(evidence.block, evidence.snippet, evidence.method, evidence.row, evidence.col,
+                                evidence.start, evidence.end,
+                                f"{amount.written:g} {amount.unit} → {amount.value:g} 万元")
+    elif name in ("arrival_rate_stated", "execution_rate_stated"):
+        if not n.is_number_cell(text):
+            return None
+        value = n.parse_rate(text)
+    elif name == "self_score":
+        if not n.is_number_cell(text):
+            return None
+        value = n.parse_score(text)
+    elif name == "grade_raw":
+        value = n.grade_word(text)
+    elif name == "eval_type":
+        value = n.eval_type(text)
+    elif name == "period":
+        value = n.parse_period(text)
+    elif name == "fiscal_year":
+        match = re.search(r"(?:19|20)\d{2}", n.fold(text))
+        value = int(match.group(0)) if match else None
+    elif name == "report_date":
+        value = n.parse_date(text)
+    else:
+        value = clean_value(text) or None
+        if value and (n.is_number_cell(value) or len(value) > 80):
+            value = None
+    if value is None:
+        return None
+    return Candidate(name, value, evidence, rank)
+
+
+def _source_cell(grid: _Grid, r: int, c: int, r2: int, c2: int, source: str, facts: FormFacts) -> None:
+    """A 中央财政 / 市县财政 row of the 基本概况 table: planned or arrived by the column it sits in."""
+    side = None
+    for r_up in range(r - 1, -1, -1):
+        name, _ = g.field_of(grid.text(r_up, c))
+        if name in ("budget_planned", "budget_adjusted"):
+            side = "planned"
+            break
+        if name == "funds_arrived":
+            side = "arrived"
+            break
+    if side is None or r2 != r:
+        return
+    unit = g.field_of(grid.text(r_up, c))[1] or grid.unit
+    value, evidence = _amount(grid.text(r2, c2), unit, grid, r2, c2)
+    if value is None or not n.is_number_cell(grid.text(r2, c2)):
+        return
+    for existing in facts.sources:
+        if existing.source == source and getattr(existing, side) is None and existing.evidence \
+                and existing.evidence.block == grid.table.index:
+            setattr(existing, side, value)
+            return
+    facts.sources.append(FundingSource(source, value if side == "planned" else None,
+                                       value if side == "arrived" else None, evidence))
+
+
+def _signature_dates(grid: _Grid, facts: FormFacts) -> None:
+    """Dates signed under 填报人（签字） / 评价组组长（签字） rows."""
+    recent = -10
+    for r in range(grid.height):
+        for c in grid.starts(r):
+            text = grid.text(r, c)
+            if SIGNATURE.search(text):
+                recent = r
+            if r - recent > 3:
+                continue
+            for match, value in n.find_dates(text):
+                facts.mentions.append(Mention(
+                    "date", "signed", grid.evidence(r, c), text=match.group(0), role="signed",
+                    date_start=value.start, date_end=value.end,
+                ))
+
+
+# -- cover lines and label: value pairs inside one cell ------------------------------------
+def _label_pattern() -> re.Pattern:
+    labels = sorted({l for labels in g.FIELD_LABELS.values() for l in labels}, key=len, reverse=True)
+    spaced = ["[ \u3000]*".join(re.escape(ch) for ch in label) for label in labels]
+    return re.compile(
+        r"(?:^|(?<=\s\s)|(?<=\t)|(?<=[；;，,]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
+        r"[ \u3000]*(?:[（(][ \u3000]*(?:单位[：:])?[ \u3000]*(?P<unit>万元|元)[ \u3000]*[)）])?"
+        r"(?P<sep>[ \u3000]*[：:][ \u3000]*|[ \u3000\t]+)"
+    )
+
+
+LABEL_LINE = _label_pattern()
+
+
+def _pairs(text: str) -> list[tuple[str, str | None, str, int, int]]:
+    """(field, unit, value, start, end) for each "label：value" pair in a short line."""
+    matches = list(LABEL_LINE.finditer(text))
+    out = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[match.end():end]
+        name, unit = g.field_of(match.group("label"))
+        if name:
+            out.append((name, match.group("unit") or unit, value, match.start(), end))
+    return out
+
+
+def _inline_pairs(text: str, evidence: Evidence, facts: FormFacts, rank: int) -> None:
+    if len(text) > 120:
+        return
+    for name, unit, value, start, end in _pairs(text):
+        cell = Evidence(evidence.block, text[start:end].strip()[:200], evidence.method,
+                        evidence.row, evidence.col, start, end)
+        candidate = _field_value(name, value, unit or "万元", None, 0, 0, cell, rank)
+        if candidate is not None:
+            facts.candidates.append(candidate)
+
+
+def _label_line(paragraph: Paragraph, facts: FormFacts) -> None:
+    text = paragraph.text
+    if not text.strip() or len(text) > 120:
+        return
+    for name, unit, value, start, end in _pairs(text):
+        evidence = Evidence(paragraph.index, snippet(text, start, end, 0), "label", start=start, end=end)
+        candidate = _field_value(name, value, unit or "万元", None, 0, 0, evidence, LINE_RANK)
+        if candidate is not None:
+            facts.candidates.append(candidate)

@@ -1,0 +1,377 @@
+""".docx -> Document.
+
+python-docx opens the package (it finds the main part through the package relationships,
+so a main part not named word/document.xml is no trouble); we then walk the XML beneath
+its objects, because `.text` skips what real submissions contain: content controls
+(w:sdt), tracked insertions (deleted text must not count), field results, text boxes
+(stored twice, as DrawingML and as a VML fallback: read once), smart tags, hyperlinks and
+automatic list numbers.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from ingest.model import BODY, FOOTER, HEADER, Block, Cell, Document, Paragraph, ParseError, Table
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+# Tags whose whole subtree is not visible text: deleted runs, field instructions,
+# properties. Deleted text must not count; instructions are not what Word shows.
+SKIPPED = {
+    "del", "moveFrom", "delText", "instrText", "delInstrText", "rPr", "pPr", "tblPr",
+    "trPr", "tcPr", "sectPr", "fldData", "proofErr", "bookmarkStart", "bookmarkEnd",
+    "commentRangeStart", "commentRangeEnd", "commentReference", "footnoteReference",
+    "endnoteReference", "lastRenderedPageBreak", "sdtPr", "sdtEndPr", "tblGrid",
+}
+
+# Wingdings glyphs Word uses for check boxes, by the w:sym character code.
+SYMBOLS = {
+    "F0FE": "☑", "F0FD": "☒", "F0FB": "☒", "F0FC": "√", "F0A8": "□", "F06F": "□",
+    "F052": "☑", "F053": "☒", "F0A3": "□", "F0A2": "□", "F050": "√", "F0D6": "√",
+}
+
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a zip whose parts expand past this is refused
+MAX_PARTS = 2000
+
+
+@dataclass
+class _Numbering:
+    """Automatic list labels ("一、", "（1）") from numbering.xml, counted in reading order."""
+
+    levels: dict[str, dict[int, tuple[int, str, str]]] = field(default_factory=dict)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    style_num: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_document(cls, document) -> "_Numbering":
+        numbering = cls()
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return numbering
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for absnum in root.findall(W + "abstractNum"):
+            lvls = {}
+            for lvl in absnum.findall(W + "lvl"):
+                ilvl = int(lvl.get(W + "ilvl", "0"))
+                start = _val(lvl.find(W + "start"), "1")
+                fmt = _val(lvl.find(W + "numFmt"), "decimal")
+                text = _val(lvl.find(W + "lvlText"), "")
+                lvls[ilvl] = (int(start) if start.isdigit() else 1, fmt, text)
+            abstract[absnum.get(W + "abstractNumId")] = lvls
+        for num in root.findall(W + "num"):
+            abs_id = _val(num.find(W + "abstractNumId"), "")
+            lvls = dict(abstract.get(abs_id, {}))
+            for override in num.findall(W + "lvlOverride"):
+                ilvl = int(override.get(W + "ilvl", "0"))
+                start = _val(override.find(W + "startOverride"), "")
+                if start.isdigit() and ilvl in lvls:
+                    lvls[ilvl] = (int(start),) + lvls[ilvl][1:]
+            numbering.levels[num.get(W + "numId")] = lvls
+        try:
+            styles = document.styles.element
+        except (KeyError, AttributeError):
+            styles = None
+        if styles is not None:
+            for style in styles.findall(W + "style"):
+                num_pr = style.find(f"{W}pPr/{W}numPr")
+                if num_pr is not None:
+                    num_id = _val(num_pr.find(W + "numId"), "")
+                    ilvl = _val(num_pr.find(W + "ilvl"), "0")
+                    numbering.style_num[style.get(W + "styleId")] = (num_id, int(ilvl) if ilvl.isdigit() else 0)
+        return numbering
+
+    def label(self, p_el) -> str:
+        ppr = p_el.find(W + "pPr")
+        if ppr is None:
+            return ""
+        num_pr = ppr.find(W + "numPr")
+        if num_pr is not None:
+            num_id = _val(num_pr.find(W + "numId"), "")
+            ilvl_text = _val(num_pr.find(W + "ilvl"), "0")
+            ilvl = int(ilvl_text) if ilvl_text.isdigit() else 0
+        else:
+            style = _val(ppr.find(W + "pStyle"), "")
+            if style not in self.style_num:
+                return ""
+            num_id, ilvl = self.style_num[style]
+        lvls = self.levels.get(num_id)
+        if not lvls or ilvl not in lvls or num_id == "0":
+            return ""
+        counts = self.counters.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, lvls[ilvl][0] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        text = lvls[ilvl][2]
+        for level in range(ilvl + 1):
+            if level in lvls:
+                value = counts.get(level, lvls[level][0])
+                text = text.replace(f"%{level + 1}", _format_number(value, lvls[level][1]))
+        return "" if lvls[ilvl][1] == "bullet" else text
+
+
+def _val(el, default: str) -> str:
+    if el is None:
+        return default
+    return el.get(W + "val", default)
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_counting(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    pairs = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in pairs:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+               "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"):
+        return _chinese_counting(n)
+    if fmt == "ideographDigital":
+        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    return str(n)
+
+
+class _Walker:
+    def __init__(self, numbering: _Numbering):
+        self.numbering = numbering
+        self.next_index = 0
+
+    # -- blocks -----------------------------------------------------------------
+    def container(self, el, part: str, out: list[Block], parent: int | None = None) -> None:
+        """Blocks of a body, header, cell or text box. Paragraphs inside a table cell get
+        index -1: they are read as the cell's text, not as blocks of their own."""
+        for child in el:
+            tag = _local(child)
+            if tag == "p":
+                self.paragraph(child, part, out, in_cell=parent is not None)
+            elif tag == "tbl":
+                caption = ""
+                for block in reversed(out):
+                    if isinstance(block, Paragraph) and block.text.strip():
+                        caption = block.text.strip()
+                    break
+                self.table(child, part, out, parent, caption)
+            elif tag == "AlternateContent":
+                self.container(_chosen(child), part, out, parent)
+            elif tag in SKIPPED:
+                continue
+            elif tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"):
+                self.container(child, part, out, parent)
+
+    def paragraph(self, p_el, part: str, out: list[Block], in_cell: bool = False) -> None:
+        pieces: list[str] = []
+        boxes: list = []
+        self.runs(p_el, pieces, boxes)
+        index = -1
+        if not in_cell:
+            index = self.next_index
+            self.next_index += 1
+        out.append(Paragraph("".join(pieces), index, part, self.numbering.label(p_el)))
+        for box in boxes:
+            self.container(box, part, out, parent=-1 if in_cell else None)
+
+    def runs(self, el, pieces: list[str], boxes: list) -> None:
+        for child in el:
+            tag = _local(child)
+            if tag == "t":
+                pieces.append(child.text or "")
+            elif tag in ("tab", "ptab"):
+                pieces.append("\t")
+            elif tag in ("br", "cr"):
+                pieces.append("\n")
+            elif tag == "noBreakHyphen":
+                pieces.append("-")
+            elif tag == "sym":
+                pieces.append(SYMBOLS.get((child.get(W + "char") or "").upper(), ""))
+            elif tag == "fldChar":
+                box = child.find(f"{W}ffData/{W}checkBox")
+                if box is not None:
+                    checked = box.find(W + "checked")
+                    if checked is None:
+                        checked = box.find(W + "default")
+                    on = checked is not None and checked.get(W + "val", "1") not in ("0", "false")
+                    pieces.append("☑" if on else "□")
+            elif tag == "r":
+                if not _hidden(child):
+                    self.runs(child, pieces, boxes)
+            elif tag == "txbxContent":
+                boxes.append(child)
+            elif tag == "AlternateContent":
+                self.runs(_chosen(child), pieces, boxes)
+            elif tag in SKIPPED or tag == "p":
+                continue
+            elif len(child):
+                self.runs(child, pieces, boxes)
+
+    def table(self, tbl_el, part: str, out: list[Block], parent: int | None, caption: str) -> None:
+        index = self.next_index
+        self.next_index += 1
+        nested: list[Block] = []
+        rows: list[tuple[Cell, ...]] = []
+        for tr in _rows(tbl_el):
+            cells: list[Cell] = []
+            col = 0
+            trpr = tr.find(W + "trPr")
+            if trpr is not None:
+                before = _val(trpr.find(W + "gridBefore"), "0")
+                col = int(before) if before.isdigit() else 0
+            for tc in _cells(tr):
+                tcpr = tc.find(W + "tcPr")
+                span, merged_up = 1, False
+                if tcpr is not None:
+                    span_text = _val(tcpr.find(W + "gridSpan"), "1")
+                    span = int(span_text) if span_text.isdigit() and int(span_text) > 0 else 1
+                    vmerge = tcpr.find(W + "vMerge")
+                    merged_up = vmerge is not None and vmerge.get(W + "val", "continue") == "continue"
+                inner: list[Block] = []
+                self.container(tc, part, inner, parent=index)
+                texts = []
+                for block in inner:
+                    if isinstance(block, Paragraph):
+                        texts.append(block.numbering + block.text)
+                    elif block.parent == index:
+                        texts.append(_table_text(block))
+                nested.extend(b for b in inner if isinstance(b, Table))
+                cells.append(Cell("\n".join(texts).strip(), col, span, merged_up))
+                col += span
+            rows.append(tuple(cells))
+        out.append(Table(tuple(rows), index, part, parent, caption))
+        out.extend(nested)
+
+
+def _table_text(table: Table) -> str:
+    return "\n".join("\n".join(c.text for c in row if not c.merged_up) for row in table.rows)
+
+
+def _rows(tbl_el):
+    for child in tbl_el:
+        tag = _local(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("sdt", "customXml", "ins"):
+            inner = child.find(W + "sdtContent") if tag == "sdt" else child
+            if inner is not None:
+                yield from _rows(inner)
+
+
+def _cells(tr_el):
+    for child in tr_el:
+        tag = _local(child)
+        if tag == "tc":
+            yield child
+        elif tag in ("sdt", "customXml", "ins"):
+            inner = child.find(W + "sdtContent") if tag == "sdt" else child
+            if inner is not None:
+                yield from _cells(inner)
+
+
+def _local(el) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _chosen(alternate):
+    """mc:AlternateContent holds the same content twice: read the first choice only."""
+    choice = alternate.find(MC + "Choice")
+    if choice is not None:
+        return choice
+    fallback = alternate.find(MC + "Fallback")
+    return fallback if fallback is not None else []
+
+
+def _hidden(run) -> bool:
+    rpr = run.find(W + "rPr")
+    if rpr is None:
+        return False
+    vanish = rpr.find(W + "vanish")
+    return vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off")
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse archives that would expand past the limits before python-docx reads them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ParseError("文件不是有效的 .docx（无法作为 zip 打开）") from exc
+    if len(infos) > MAX_PARTS:
+        raise ParseError(f"文件包含 {len(infos)} 个部件，超过上限 {MAX_PARTS}")
+    expanded = sum(info.file_size for info in infos)
+    if expanded > MAX_EXPANDED_BYTES:
+        raise ParseError(
+            f"文件解压后约 {expanded / 1024 / 1024:.0f} MB，超过上限 "
+            f"{MAX_EXPANDED_BYTES / 1024 / 1024:.0f} MB（疑似压缩炸弹）"
+        )
+
+
+def read_docx(source: Path | bytes) -> Document:
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except PackageNotFoundError as exc:
+        raise ParseError("文件不是有效的 .docx（缺少 Word 文档部件）") from exc
+    except ValueError as exc:
+        raise ParseError(f"文件不是 Word 文档：{exc}") from exc
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
+        raise ParseError(f"文件已损坏，无法读取：{type(exc).__name__}") from exc
+
+    walker = _Walker(_Numbering.from_document(document))
+    result = Document(file_format="docx")
+    body = document.element.body
+    walker.container(body, BODY, result.blocks)
+
+    seen: set[str] = set()
+    for rel in sorted(document.part.rels.values(), key=lambda r: str(r.target_ref)):
+        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
+            continue
+        target = rel.target_part
+        if str(target.partname) in seen:
+            continue
+        seen.add(str(target.partname))
+        part = HEADER if rel.reltype == RT.HEADER else FOOTER
+        walker.container(target.element, part, result.furniture)
+    return result
