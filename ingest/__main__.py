@@ -1,0 +1,111 @@
+"""python -m ingest PATH... [--db FILE] [--reparse] [--rules-only]
+
+Exit status 0 when the run completed, even if some files failed (their reasons are in
+ingest_log and in the summary); 2 for a usage error; 1 for an unusable store.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
+
+from ingest import PARSER_VERSION, store
+from ingest.pipeline import Summary, ingest, reparse
+
+
+
+class RateColumn(TextColumn):
+    """Files per second."""
+
+    def __init__(self):
+        super().__init__("")
+
+    def render(self, task):
+        speed = task.finished_speed or task.speed
+        return super().render(task) if speed is None else f"{speed:,.1f} 份/秒"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description="把项目支出绩效自评报告（.docx / .txt）导入 DuckDB 数据库。",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="文件或文件夹（递归查找 .docx/.txt）")
+    parser.add_argument("--db", help=f"数据库文件（默认 $JIXIAO_DB 或 {store.DEFAULT_STORE}）")
+    parser.add_argument("--reparse", action="store_true",
+                        help="用当前解析器版本重新解析已归档的全部原件")
+    parser.add_argument("--workers", type=int, default=None, help="解析进程数（默认：全部 CPU 核）")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    return parser
+
+
+def print_summary(console: Console, summary: Summary, db: Path) -> None:
+    table = Table(title=f"导入结果（解析器 {PARSER_VERSION}，数据库 {db}）")
+    table.add_column("项目")
+    table.add_column("数量", justify="right")
+    table.add_row("提交文件", str(summary.offered))
+    table.add_row("已导入（完整）", str(summary.ok))
+    table.add_row("已导入（部分字段缺失）", str(summary.partial))
+    table.add_row("失败", str(summary.failed), style="red" if summary.failed else None)
+    table.add_row("跳过（内容未变）", str(summary.skipped))
+    table.add_row("用时", f"{summary.seconds:.1f} 秒（{summary.files_per_second:.1f} 份/秒）")
+    console.print(table)
+    if summary.failures:
+        failed = Table(title="失败的文件及原因", show_lines=False)
+        failed.add_column("文件")
+        failed.add_column("原因")
+        for name, reason in summary.failures[:50]:
+            failed.add_row(name, reason)
+        if len(summary.failures) > 50:
+            failed.add_row("…", f"另有 {len(summary.failures) - 50} 个，见 ingest_log 表")
+        console.print(failed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.paths and not args.reparse:
+        parser.error("请给出要导入的文件或文件夹，或使用 --reparse")
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        parser.error("找不到：" + "、".join(missing))
+    db = store.store_path(args.db)
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        RateColumn(), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+        console=console, disable=args.quiet, transient=False,
+    )
+    task = progress.add_task("解析报告", total=None)
+
+    def on_total(total: int) -> None:
+        progress.update(task, total=total)
+
+    def on_progress(done: int, total: int, parsed) -> None:
+        progress.update(task, completed=done, total=total)
+
+    def on_wait(message: str) -> None:
+        progress.console.print(f"[yellow]{message}")
+
+    try:
+        with progress:
+            if args.reparse:
+                summary = reparse(db, workers=args.workers, on_progress=on_progress, on_wait=on_wait,
+                                  on_total=on_total)
+            if args.paths:
+                summary = ingest(args.paths, db, workers=args.workers, on_progress=on_progress,
+                                 on_wait=on_wait, on_total=on_total)
+    except store.StoreError as exc:
+        console.print(f"[red]错误：{exc}")
+        return 1
+    print_summary(console, summary, db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""read -> document model -> extract -> validate -> store, for many files at once.
+
+Parsing runs in worker processes on every core; the main process hashes and archives each
+original, skips what the store already holds, and is the only writer: it opens the store
+only to write a batch, so a dashboard reading the same file is locked out for moments, not
+for the whole run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ingest import PARSER_VERSION, store
+from ingest.extract import extract_report
+from ingest.model import ParseError
+from ingest.read_docx import read_docx
+from ingest.read_txt import read_txt
+from ingest.report import Report
+from ingest.validate import validate
+
+SUFFIXES = {".docx", ".docm", ".txt", ".doc", ".wps", ".dotx", ".rtf", ".pdf"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+BATCH_SIZE = 200
+BATCH_SECONDS = 2.0
+
+
+@dataclass
+class Parsed:
+    """What a worker sends back for one file."""
+
+    path: str
+    file_name: str
+    sha256: str
+    file_format: str
+    report: Report
+    error: str | None
+    seconds: float
+    encoding: str | None = None
+
+
+@dataclass
+class Summary:
+    run_id: str
+    offered: int = 0
+    ok: int = 0
+    partial: int = 0
+    failed: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    report_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ingested(self) -> int:
+        return self.ok + self.partial
+
+    @property
+    def files_per_second(self) -> float:
+        parsed = self.ok + self.partial + self.failed
+        return parsed / self.seconds if self.seconds else 0.0
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named directly, and report-like files found recursively in folders."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith(("~$", ".")):
+                    found.append(child)
+        else:
+            found.append(path)
+    return found
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The format by the bytes, not the name: a .docx that is not a zip is not a .docx."""
+    if not data:
+        return "empty"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return "docx"
+    if data.startswith(OLE_MAGIC):
+        head = data[:1 << 16]
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in head:
+            return "encrypted"
+        return "doc"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if name.lower().endswith(".txt"):
+        return "txt"
+    if name.lower().endswith((".docx", ".docm", ".dotx")):
+        return "docx"      # not a zip: the reader says so
+    return "unknown"
+
+
+FORMAT_ERRORS = {
+    "empty": "文件为空（0 字节）",
+    "encrypted": "文件已加密（设置了打开密码），请在 Word/WPS 中取消密码后再导入",
+    "doc": "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入",
+    "rtf": "RTF 格式，请用 Word 或 WPS 另存为 .docx 后再导入",
+    "pdf": "PDF 文件暂不支持，请提供 .docx 或 .txt 原件",
+    "unknown": "不支持的文件类型（仅支持 .docx 和 .txt）",
+}
+
+
+def parse_bytes(data: bytes, name: str) -> tuple[Report, str, str | None, str | None]:
+    """(report, format, error, encoding) for one file's bytes. Never raises for bad input."""
+    file_format = sniff(data, name)
+    encoding = None
+    try:
+        if file_format in FORMAT_ERRORS:
+            raise ParseError(FORMAT_ERRORS[file_format])
+        if len(data) > MAX_FILE_BYTES:
+            raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")
+        document = read_docx(data) if file_format == "docx" else read_txt(data)
+        encoding = document.encoding
+        report = extract_report(document)
+        report.notes.extend(validate(report))
+        error = report.notes[0] if report.parse_status == "failed" else None
+        return report, file_format, error, encoding
+    except ParseError as exc:
+        return _failed(str(exc)), file_format, str(exc), encoding
+    except RecursionError:
+        message = "文件结构嵌套过深，无法读取"
+        return _failed(message), file_format, message, encoding
+    except MemoryError:
+        message = "文件过大，读取时内存不足"
+        return _failed(message), file_format, message, encoding
+    except Exception as exc:  # a parser bug must not take the run down; the reason is kept
+        message = f"解析程序出错（{type(exc).__name__}: {exc}），请联系维护人员"
+        return _failed(message), file_format, message, encoding
+
+
+def _failed(reason: str) -> Report:
+    report = Report(parse_status="failed")
+    report.notes.append(reason)
+    return report
+
+
+def parse_path(path: str, file_name: str, sha256: str) -> Parsed:
+    started = time.perf_counter()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        report = _failed(f"无法读取文件：{exc.strerror or exc}")
+        return Parsed(path, file_name, sha256, "unknown", report, report.notes[0], time.perf_counter() - started)
+    report, file_format, error, encoding = parse_bytes(data, file_name)
+    return Parsed(path, file_name, sha256, file_format, report, error, time.perf_counter() - started, encoding)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers start from a clean process that has imported the parser once,
+    # so no thread of ours (the progress bar's) is ever copied into a fork.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.pipeline"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class Writer:
+    """Buffers parsed files and writes them in batches, holding the store only while writing."""
+
+    def __init__(self, path: Path, run_id: str, on_wait: Callable[[str], None] | None):
+        self.path = path
+        self.run_id = run_id
+        self.on_wait = on_wait
+        self.rows: list[dict] = []
+        self.log: list[dict] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, rows: dict | None, log_entry: dict) -> None:
+        if rows is not None:
+            self.rows.append(rows)
+        self.log.append(log_entry)
+        if len(self.log) >= BATCH_SIZE or time.monotonic() - self.last_flush >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.log:
+            return
+        conn = store.open_store(self.path, on_wait=self.on_wait)
+        try:
+            failures = store.write_batch(conn, self.rows)
+            for position, error in failures:
+                report_id = self.rows[position]["reports"][0]["report_id"]
+                for entry in self.log:
+                    if entry["report_id"] == report_id:
+                        entry["status"], entry["error"] = "failed", f"写入数据库失败：{error}"
+            store.write_log(conn, self.log)
+        finally:
+            conn.close()
+        self.rows, self.log = [], []
+        self.last_flush = time.monotonic()
+
+
+def _archive(data: bytes, sha256: str, suffix: str, folder: Path) -> str:
+    relative = Path(sha256[:2]) / f"{sha256}{suffix.lower() or '.bin'}"
+    target = folder / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    return relative.as_posix()
+
+
+def _log_entry(run_id: str, path: str, file_name: str, sha256: str | None, status: str,
+               error: str | None, seconds: float) -> dict:
+    return {
+        "run_id": run_id, "path": path, "file_name": file_name, "sha256": sha256,
+        "report_id": sha256[:16] if sha256 else None, "status": status, "error": error,
+        "seconds": round(seconds, 4), "logged_at": dt.datetime.now(), "parser_version": PARSER_VERSION,
+    }
+
+
+@dataclass
+class Task:
+    path: str
+    file_name: str
+    sha256: str
+    archive_path: str
+
+
+def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = False, workers: int | None = None,
+           on_progress: Callable[[int, int, Parsed | None], None] | None = None,
+           on_wait: Callable[[str], None] | None = None,
+           on_total: Callable[[int], None] | None = None) -> Summary:
+    """Ingest files and folders into the store at `db`. Never raises for a bad file."""
+    started = time.perf_counter()
+    summary = Summary(run_id=uuid.uuid4().hex[:12])
+    files = discover(paths)
+    summary.offered = len(files)
+    if on_total:
+        on_total(len(files))
+    conn = store.open_store(db, on_wait=on_wait)
+    try:
+        known = store.known_files(conn)
+    finally:
+        conn.close()
+    folder = store.archive_dir(db)
+    run = _Run(db, summary, len(files), on_progress, on_wait)
+
+    def tasks() -> Iterator[Task]:
+        seen: dict[str, str] = {}
+        for path in files:
+            name = path.name
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                run.unreadable(path, f"无法读取文件：{exc.strerror or exc}")
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            duplicate = seen.get(sha)
+            if duplicate or (sha in known and not reparse):
+                reason = (f"与本次导入的 {duplicate} 内容相同，只保存一份" if duplicate
+                          else "内容与已导入的文件相同，已跳过")
+                run.skipped(path, sha, reason)
+                continue
+            seen[sha] = name
+            yield Task(str(path), name, sha, _archive(data, sha, path.suffix, folder))
+
+    run.process(tasks(), workers)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def reparse(db: Path, *, workers: int | None = None,
+            on_progress: Callable[[int, int, Parsed | None], None] | None = None,
+            on_wait: Callable[[str], None] | None = None,
+            on_total: Callable[[int], None] | None = None) -> Summary:
+    """Re-parse every archived original with the current parser, replacing its rows."""
+    started = time.perf_counter()
+    summary = Summary(run_id=uuid.uuid4().hex[:12])
+    conn = store.open_store(db, on_wait=on_wait)
+    try:
+        rows = store.archived(conn)
+    finally:
+        conn.close()
+    summary.offered = len(rows)
+    if on_total:
+        on_total(len(rows))
+    folder = store.archive_dir(db)
+    run = _Run(db, summary, len(rows), on_progress, on_wait)
+
+    def tasks() -> Iterator[Task]:
+        for report_id, file_name, sha, archive_path in rows:
+            path = folder / archive_path if archive_path else None
+            if path is None or not path.exists():
+                run.unreadable(Path(file_name), f"归档原件缺失（{archive_path}），无法重新解析", sha)
+                continue
+            yield Task(str(path), file_name, sha, archive_path)
+
+    run.process(tasks(), workers)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+class _Run:
+    """One pass over tasks: parse (in workers), count, write in batches, report progress."""
+
+    def __init__(self, db: Path, summary: Summary, total: int, on_progress, on_wait):
+        self.summary = summary
+        self.total = total
+        self.on_progress = on_progress
+        self.writer = Writer(db, summary.run_id, on_wait)
+        self.done = 0
+
+    def _step(self, parsed: Parsed | None) -> None:
+        self.done += 1
+        if self.on_progress:
+            self.on_progress(self.done, self.total, parsed)
+
+    def unreadable(self, path: Path, reason: str, sha: str | None = None) -> None:
+        self.summary.failed += 1
+        self.summary.failures.append((path.name, reason))
+        self.writer.add(None, _log_entry(self.summary.run_id, str(path), path.name, sha, "failed", reason, 0.0))
+        self._step(None)
+
+    def skipped(self, path: Path, sha: str, reason: str) -> None:
+        self.summary.skipped += 1
+        self.writer.add(None, _log_entry(self.summary.run_id, str(path), path.name, sha, "skipped", reason, 0.0))
+        self._step(None)
+
+    def record(self, task: Task, parsed: Parsed) -> None:
+        report = parsed.report
+        status = report.parse_status
+        meta = {
+            "report_id": task.sha256[:16], "file_name": task.file_name, "sha256": task.sha256,
+            "file_format": parsed.file_format, "parser_version": PARSER_VERSION,
+            "ingested_at": dt.datetime.now(), "archive_path": task.archive_path, "encoding": parsed.encoding,
+        }
+        summary = self.summary
+        if status == "failed":
+            summary.failed += 1
+            summary.failures.append((task.file_name, parsed.error or "无法解析"))
+        elif status == "partial":
+            summary.partial += 1
+        else:
+            summary.ok += 1
+        summary.report_ids.append(meta["report_id"])
+        error = parsed.error
+        if status == "partial":
+            error = "未能提取：" + "、".join(MISSING_WORDS[m] for m in report.missing if m in MISSING_WORDS)
+        self.writer.add(store.report_rows(report, meta),
+                        _log_entry(summary.run_id, task.path, task.file_name, task.sha256, status, error,
+                                   parsed.seconds))
+        self._step(parsed)
+
+    def process(self, tasks: Iterator[Task], workers: int | None) -> None:
+        worker_count = workers or os.cpu_count() or 1
+        if worker_count <= 1 or self.total < 4:
+            for task in tasks:
+                self.record(task, parse_path(task.path, task.file_name, task.sha256))
+        else:
+            with _pool(worker_count) as pool:
+                pending: dict[Future, Task] = {}
+                for task in tasks:
+                    pending[pool.submit(parse_path, task.path, task.file_name, task.sha256)] = task
+                    if len(pending) >= worker_count * 4:
+                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            task = pending.pop(future)
+                            self.record(task, _result(future, task))
+                for future in list(pending):
+                    task = pending.pop(future)
+                    self.record(task, _result(future, task))
+        self.writer.flush()
+
+
+MISSING_WORDS = {"budget": "预算", "spent": "实际支出", "self_score": "自评得分"}
+
+
+def _result(future: Future, task: Task) -> Parsed:
+    try:
+        return future.result()
+    except Exception as exc:   # a worker that died (killed, out of memory): the file fails, the run goes on
+        report = _failed(f"解析进程异常退出（{type(exc).__name__}），文件可能过大或已损坏")
+        return Parsed(task.path, task.file_name, task.sha256, "unknown", report, report.notes[0], 0.0)

@@ -1,0 +1,243 @@
+"""The DuckDB store: the only module that imports duckdb.
+
+DuckDB lets one process write a store file or several read it, never both at once. So the
+ingest opens the store only to write a batch and the dashboard only for one page run;
+whoever finds the file locked waits with back-off and says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import polars as pl
+
+from ingest.report import REPORT_FIELDS, Evidence, Report, as_row
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_STORE = Path("data") / "jixiao.duckdb"
+LOCKED = re.compile(r"lock|being used by another process|Conflicting lock", re.IGNORECASE)
+
+Error = duckdb.Error
+
+
+class StoreError(Exception):
+    """A store that cannot be used (locked too long, not a DuckDB file, unwritable)."""
+
+
+def store_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """--db wins over JIXIAO_DB, which wins over data/jixiao.duckdb."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get("JIXIAO_DB"):
+        return Path(os.environ["JIXIAO_DB"])
+    return DEFAULT_STORE
+
+
+def archive_dir(store: Path) -> Path:
+    """Originals are kept beside their store, by content: <store folder>/archive/ab/abcdef….docx."""
+    return Path(store).resolve().parent / "archive"
+
+
+def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120.0,
+            on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting with back-off while another process holds its lock."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    told = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            message = str(exc)
+            if not LOCKED.search(message):
+                raise StoreError(f"无法打开数据库 {path}：{message.splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(f"数据库 {path} 被其他进程占用，已等待 {wait_seconds:.0f} 秒仍未释放") from exc
+            if on_wait and not told:
+                on_wait(f"数据库正被其他进程使用，等待解锁…（{path}）")
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the store's version; return the version now."""
+    conn.execute("create table if not exists schema_version (version integer primary key, applied_at timestamp)")
+    current = conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        version = int(script.name.split("_", 1)[0])
+        if version <= current:
+            continue
+        conn.execute("begin transaction")
+        try:
+            conn.execute(script.read_text(encoding="utf-8"))
+            conn.execute("insert into schema_version values (?, ?)", [version, dt.datetime.now()])
+            conn.execute("commit")
+        except Exception:
+            conn.execute("rollback")
+            raise
+        current = version
+    return current
+
+
+def open_store(path: Path | str, on_wait: Callable[[str], None] | None = None,
+               wait_seconds: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """A writable, migrated connection."""
+    conn = connect(path, read_only=False, wait_seconds=wait_seconds, on_wait=on_wait)
+    try:
+        migrate(conn)
+    except duckdb.Error as exc:
+        conn.close()
+        raise StoreError(f"数据库 {path} 无法升级：{str(exc).splitlines()[0]}") from exc
+    return conn
+
+
+def known_files(conn) -> dict[str, tuple[str, str]]:
+    """sha256 -> (report_id, parser_version) of every report in the store."""
+    rows = conn.execute("select file_sha256, report_id, parser_version from reports").fetchall()
+    return {sha: (rid, version) for sha, rid, version in rows}
+
+
+# -- writing reports ---------------------------------------------------------------------
+REPORT_TABLES = ("reports", "report_texts", "funding_sources", "budget_lines", "indicators",
+                 "mentions", "provenance")
+
+
+def _provenance_row(report_id: str, field: str, evidence: Evidence | None) -> dict:
+    evidence = evidence or Evidence(None, "", "derived")
+    return {
+        "report_id": report_id, "field": field, "block": evidence.block, "row_no": evidence.row,
+        "col_no": evidence.col, "char_start": evidence.start, "char_end": evidence.end,
+        "snippet": evidence.snippet, "method": evidence.method, "note": evidence.note,
+    }
+
+
+def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
+    """All rows one parsed file contributes, by table."""
+    rid = meta["report_id"]
+    head = {
+        "report_id": rid, "file_name": meta["file_name"], "file_sha256": meta["sha256"],
+        "file_format": meta["file_format"], "parser_version": meta["parser_version"],
+        "ingested_at": meta["ingested_at"], "parse_status": report.parse_status, "shape": report.shape,
+    }
+    head.update(report.values())
+    head["archive_path"] = meta.get("archive_path")
+    head["missing_fields"] = json.dumps(report.missing, ensure_ascii=False)
+    head["notes"] = json.dumps(report.notes, ensure_ascii=False)
+    rows: dict[str, list[dict]] = {name: [] for name in REPORT_TABLES}
+    rows["reports"].append(head)
+    rows["report_texts"].append({"report_id": rid, "text": report.text, "encoding": meta.get("encoding")})
+    for i, source in enumerate(report.funding_sources, 1):
+        rows["funding_sources"].append({"report_id": rid, **as_row(source)})
+        rows["provenance"].append(_provenance_row(rid, f"funding_sources.{i}", source.evidence))
+    for line in report.budget_lines:
+        rows["budget_lines"].append({"report_id": rid, **as_row(line)})
+        rows["provenance"].append(_provenance_row(rid, f"budget_lines.{line.line_no}", line.evidence))
+    for indicator in report.indicators:
+        rows["indicators"].append({"report_id": rid, **as_row(indicator)})
+        rows["provenance"].append(_provenance_row(rid, f"indicators.{indicator.line_no}", indicator.evidence))
+    for i, mention in enumerate(report.mentions, 1):
+        evidence = mention.evidence
+        rows["mentions"].append({
+            "report_id": rid, "mention_no": i, "kind": mention.kind, "subject": mention.subject,
+            "role": mention.role, "value": mention.value, "written": mention.written, "unit": mention.unit,
+            "text": mention.text, "date_start": mention.date_start, "date_end": mention.date_end,
+            "block": evidence.block, "char_start": evidence.start, "char_end": evidence.end,
+            "snippet": evidence.snippet,
+        })
+    for field, evidence in report.provenance.items():
+        rows["provenance"].append(_provenance_row(rid, field, evidence))
+    return rows
+
+
+_COLUMNS: dict[str, list[str]] = {}
+
+
+def _columns(conn, table: str) -> list[str]:
+    if table not in _COLUMNS:
+        _COLUMNS[table] = [r[0] for r in conn.execute(
+            "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+            [table]).fetchall()]
+    return _COLUMNS[table]
+
+
+def _insert(conn, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = _columns(conn, table)
+    frame = pl.DataFrame([{c: row.get(c) for c in columns} for row in rows], infer_schema_length=None)
+    conn.register("incoming_rows", frame)
+    try:
+        conn.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from incoming_rows")
+    finally:
+        conn.unregister("incoming_rows")
+
+
+def _delete_reports(conn, report_ids: list[str]) -> None:
+    for table in REPORT_TABLES + ("anomalies",):
+        conn.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
+
+
+def write_batch(conn, batch: list[dict[str, list[dict]]]) -> list[tuple[int, str]]:
+    """Write the rows of many files: one transaction for the batch; if that fails, one per
+    file, so a bad file never takes the others down. Returns (position, error) of failures."""
+    if not batch:
+        return []
+    try:
+        _write(conn, batch)
+        return []
+    except duckdb.Error:
+        pass
+    failures = []
+    for position, rows in enumerate(batch):
+        try:
+            _write(conn, [rows])
+        except duckdb.Error as exc:
+            failures.append((position, str(exc).splitlines()[0]))
+    return failures
+
+
+def _write(conn, batch: list[dict[str, list[dict]]]) -> None:
+    conn.execute("begin transaction")
+    try:
+        report_ids = [rows["reports"][0]["report_id"] for rows in batch]
+        _delete_reports(conn, report_ids)
+        for table in REPORT_TABLES:
+            _insert(conn, table, [row for rows in batch for row in rows[table]])
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+
+
+def write_log(conn, entries: Iterable[dict]) -> None:
+    entries = list(entries)
+    if not entries:
+        return
+    conn.execute("begin transaction")
+    try:
+        _insert(conn, "ingest_log", entries)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+
+
+def report_columns() -> tuple[str, ...]:
+    return REPORT_FIELDS
+
+
+def archived(conn) -> list[tuple[str, str, str, str]]:
+    """(report_id, file_name, sha256, archive_path) of every report, for --reparse."""
+    return conn.execute(
+        "select report_id, file_name, file_sha256, archive_path from reports order by ingested_at"
+    ).fetchall()
