@@ -199,7 +199,7 @@ def _date_lines(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
     seen_first = False
     for i, paragraph in enumerate(paragraphs):
         text = DATE_LINE_PREFIX.sub("", squash(paragraph.text))
-        text = re.sub(r"[（(]?(?:盖章|公章|签章)[）)]?$", "", text)
+        text = re.sub(r"^[（(]?(?:盖章|公章|签章)[）)]?|[（(]?(?:盖章|公章|签章)[）)]?$", "", text)
         if not text or len(text) > 20:
             year_line = re.fullmatch(r"[（(]((?:19|20)\d{2})年度?[）)]", squash(paragraph.text))
             if year_line:

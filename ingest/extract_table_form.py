@@ -145,6 +145,8 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 columns[name] = c
         if len(columns) < 2 or not ({"planned", "adjusted", "spent"} & set(columns)):
             continue
+        if any(g.LINE_BY_LABEL.get(header_key(grid.text(r, c))) == "category" for c in grid.starts(r)):
+            continue                      # a 支出明细 header: lines, not the funding block
         grid.claim_row(r)
         first_value = min(columns.values())
         for r2 in range(r + 1, grid.height):
@@ -155,7 +157,7 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
             if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
                 break                     # words under the amounts: the funding block is over
             key = header_key(label)
-            if g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS:
+            if g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS or n.lookup_category(label):
                 break
             grid.claim_row(r2)
             unit = grid.column_unit(r, columns.get("planned", first_value)) or grid.unit
@@ -207,7 +209,10 @@ def _source_level(label: str) -> str | None:
     if "结转" in key or "结余" in key:
         return None
     for level, words in (("中央", ("中央",)), ("省级", ("省级", "省财政", "自治区")),
-                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政")),
+                         # 当年财政拨款 without a level is the unit's own level: units filing
+                         # these reports are city and county bodies.
+                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政",
+                                   "财政拨款", "财政资金")),
                          ("其它", ("其他", "其它", "自筹"))):
         if any(w in key for w in words):
             return level
@@ -470,7 +475,7 @@ def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c:
             return None
         value = n.parse_score(text)
     elif name == "grade_raw":
-        value = n.grade_word(text)
+        value = n.ticked_grade(text) or n.grade_word(text)
     elif name == "eval_type":
         value = n.eval_type(text)
     elif name == "period":
@@ -537,9 +542,9 @@ def _label_pattern() -> re.Pattern:
     labels = sorted({l for labels in g.FIELD_LABELS.values() for l in labels}, key=len, reverse=True)
     spaced = ["[ \u3000]*".join(re.escape(ch) for ch in label) for label in labels]
     return re.compile(
-        r"(?:^|(?<=\s\s)|(?<=\t)|(?<=[；;，,]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
-        r"[ \u3000]*(?:[（(][ \u3000]*(?:单位[：:])?[ \u3000]*(?P<unit>万元|元)[ \u3000]*[)）])?"
-        r"(?P<sep>[ \u3000]*[：:][ \u3000]*|[ \u3000\t]+)"
+        r"(?:^|(?<=\s\s)|(?<=\t)|(?<=[；;，,|｜]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
+        r"[ \u3000]*(?:[（(][ \u3000]*(?:单位[：:])?[ \u3000]*(?P<unit>万元|元)[ \u3000]*[)）]|[（(][^）)]{1,8}[)）])?"
+        r"(?P<sep>[ \u3000]*[：:|｜][ \u3000]*|[ \u3000\t]+)"
     )
 
 

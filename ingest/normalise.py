@@ -261,6 +261,25 @@ def grade_word(text: str) -> str | None:
     return word
 
 
+def ticked_grade(text: str) -> str | None:
+    """The grade a check-box line ticks: "优□ 良☑ 中□ 差□" -> 良, "□优 ☑良" -> 良."""
+    value = squash(text)
+    boxes = CHECKED + UNCHECKED
+    if not any(ch in value for ch in CHECKED) or not any(ch in value for ch in UNCHECKED):
+        return None
+    words = list(GRADE_WORD.finditer(value))
+    if not words:
+        return None
+    # Boxes follow the words ("优□") or precede them ("□优"): the first word tells which.
+    after = not (words[0].start() > 0 and value[words[0].start() - 1] in boxes)
+    ticked = []
+    for match in words:
+        mark = value[match.end():match.end() + 1] if after else value[match.start() - 1:match.start()]
+        if mark and mark in CHECKED:
+            ticked.append(match.group(0))
+    return ticked[0] if len(set(ticked)) == 1 else None
+
+
 # -- evaluation type -----------------------------------------------------------------
 CHECKED = "☑√✓✔■☒▣●◉✅⊠☒Ⅴ"
 UNCHECKED = "□☐○◯"

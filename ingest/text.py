@@ -30,7 +30,7 @@ def clean_value(text: str) -> str:
     of whitespace folded to one space (a cell's line breaks are layout, not content)."""
     text = text.replace("\u3000", " ").strip()
     text = WHITESPACE.sub(" ", text)
-    return text.strip(" ：:　")
+    return text.strip(" ：:　_＿|｜")
 
 
 def strip_outline(text: str) -> str:
