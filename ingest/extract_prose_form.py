@@ -31,10 +31,10 @@ QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|【[^】]*】")
 # Narrative keywords, each naming a field; the one ending nearest the number wins.
 FIELD_WORDS: tuple[tuple[str, str], ...] = (
     ("budget_adjusted", r"调整后(?:的)?(?:预算|资金)?|调整预算|全年预算|预算调整为|调整为"),
-    ("budget_planned", r"年初预算|预算资金|预算安排|财政预算|预算金额|预算总额|预算数|预算为|预算|"
-                       r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金"),
+    ("budget_planned", r"年初预算|预算资金|预算安排|财政预算|预算金额|预算总额|预算数|预算为|预算|总预算|"
+                       r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金|资金总额|项目资金"),
     ("funds_arrived", r"实际到位资金|实际到位|到位资金|拨付到位|下达到位|资金到位|到位"),
-    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行"),
+    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用"),
 )
 FIELD_WORD = [(name, re.compile(pattern)) for name, pattern in FIELD_WORDS]
 # A clause that speaks of a change or a remainder is not the figure itself.
@@ -262,7 +262,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
     for match in AMOUNT.finditer(masked):
         start = _clause_start(masked, match.start(), previous_end)
         clause = masked[start:match.start()]
-        previous_end = match.end()
+        previous_start, previous_end = previous_end, match.end()
         amount = n.parse_amount(match.group(0))
         if amount is None:
             continue
@@ -270,7 +270,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
         if amount.converted:
             evidence = Evidence(evidence.block, evidence.snippet, evidence.method, start=evidence.start,
                                 end=evidence.end, note=f"{amount.written:g} {amount.unit} → {amount.value:g} 万元")
-        if "其中" in clause:
+        if "其中" in masked[previous_start:match.start()]:
             in_split = True
         bare = clause.strip().removeprefix("其中").lstrip(":： ")
         label = _category_at_end(bare, categories)
@@ -317,12 +317,17 @@ def _category_at_end(clause: str, categories: list[str]) -> str | None:
 
 
 def _field_word(clause: str) -> str | None:
-    best, best_end = None, -1
+    """The field the clause's label names: the keyword ending nearest the number, except that
+    an adjustment (调整后预算为) outranks the plain 预算 it contains."""
+    ends: dict[str, int] = {}
     for name, pattern in FIELD_WORD:
         for match in pattern.finditer(clause):
-            if match.end() > best_end or (match.end() == best_end and best is None):
-                best, best_end = name, match.end()
-    return best
+            ends[name] = max(ends.get(name, -1), match.end())
+    if not ends:
+        return None
+    if "budget_adjusted" in ends and "budget_planned" in ends:
+        del ends["budget_planned"]
+    return max(ends, key=lambda name: ends[name])
 
 
 def _rates(paragraph, text, offset, masked, facts: ProseFacts) -> None:
@@ -411,14 +416,15 @@ def _names(paragraph, text, offset, masked, facts: ProseFacts) -> None:
         if _is_org(unit):
             facts.candidates.append(Candidate("implementing_unit", unit, evidence, SENTENCE_RANK))
         if _project_like(project):
-            facts.candidates.append(Candidate("project_name", project, evidence, SENTENCE_RANK))
+            facts.candidates.append(Candidate("project_name", project.rstrip("的"), evidence, SENTENCE_RANK))
     for match in UNIT_IS.finditer(masked):
         unit = clean_value(match.group("unit"))
         evidence = _ev(paragraph, text, offset + match.start(), offset + match.end())
         if _is_org(unit):
             facts.candidates.append(Candidate("implementing_unit", unit, evidence, SENTENCE_RANK))
-        if _project_like(match.group("project")):
-            facts.candidates.append(Candidate("project_name", match.group("project"), evidence, SENTENCE_RANK))
+        project = match.group("project").rstrip("的")
+        if _project_like(project):
+            facts.candidates.append(Candidate("project_name", project, evidence, SENTENCE_RANK))
     for match in SUPERVISOR.finditer(masked):
         dept = clean_value(match.group("dept"))
         if _is_org(dept):

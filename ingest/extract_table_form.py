@@ -19,7 +19,8 @@ from ingest.text import clean_value, label_key, snippet, squash
 
 TABLE_RANK = 0
 LINE_RANK = 1
-SIGNATURE = re.compile(r"签字|签名|签章|盖章|负责人")
+SIGNATURE_RANK = 4
+SIGNATURE = re.compile(r"签字|签名|签章|盖章")
 TABLE_UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(亿元|万元|千元|元)")
 
 
@@ -531,10 +532,14 @@ def _signature_dates(grid: _Grid, facts: FormFacts) -> None:
             if r - recent > 3:
                 continue
             for match, value in n.find_dates(text):
+                evidence = grid.evidence(r, c)
                 facts.mentions.append(Mention(
-                    "date", "signed", grid.evidence(r, c), text=match.group(0), role="signed",
+                    "date", "signed", evidence, text=match.group(0), role="signed",
                     date_start=value.start, date_end=value.end,
                 ))
+                if value.precision == "day":
+                    # A signature's date stands in for the report's date when the cover has none.
+                    facts.candidates.append(Candidate("report_date", value.start, evidence, SIGNATURE_RANK))
 
 
 # -- cover lines and label: value pairs inside one cell ------------------------------------

@@ -1,0 +1,205 @@
+"""The ingest run: hashing, skipping, archiving, failures logged, re-parsing, the CLI."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import duckdb
+import pytest
+from conftest import CORPUS, ROOT
+from truth import read_truth, rows, same
+
+from ingest import PARSER_VERSION, store
+from ingest.pipeline import ingest, reparse
+
+SOME = ["seed-000.docx", "dev-006.docx", "dev-021.txt", "dev-022.txt"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    target = tmp_path / "in"
+    target.mkdir()
+    for name in SOME:
+        shutil.copy(CORPUS / name, target / name)
+    return target
+
+
+def query(db, sql, params=()):
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return rows(conn, sql, list(params))
+    finally:
+        conn.close()
+
+
+def test_ingest_then_rerun_skips_every_unchanged_file(folder, tmp_path):
+    db = tmp_path / "s.duckdb"
+    first = ingest([folder], db, workers=1)
+    assert (first.ok, first.failed, first.skipped) == (4, 0, 0)
+    second = ingest([folder], db, workers=1)
+    assert (second.ok, second.partial, second.failed, second.skipped) == (0, 0, 0, 4)
+    log = query(db, "select status, count(*) as n from ingest_log group by status order by status")
+    assert {r["status"]: r["n"] for r in log} == {"ok": 4, "skipped": 4}
+    assert query(db, "select count(*) as n from reports")[0]["n"] == 4
+
+
+def test_same_content_under_two_names_is_stored_once(folder, tmp_path):
+    shutil.copy(folder / "seed-000.docx", folder / "copy-of-seed.docx")
+    db = tmp_path / "s.duckdb"
+    summary = ingest([folder], db, workers=1)
+    assert summary.skipped == 1
+    assert query(db, "select count(*) as n from reports")[0]["n"] == 4
+    skipped = query(db, "select file_name, error from ingest_log where status = 'skipped'")
+    assert len(skipped) == 1 and "内容相同" in skipped[0]["error"]
+
+
+def test_original_archived_by_content_beside_the_store(folder, tmp_path):
+    db = tmp_path / "store" / "s.duckdb"
+    ingest([folder], db, workers=1)
+    for report in query(db, "select file_sha256, archive_path, file_name from reports"):
+        archived = store.archive_dir(db) / report["archive_path"]
+        assert archived.read_bytes() == (folder / report["file_name"]).read_bytes()
+        assert report["file_sha256"] in archived.name
+
+
+def test_report_row_carries_file_facts(folder, tmp_path):
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1)
+    report = query(db, "select * from reports where file_name = 'dev-022.txt'")[0]
+    assert report["report_id"] == report["file_sha256"][:16]
+    assert report["file_format"] == "txt"
+    assert report["parser_version"] == PARSER_VERSION
+    assert query(db, "select encoding from report_texts where report_id = ?", [report["report_id"]])[0]["encoding"] == "gb18030"
+
+
+def _poem_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("床前明月光，疑是地上霜。")
+    document.add_paragraph("举头望明月，低头思故乡。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_bad_files_are_logged_with_reasons_and_the_run_goes_on(folder, tmp_path):
+    (folder / "empty.docx").write_bytes(b"")
+    (folder / "not-a-zip.docx").write_bytes(b"this is plain text, not a zip")
+    (folder / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (folder / "poem.docx").write_bytes(_poem_docx())
+    truncated = (CORPUS / "dev-006.docx").read_bytes()
+    (folder / "truncated.docx").write_bytes(truncated[: len(truncated) // 2])
+    db = tmp_path / "s.duckdb"
+    summary = ingest([folder], db, workers=2)
+    assert summary.ok == 4
+    assert summary.failed == 5
+    reasons = {r["file_name"]: r["error"] for r in query(db, "select file_name, error from ingest_log where status = 'failed'")}
+    assert "为空" in reasons["empty.docx"]
+    assert "不是有效的 .docx" in reasons["not-a-zip.docx"]
+    assert "旧版 Word 格式" in reasons["legacy.doc"] and ".docx" in reasons["legacy.doc"]
+    assert "不是项目支出绩效自评报告" in reasons["poem.docx"]
+    assert reasons["truncated.docx"]
+    failed = query(db, "select file_name, parse_status from reports where parse_status = 'failed'")
+    assert {r["file_name"] for r in failed} == set(reasons)
+
+
+def test_reparse_rereads_every_archived_original(folder, tmp_path):
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1)
+    conn = duckdb.connect(str(db))
+    conn.execute("update reports set parser_version = '0.0.1', project_name = 'stale'")
+    conn.close()
+    shutil.rmtree(folder)          # the originals are gone from the auditor's folder: the archive has them
+    summary = reparse(db, workers=1)
+    assert summary.ok == 4
+    stored = query(db, "select file_name, project_name, parser_version from reports order by file_name")
+    assert {r["parser_version"] for r in stored} == {PARSER_VERSION}
+    truth = read_truth(CORPUS / "dev-021.truth.json")
+    got = next(r for r in stored if r["file_name"] == "dev-021.txt")
+    assert same(truth["report"]["project_name"], got["project_name"])
+    assert query(db, "select count(*) as n from budget_lines")[0]["n"] == sum(
+        len(read_truth(CORPUS / (name.rsplit(".", 1)[0] + ".truth.json"))["budget_lines"]) for name in SOME)
+
+
+def run_cli(*args, env=None, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "ingest", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=cwd, timeout=120)
+
+
+def test_cli_exit_status_and_summary(folder, tmp_path):
+    (folder / "broken.docx").write_bytes(b"garbage")
+    db = tmp_path / "cli.duckdb"
+    result = run_cli(str(folder), "--db", str(db), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "已导入（完整）" in result.stderr and "失败的文件及原因" in result.stderr
+    assert "broken.docx" in result.stderr
+
+
+def test_cli_usage_errors_exit_2(tmp_path):
+    assert run_cli().returncode == 2
+    result = run_cli(str(tmp_path / "no-such-folder"))
+    assert result.returncode == 2 and "找不到" in result.stderr
+
+
+def test_cli_unusable_store_exits_1(folder, tmp_path):
+    not_a_store = tmp_path / "notes.duckdb"
+    not_a_store.write_text("this is not a database")
+    result = run_cli(str(folder), "--db", str(not_a_store), "--quiet")
+    assert result.returncode == 1
+    assert "无法打开数据库" in result.stderr
+
+
+def test_jixiao_db_names_the_store_and_db_flag_wins(folder, tmp_path):
+    env_store = tmp_path / "env.duckdb"
+    flag_store = tmp_path / "flag.duckdb"
+    assert run_cli(str(folder), "--quiet", env={"JIXIAO_DB": str(env_store)}).returncode == 0
+    assert query(env_store, "select count(*) as n from reports")[0]["n"] == 4
+    assert run_cli(str(folder), "--quiet", "--db", str(flag_store), env={"JIXIAO_DB": str(env_store)}).returncode == 0
+    assert query(flag_store, "select count(*) as n from reports")[0]["n"] == 4
+
+
+def test_a_file_whose_rows_cannot_be_written_does_not_take_the_batch_down(tmp_path):
+    db = tmp_path / "s.duckdb"
+    conn = store.open_store(db)
+    from ingest.report import Report
+
+    good = store.report_rows(Report(project_name="好"), {
+        "report_id": "a" * 16, "file_name": "a.docx", "sha256": "a" * 64, "file_format": "docx",
+        "parser_version": PARSER_VERSION, "ingested_at": None})
+    bad = store.report_rows(Report(project_name="坏"), {
+        "report_id": "b" * 16, "file_name": "b.docx", "sha256": "b" * 64, "file_format": "docx",
+        "parser_version": PARSER_VERSION, "ingested_at": None})
+    bad["budget_lines"].append({"report_id": "b" * 16, "line_no": "not a number"})
+    failures = store.write_batch(conn, [good, bad])
+    assert [position for position, _ in failures] == [1]
+    names = [r[0] for r in conn.execute("select project_name from reports").fetchall()]
+    conn.close()
+    assert names == ["好"]
+
+
+def test_migrations_are_idempotent(tmp_path):
+    db = tmp_path / "s.duckdb"
+    conn = store.open_store(db)
+    version = store.migrate(conn)
+    assert store.migrate(conn) == version
+    tables = {r[0] for r in conn.execute("select table_name from information_schema.tables").fetchall()}
+    conn.close()
+    assert {"reports", "funding_sources", "budget_lines", "indicators", "mentions", "provenance",
+            "anomalies", "reviews", "ingest_log"} <= tables
+
+
+def test_a_docx_that_is_an_xlsx_fails_clearly(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "sheet.docx").write_bytes(buffer.getvalue())
+    db = tmp_path / "s.duckdb"
+    summary = ingest([tmp_path / "in"], db, workers=1)
+    assert summary.failed == 1
+    assert summary.failures[0][1]
