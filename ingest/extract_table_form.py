@@ -146,6 +146,8 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 columns[name] = c
         if len(columns) < 2 or not ({"planned", "adjusted", "spent"} & set(columns)):
             continue
+        if any(n.is_number_cell(grid.text(r, c)) for c in grid.starts(r)):
+            continue                      # "计划安排资金 | 9 | 实际到位资金 | 8.52": label/value pairs
         if any(g.LINE_BY_LABEL.get(header_key(grid.text(r, c))) == "category" for c in grid.starts(r)):
             continue                      # a 支出明细 header: lines, not the funding block
         grid.claim_row(r)
@@ -158,22 +160,22 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
             if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
                 break                     # words under the amounts: the funding block is over
             key = header_key(label)
-            if g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS or n.lookup_category(label):
+            if key not in g.FUNDS_TOTAL_KEYS and (g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS
+                                                  or n.lookup_category(label)):
                 break
             grid.claim_row(r2)
             unit = grid.column_unit(r, columns.get("planned", first_value)) or grid.unit
             if key in g.FUNDS_TOTAL_KEYS or r2 == r + 1 and not g.source_of(label):
                 for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
-                                     ("spent", "spent")):
+                                     ("arrived", "funds_arrived"), ("spent", "spent")):
                     if name in columns:
                         value, evidence = _amount(values[name], unit, grid, r2, columns[name])
                         if value is not None:
                             facts.candidates.append(Candidate(target, value, evidence, TABLE_RANK))
-                if "rate" in columns:
-                    rate = n.parse_rate(values["rate"])
+                for name, target in (("rate", "execution_rate_stated"), ("arrival_rate", "arrival_rate_stated")):
+                    rate = n.parse_rate(values[name]) if name in columns else None
                     if rate is not None:
-                        facts.candidates.append(Candidate(
-                            "execution_rate_stated", rate, grid.evidence(r2, columns["rate"]), TABLE_RANK))
+                        facts.candidates.append(Candidate(target, rate, grid.evidence(r2, columns[name]), TABLE_RANK))
                 if "score" in columns:
                     score = n.parse_number(values["score"])
                     if score is not None:
@@ -194,10 +196,14 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 column = columns.get("adjusted")
                 if column is None or n.parse_number(values.get("adjusted")) is None:
                     column = columns.get("planned")
+                planned = arrived = evidence = None
                 if column is not None:
-                    value, evidence = _amount(grid.text(r2, column), unit, grid, r2, column)
-                    if value is not None:
-                        facts.sources.append(FundingSource(source, value, None, evidence))
+                    planned, evidence = _amount(grid.text(r2, column), unit, grid, r2, column)
+                if "arrived" in columns:
+                    arrived, arrived_evidence = _amount(values["arrived"], unit, grid, r2, columns["arrived"])
+                    evidence = evidence or arrived_evidence
+                if planned is not None or arrived is not None:
+                    facts.sources.append(FundingSource(source, planned, arrived, evidence))
         return
 
 

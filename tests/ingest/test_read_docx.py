@@ -127,6 +127,11 @@ PARAGRAPH_CASES = [
     pytest.param(p(r("事后评价"), '<w:r><w:sym w:font="Wingdings" w:char="F0FE"/></w:r>',
                    r(" 事前评价"), '<w:r><w:sym w:font="Wingdings" w:char="F0A8"/></w:r>'),
                  "事后评价☑ 事前评价□", id="wingdings-check-boxes"),
+    pytest.param(p(r("事后评价"), '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Check1"/>'
+                   '<w:enabled/><w:checkBox><w:sizeAuto/><w:default w:val="0"/><w:checked/></w:checkBox>'
+                   '</w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMCHECKBOX </w:instrText></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="end"/></w:r>'),
+                 "事后评价☑", id="legacy-check-box-field"),
     pytest.param(p(r("A"), "<w:r><w:tab/></w:r>", r("B"), "<w:r><w:br/></w:r>", r("C")),
                  "A\tB\nC", id="tab-and-line-break"),
 ]
@@ -258,6 +263,20 @@ def test_numbering_beyond_ten_counts_in_chinese():
     assert labels[9:] == ["十、", "十一、", "十二、"]
 
 
+def test_numbering_through_the_paragraph_style():
+    def setup(document):
+        add_numbering(document)
+        style = document.styles.add_style("一级标题编号", 1)
+        style.element.get_or_add_pPr().append(
+            fragments('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>')[0])
+        for text in ("项目基本情况", "绩效目标"):
+            document.add_paragraph(text, style="一级标题编号")
+
+    document = read_body("", setup)
+    assert [(p.numbering, p.text) for p in document.paragraphs()] == [
+        ("一、", "项目基本情况"), ("二、", "绩效目标")]
+
+
 def test_num_id_zero_means_no_numbering():
     document = read_body(numbered("不编号", num_id=0), add_numbering)
     assert [(p.numbering, p.text) for p in document.paragraphs()] == [("", "不编号")]
@@ -340,6 +359,24 @@ def test_content_control_around_a_cell_and_a_row():
     document = read_body("", setup)
     (table,) = document.tables()
     assert table.grid() == [["项目名称", "乡村道路维护"], ["综合得分", "95"]]
+
+
+def test_cell_text_skips_deleted_and_hidden_runs_and_keeps_fields():
+    def setup(document):
+        table = document.add_table(rows=1, cols=2)
+        table.cell(0, 0).text = "实际支出"
+        tc = table.rows[0]._tr.tc_lst[1]
+        tc.remove(tc.p_lst[0])
+        for element in fragments(p(
+            '<w:del w:id="1" w:author="a"><w:r><w:delText>40.1</w:delText></w:r></w:del>',
+            '<w:r><w:rPr><w:vanish/></w:rPr><w:t>（隐藏）</w:t></w:r>',
+            FIELD,
+        )):
+            tc.append(element)
+
+    document = read_body("", setup)
+    (table,) = document.tables()
+    assert table.grid() == [["实际支出", "48.60"]]
 
 
 def test_cell_paragraphs_are_joined_with_newlines_and_are_not_blocks():
