@@ -1,8 +1,9 @@
 """.txt -> Document: the encoding detected from the bytes, never guessed from the name.
 
 Units send plain text saved by Notepad (UTF-8, with or without BOM, or UTF-16) and by
-older Chinese Windows (GB18030/GBK). A table typed with tabs or full-width bars stays a
-paragraph: extractors read plain text the way they read narrative.
+older Chinese Windows (GB18030/GBK), often with tables pasted from Word, which arrive as
+lines of tab-separated (or |-separated) cells. Two or more such lines in a row become a
+Table block, so the same label-and-structure extraction reads them.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ingest.model import Document, Paragraph, ParseError
+import re
+
+from ingest.model import Cell, Document, Paragraph, ParseError, Table
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -62,6 +65,34 @@ def read_txt(source: Path | bytes) -> Document:
         raise ParseError(f"文本无法按 {encoding} 解码") from exc
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     document = Document(file_format="txt", encoding=encoding)
-    for index, line in enumerate(text.split("\n")):
-        document.blocks.append(Paragraph(line, index))
+    lines = text.split("\n")
+    index = 0
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(_cells(lines[j])) >= 2:
+            j += 1
+        if j - i >= 2:
+            rows = tuple(tuple(Cell(text, col) for col, text in enumerate(_cells(line))) for line in lines[i:j])
+            caption = lines[i - 1].strip() if i else ""
+            document.blocks.append(Table(rows, index, caption=caption))
+            index += 1
+            i = j
+            continue
+        document.blocks.append(Paragraph(lines[i], index))
+        index += 1
+        i += 1
     return document
+
+
+BARS = re.compile(r"\s*[|｜]\s*")
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a pasted table row: tab-separated, or between | bars."""
+    if "\t" in line.strip():
+        return [cell.strip() for cell in line.strip().split("\t")]
+    stripped = line.strip()
+    if stripped.count("|") + stripped.count("｜") >= 2:
+        return [cell for cell in BARS.split(stripped.strip("|｜ "))]
+    return []

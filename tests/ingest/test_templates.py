@@ -189,3 +189,36 @@ def test_zibiao_2021_indicators_read_by_header_names():
         ("效益指标", "社会效益指标", "带动脱贫户增收", "≥1000元/户", "1050元/户", 40.0, 38.0),
         ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "91%", 10.0, 10.0),
     ]
+
+
+PASTED_TXT = """项目支出绩效自评报告
+项目名称：城乡环卫一体化运营经费
+项目单位：周口市川汇区城市管理局\t主管部门：周口市川汇区人民政府
+项目起止时间：2022.01.01-2022.12.31
+计划安排资金（万元）\t260\t实际到位资金（万元）\t250
+实际支出（万元）\t248.6
+其中：中央财政\t\t中央财政\t
+市县财政\t260\t市县财政\t250
+支出内容\t计划支出数（万元）\t实际支出数（万元）
+委托业务费\t200\t198
+专用材料费\t40\t38.6
+劳务费\t\t12
+综合得分：93
+自评等次：优秀
+2023年1月16日
+"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "gb18030"])
+def test_text_file_with_tables_pasted_from_word(encoding):
+    report, file_format, error, detected = parse_bytes(PASTED_TXT.encode(encoding), "pasted.txt")
+    assert (file_format, error) == ("txt", None)
+    assert detected.replace("-", "").startswith(encoding.replace("-", ""))
+    assert (report.project_name, report.implementing_unit, report.supervising_dept) == (
+        "城乡环卫一体化运营经费", "周口市川汇区城市管理局", "周口市川汇区人民政府")
+    assert (report.budget_planned, report.funds_arrived, report.spent, report.self_score, report.grade) == (
+        260.0, 250.0, 248.6, 93.0, "优")
+    assert (report.period_start.isoformat(), report.period_end.isoformat()) == ("2022-01-01", "2022-12-31")
+    assert [(l.category_code, l.planned, l.actual) for l in report.budget_lines] == [
+        ("30227", 200.0, 198.0), ("30218", 40.0, 38.6), ("30226", None, 12.0)]
+    assert [(s.source, s.planned, s.arrived) for s in report.funding_sources] == [("市县", 260.0, 250.0)]
