@@ -86,9 +86,23 @@ class _Grid:
                 return c2
         return None
 
-    def evidence(self, r: int, c: int, method: str = "table", note: str | None = None) -> Evidence:
+    def evidence(self, r: int, c: int, method: str = "table", note: str | None = None,
+                 snippet: str | None = None) -> Evidence:
         row, col = (c, r) if self.transposed else (r, c)
-        return Evidence(self.table.index, self.text(r, c)[:200], method, row=row, col=col, note=note)
+        text = self.text(r, c) if snippet is None else snippet
+        return Evidence(self.table.index, text[:200], method, row=row, col=col, note=note)
+
+    def row_text(self, r: int) -> str:
+        """A row as the auditor reads it: each merged cell once, " | " between cells."""
+        return " | ".join(clean_value(self.text(r, c)) for c in self.starts(r))
+
+    def header_snippet(self, r_header: int, r: int, c: int) -> str:
+        """"年度资金总额 · 全年预算数：58" for a value at (r, c) under a header row."""
+        row_label = clean_value(self.text(r, self.starts(r)[0])) if self.starts(r) else ""
+        for start in self.starts(r):
+            if start < c and self.text(r, start).strip() and not n.is_number_cell(self.text(r, start)):
+                row_label = clean_value(self.text(r, start))
+        return f"{row_label} · {clean_value(self.text(r_header, c))}：{clean_value(self.text(r, c))}"
 
     def claim_row(self, r: int) -> None:
         self.claimed.update((r, c) for c in range(len(self.cells[r])))
@@ -106,14 +120,14 @@ def _table_unit(table: Table) -> str:
     return "万元"
 
 
-def _amount(text: str, unit: str, grid: _Grid, r: int, c: int, method: str = "table"):
+def _amount(text: str, unit: str, grid: _Grid, r: int, c: int, snippet: str | None = None):
     amount = n.parse_amount(text, unit)
     if amount is None:
         return None, None
     note = None
     if amount.converted:
         note = f"{amount.written:g} {amount.unit} → {amount.value:g} 万元"
-    return amount.value, grid.evidence(r, c, method, note)
+    return amount.value, grid.evidence(r, c, "table", note, snippet)
 
 
 def extract_form(document: Document) -> FormFacts:
@@ -169,13 +183,15 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
                                      ("arrived", "funds_arrived"), ("spent", "spent")):
                     if name in columns:
-                        value, evidence = _amount(values[name], unit, grid, r2, columns[name])
+                        value, evidence = _amount(values[name], unit, grid, r2, columns[name],
+                                                  grid.header_snippet(r, r2, columns[name]))
                         if value is not None:
                             facts.candidates.append(Candidate(target, value, evidence, TABLE_RANK))
                 for name, target in (("rate", "execution_rate_stated"), ("arrival_rate", "arrival_rate_stated")):
                     rate = n.parse_rate(values[name]) if name in columns else None
                     if rate is not None:
-                        facts.candidates.append(Candidate(target, rate, grid.evidence(r2, columns[name]), TABLE_RANK))
+                        evidence = grid.evidence(r2, columns[name], snippet=grid.header_snippet(r, r2, columns[name]))
+                        facts.candidates.append(Candidate(target, rate, evidence, TABLE_RANK))
                 if "score" in columns:
                     score = n.parse_number(values["score"])
                     if score is not None:
@@ -198,7 +214,7 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                     column = columns.get("planned")
                 planned = arrived = evidence = None
                 if column is not None:
-                    planned, evidence = _amount(grid.text(r2, column), unit, grid, r2, column)
+                    planned, evidence = _amount(grid.text(r2, column), unit, grid, r2, column, grid.row_text(r2))
                 if "arrived" in columns:
                     arrived, arrived_evidence = _amount(values["arrived"], unit, grid, r2, columns["arrived"])
                     evidence = evidence or arrived_evidence
@@ -268,7 +284,7 @@ def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
                 category_code=category.code if category else None,
                 category_raw=raw,
                 planned=planned[0], actual=actual[0], origin="table",
-                evidence=grid.evidence(r2, category_column),
+                evidence=grid.evidence(r2, category_column, snippet=grid.row_text(r2)),
             )
             facts.lines.append(line)
             if category is None:
@@ -379,7 +395,7 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 weight=n.parse_number(weight),
                 score=n.parse_number(score),
                 note=value("note"),
-                evidence=grid.evidence(r2, columns["name"]),
+                evidence=grid.evidence(r2, columns["name"], snippet=grid.row_text(r2)),
             ))
         return
 
@@ -408,7 +424,8 @@ def _score_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts)
         chosen = numbers[1]
     score = n.parse_score(grid.text(r, chosen))
     if score is not None:
-        facts.candidates.append(Candidate("self_score", score, grid.evidence(r, chosen), TABLE_RANK))
+        facts.candidates.append(Candidate("self_score", score, grid.evidence(r, chosen, snippet=grid.row_text(r)),
+                                          TABLE_RANK))
 
 
 # -- label | value cells ------------------------------------------------------------------
@@ -433,7 +450,10 @@ def _label_values(grid: _Grid, facts: FormFacts) -> None:
             if source:
                 _source_cell(grid, r, c, r2, c2, source, facts)
                 continue
-            candidate = _field_value(name, value_text, unit or grid.unit, grid, r2, c2)
+            evidence = grid.evidence(r2, c2)
+            evidence = Evidence(evidence.block, f"{clean_value(text)}：{clean_value(value_text)}"[:200], "table",
+                                evidence.row, evidence.col)
+            candidate = _field_value(name, value_text, unit or grid.unit, grid, r2, c2, evidence)
             if candidate is not None:
                 facts.candidates.append(candidate)
 
