@@ -89,12 +89,10 @@ YEAR_FUNDS_BEFORE = re.compile(r"(?:资金|经费|预算)(?:已)?(?:于|在)\s*$
 YEAR_EVAL_AFTER = re.compile(r"^[^。；]{0,25}?(?:绩效评价|绩效自评|自评工作|评价工作)")
 EVAL_DATE = re.compile(r"评价|考评|自评|核查|检查|评定|核实|打分")
 
-TITLE_MARKERS = ("自评报告", "评价报告", "绩效报告", "自评情况报告", "自评表")
-TITLE_SUFFIXES = sorted((
-    "项目支出绩效自评报告", "支出绩效自评报告", "绩效自评报告", "预算绩效评价自评报告", "绩效评价自评报告",
-    "支出绩效评价报告", "绩效评价报告", "自评报告", "项目支出绩效自评表", "绩效自评表", "自评情况报告",
-    "绩效自评情况报告", "支出绩效自评情况报告", "项目支出绩效报告", "绩效报告",
-), key=len, reverse=True)
+# A title ends in the document type: 项目支出绩效自评报告, 预算绩效评价自评报告, 绩效自评情况的报告,
+# 支出绩效评价报告 … ("项目" alone stays: it belongs to names like 信息平台维护管理项目).
+TITLE_SUFFIX = re.compile(r"(?:项目支出|支出|预算|绩效|自评|自我评价|自评价|评价|工作|情况|的)*(?:报告书?|自评表)$")
+TITLE_WORDS = ("绩效", "自评", "评价")
 ORG_SUFFIX = re.compile(r"(?:局|办|委|厅|部|中心|站|所|处|室|院|会|队|馆|社|校|园|公司|政府|办公室|委员会|协会|"
                         r"小组|集团|医院|学校|大学|街道|镇|乡|署)$")
 DATE_LINE_PREFIX = re.compile(r"^(?:报告日期|填报日期|日期|报告时间|评价日期|填表日期)[：:]?")
@@ -142,7 +140,10 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
     head = paragraphs[:14]
     for i, paragraph in enumerate(head):
         title = squash(paragraph.text)
-        if not any(marker in title for marker in TITLE_MARKERS) or len(title) > 80:
+        year_note = re.search(r"[（(]((?:19|20)\d{2})年度?[）)]$", title)
+        if year_note:
+            title = title[:year_note.start()]
+        if not TITLE_SUFFIX.search(title) or not any(w in title for w in TITLE_WORDS) or len(title) > 80:
             continue
         first = i
         core = _strip_suffix(title)
@@ -158,10 +159,11 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
         if "关于" in core:
             unit, _, core = core.partition("关于")
         year = re.search(r"((?:19|20)\d{2})年度?", core)
-        if year is None:
-            year = re.search(r"[（(]((?:19|20)\d{2})年度?[）)]", core)
+        if year is None and year_note:
+            year = year_note
         if year:
             facts.candidates.append(Candidate("fiscal_year", int(year.group(1)), evidence, SENTENCE_RANK))
+        if year and year.string is core:
             before, after = core[:year.start()], core[year.end():]
             after = after.lstrip("的")
             if after:
@@ -185,13 +187,7 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
 
 
 def _strip_suffix(title: str) -> str:
-    for suffix in TITLE_SUFFIXES:
-        if title.endswith(suffix):
-            return title[: -len(suffix)]
-    for marker in TITLE_MARKERS:
-        if marker in title:
-            return title[: title.index(marker)]
-    return title
+    return TITLE_SUFFIX.sub("", title)
 
 
 def _date_lines(paragraphs: list[Paragraph], facts: ProseFacts) -> None:

@@ -27,7 +27,7 @@ WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, 0xFF0E: 0x2E, 0xFF05: 0x25
 BLANK = {"", "-", "--", "—", "——", "–", "/", "无", "空", "0.00%", "—%", "n/a", "N/A", "／", "-%"}
 NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 CELL_NUMBER = re.compile(
-    r"^[-+]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*(?:亿元|万元|千元|元|%|分)?$"
+    r"^[-+]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*(?:亿元|万元|千元|元|万|%|分)?$"
 )
 UNIT_FACTORS = {"亿元": 10000.0, "万元": 1.0, "千元": 0.1, "元": 0.0001}
 
@@ -72,6 +72,8 @@ def unit_of(text: str) -> str | None:
     for unit in ("亿元", "万元", "千元", "元"):
         if unit in value:
             return unit
+    if re.search(r"\d\s*万$", value):
+        return "万元"
     return None
 
 
