@@ -136,6 +136,8 @@ def _cn_number(text: str) -> int:
 def _make(year: int, month: int, day: int | None) -> DateValue | None:
     if not 1 <= month <= 12:
         return None
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     if day is None:
         last = calendar.monthrange(year, month)[1]
         return DateValue(dt.date(year, month, 1), dt.date(year, month, last), "month")
@@ -263,22 +265,28 @@ def grade_word(text: str) -> str | None:
     return word
 
 
+def _ticked(value: str, matches: list[re.Match]) -> list[str]:
+    """The words of `matches` that a check mark ticks. Boxes either follow the words
+    ("优□ 良☑") or precede them ("□优 ☑良"): whether the first word has a box before it
+    tells which, so one ☑ between two words is read once."""
+    boxes = CHECKED + UNCHECKED
+    if not matches:
+        return []
+    before = matches[0].start() > 0 and value[matches[0].start() - 1] in boxes
+    ticked = []
+    for match in matches:
+        mark = value[match.start() - 1:match.start()] if before else value[match.end():match.end() + 1]
+        if mark and mark in CHECKED:
+            ticked.append(match.group(0))
+    return ticked
+
+
 def ticked_grade(text: str) -> str | None:
     """The grade a check-box line ticks: "优□ 良☑ 中□ 差□" -> 良, "□优 ☑良" -> 良."""
     value = squash(text)
-    boxes = CHECKED + UNCHECKED
     if not any(ch in value for ch in CHECKED) or not any(ch in value for ch in UNCHECKED):
         return None
-    words = list(GRADE_WORD.finditer(value))
-    if not words:
-        return None
-    # Boxes follow the words ("优□") or precede them ("□优"): the first word tells which.
-    after = not (words[0].start() > 0 and value[words[0].start() - 1] in boxes)
-    ticked = []
-    for match in words:
-        mark = value[match.end():match.end() + 1] if after else value[match.start() - 1:match.start()]
-        if mark and mark in CHECKED:
-            ticked.append(match.group(0))
+    ticked = _ticked(value, list(GRADE_WORD.finditer(value)))
     return ticked[0] if len(set(ticked)) == 1 else None
 
 
@@ -291,19 +299,14 @@ EVAL_TYPES = ("事前", "事中", "事后")
 def eval_type(text: str) -> str | None:
     """Which of 事前/事中/事后 a cover line ticks ("事前评价□ 事中评价□ 事后评价√")."""
     value = squash(text)
-    ticked = []
-    for kind in EVAL_TYPES:
-        for match in re.finditer(kind + r"(?:评价|绩效评价)?", value):
-            after = value[match.end():match.end() + 1]
-            before = value[match.start() - 1:match.start()] if match.start() else ""
-            if (after and after in CHECKED) or (before and before in CHECKED):
-                ticked.append(kind)
-    if len(set(ticked)) == 1:
-        return ticked[0]
-    if not any(ch in value for ch in CHECKED + UNCHECKED):
-        named = [kind for kind in EVAL_TYPES if kind in value]
+    matches = list(re.finditer(r"(事前|事中|事后)(?:绩效)?(?:评价)?", value))
+    ticked = {match.group(1) for match in matches if match.group(0) in _ticked(value, matches)}
+    if any(ch in value for ch in CHECKED):
+        return ticked.pop() if len(ticked) == 1 else None
+    if not any(ch in value for ch in UNCHECKED):
+        named = {match.group(1) for match in matches}
         if len(named) == 1:
-            return named[0]
+            return named.pop()
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -356,8 +357,9 @@ def read_docx(source: Path | bytes) -> Document:
         raise ParseError("文件不是有效的 .docx（缺少 Word 文档部件）") from exc
     except ValueError as exc:
         raise ParseError(f"文件不是 Word 文档：{exc}") from exc
-    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
-        raise ParseError(f"文件已损坏，无法读取：{type(exc).__name__}") from exc
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error, OSError,
+            NotImplementedError, AttributeError, TypeError) as exc:
+        raise ParseError(f"文件已损坏，无法读取（{type(exc).__name__}）") from exc
 
     walker = _Walker(_Numbering.from_document(document))
     result = Document(file_format="docx")

@@ -48,14 +48,14 @@ def detect_encoding(data: bytes) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise ParseError("无法识别文本文件的编码")
-    return best.encoding
+    return codecs.lookup(best.encoding).name
 
 
 def read_txt(source: Path | bytes) -> Document:
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = detect_encoding(data)
-        if not encoding.startswith("utf-16") and not encoding.startswith("utf-32"):
+        if not encoding.startswith(("utf-16", "utf-32")):
             raise ParseError("文件含二进制内容，不是文本文件")
     else:
         encoding = detect_encoding(data)

@@ -44,7 +44,8 @@ def label_key(text: str) -> tuple[str, str | None]:
     "其中：中央财政" -> ("中央财政", None); "计划安排资金（万元）" -> ("计划安排资金", "万元");
     "一、项 目 基 本 概 况" -> ("项目基本概况", None).
     """
-    key = squash(text)
+    # Outline numbers first: NFKC would turn ① into 1 and Ⅱ into II.
+    key = squash(strip_outline(WHITESPACE.sub("", text)))
     unit = None
     match = UNIT_IN_LABEL.search(key)
     if match:

@@ -340,6 +340,23 @@ def test_nested_table_text_is_in_the_cell_and_the_table_is_its_own_block():
     assert document.text().count("维修费") == 1
 
 
+def test_table_nested_two_deep_points_at_its_own_parent():
+    def setup(document):
+        outer = document.add_table(rows=1, cols=1)
+        middle = outer.cell(0, 0).add_table(rows=1, cols=1)
+        inner = middle.cell(0, 0).add_table(rows=1, cols=2)
+        inner.cell(0, 0).text = "培训费"
+        inner.cell(0, 1).text = "2.5"
+
+    document = read_body("", setup)
+    outer, middle, inner = document.tables()
+    assert (outer.parent, middle.parent, inner.parent) == (None, outer.index, middle.index)
+    assert len({outer.index, middle.index, inner.index}) == 3
+    for table in (outer, middle):
+        assert "培训费" in table.grid()[0][0] and "2.5" in table.grid()[0][0]
+    assert document.text().count("培训费") == 1
+
+
 def test_content_control_around_a_cell_and_a_row():
     def setup(document):
         table = document.add_table(rows=2, cols=2)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.model import ParseError
+from ingest.model import Paragraph, ParseError
 from ingest.read_txt import detect_encoding, read_txt
 
 # A short report as units type it: mostly Chinese, a few figures.
@@ -49,13 +49,55 @@ def test_detect_encoding_decodes_the_text(data, text):
     assert data.decode(encoding).lstrip("\ufeff") == text
 
 
+def lines(document) -> list[str]:
+    """The document's lines as written: a paragraph is a line, a pasted table a line per row."""
+    out = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        else:
+            out.extend("\t".join(cell.text for cell in row) for row in block.rows)
+    return out
+
+
 @pytest.mark.parametrize(("data", "text"), ENCODED)
-def test_read_txt_gives_one_paragraph_per_line(data, text):
+def test_read_txt_reads_every_line(data, text):
     document = read_txt(data)
-    assert [p.text for p in document.blocks] == text.split("\n")
-    assert [p.index for p in document.blocks] == list(range(len(text.split("\n"))))
+    assert lines(document) == text.split("\n")
+    assert [b.index for b in document.blocks] == list(range(len(document.blocks)))
     assert document.file_format == "txt"
     assert document.encoding == detect_encoding(data)
+
+
+def test_plain_lines_are_paragraphs():
+    document = read_txt(REPORT.encode("utf-8"))
+    assert all(isinstance(b, Paragraph) for b in document.blocks)
+    assert [b.text for b in document.blocks] == REPORT.split("\n")
+
+
+@pytest.mark.parametrize("table_text", [
+    FIGURES,
+    "科目|计划|实际\n办公费|0.10|0.10\n维修费|9.10|9.05\n合计|48.60|45.20",
+    "| 科目 | 计划 | 实际 |\n| 办公费 | 0.10 | 0.10 |\n| 维修费 | 9.10 | 9.05 |\n| 合计 | 48.60 | 45.20 |",
+    "科目｜计划｜实际\n办公费｜0.10｜0.10\n维修费｜9.10｜9.05\n合计｜48.60｜45.20",
+], ids=["tabs", "bars", "outer-bars", "full-width-bars"])
+def test_pasted_table_lines_become_a_table(table_text):
+    text = "表1 项目支出明细\n" + table_text + "\n以上为支出明细。"
+    document = read_txt(text.encode("utf-8"))
+    kinds = [type(b).__name__ for b in document.blocks]
+    assert kinds == ["Paragraph", "Table", "Paragraph"]
+    table = document.blocks[1]
+    assert table.grid() == [["科目", "计划", "实际"], ["办公费", "0.10", "0.10"],
+                            ["维修费", "9.10", "9.05"], ["合计", "48.60", "45.20"]]
+    assert table.caption == "表1 项目支出明细"
+    assert table.parent is None
+    assert [b.index for b in document.blocks] == [0, 1, 2]
+
+
+def test_one_tabbed_line_stays_a_paragraph():
+    document = read_txt("项目名称\t乡村道路维护\n综合得分95分".encode("utf-8"))
+    assert [(type(b).__name__, b.text) for b in document.blocks] == [
+        ("Paragraph", "项目名称\t乡村道路维护"), ("Paragraph", "综合得分95分")]
 
 
 @pytest.mark.parametrize(("data", "name"), [
@@ -76,15 +118,15 @@ def test_gb18030_is_named_as_a_chinese_encoding():
 @pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"], ids=["crlf", "cr", "lf"])
 def test_line_endings(newline):
     data = REPORT.replace("\n", newline).encode("utf-8")
-    lines = [p.text for p in read_txt(data).blocks]
-    assert lines == REPORT.split("\n")
-    assert not any("\r" in line for line in lines)
+    got = lines(read_txt(data))
+    assert got == REPORT.split("\n")
+    assert not any("\r" in line for line in got)
 
 
 def test_crlf_in_utf16_and_gb18030():
     for encoding in ("utf-16", "gb18030"):
         data = REPORT.replace("\n", "\r\n").encode(encoding)
-        assert [p.text for p in read_txt(data).blocks] == REPORT.split("\n"), encoding
+        assert lines(read_txt(data)) == REPORT.split("\n"), encoding
 
 
 def test_bom_is_not_part_of_the_first_line():
@@ -96,14 +138,14 @@ def test_encoding_comes_from_the_bytes_not_the_name(tmp_path):
     misleading = tmp_path / "report-utf8.txt"
     misleading.write_bytes(REPORT.encode("gb18030"))
     document = read_txt(misleading)
-    assert [p.text for p in document.blocks] == REPORT.split("\n")
+    assert lines(document) == REPORT.split("\n")
     other = tmp_path / "报告（GBK）.txt"
     other.write_bytes(REPORT.encode("utf-8"))
-    assert [p.text for p in read_txt(other).blocks] == REPORT.split("\n")
+    assert lines(read_txt(other)) == REPORT.split("\n")
 
 
 def test_empty_file_is_one_empty_line():
-    assert [p.text for p in read_txt(b"").blocks] == [""]
+    assert lines(read_txt(b"")) == [""]
 
 
 def test_binary_file_is_refused():
@@ -112,12 +154,13 @@ def test_binary_file_is_refused():
         read_txt(binary)
 
 
+# No tabs or bars: lines with them may be read as a pasted table, cells trimmed.
 @settings(max_examples=100, deadline=None)
-@given(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\ufeff")),
+@given(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\ufeff\t|｜")),
        st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]))
 def test_any_text_reads_back_line_by_line(text, encoding):
     """UTF-8 with or without BOM and UTF-16 with BOM are unambiguous: every text reads back."""
     bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
     document = read_txt(bom + text.encode(encoding))
     want = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    assert [p.text for p in document.blocks] == want
+    assert lines(document) == want
