@@ -301,14 +301,16 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
 
 
 def _category_at_end(clause: str, categories: list[str]) -> str | None:
+    """The category label a clause ends with ("其中：劳务费", "绿化养护劳务费支出"), if any."""
     squashed = squash(clause)
-    squashed = re.sub(CONNECTOR + r"$", "", squashed) if squashed else squashed
-    for label in categories:
-        if squashed.endswith(label):
-            before = squashed[: -len(label)]
-            # "设计费用" is not 用 of anything; a category must start the clause or follow a connector.
-            if not before or before[-1] in "其中:：的及和与、" or len(before) <= 6:
-                return label
+    for candidate in dict.fromkeys((squashed, re.sub(CONNECTOR + r"$", "", squashed))):
+        for label in categories:
+            if candidate.endswith(label):
+                before = candidate[: -len(label)]
+                # "单个小区设计费用" is no category line: a label opens the clause or follows
+                # a few words ("苗木等专用材料费").
+                if not before or before[-1] in "其中:：的及和与、" or len(before) <= 6:
+                    return label
     return None
 
 
