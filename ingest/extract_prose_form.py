@@ -44,7 +44,8 @@ SOURCE_WORD = re.compile(r"(中央|省级|省|自治区|区级|县级|市级|市
 CONNECTOR = r"(?:支出|支出了|为|共|共计|合计|约|达|计|使用|花费)?"
 
 RATE_WORDS = (
-    ("arrival", re.compile(r"到位率")),
+    # 到位率 of money only: "主推技术到位率" is an indicator, not the funds' arrival rate.
+    ("arrival", re.compile(r"(?:资金|经费|预算|财政|^|^项目)\s*到位率")),
     ("execution", re.compile(r"执行率")),
     ("completion", re.compile(r"完成率|完成了?(?:计划|目标|任务|年度目标)?的?|完成比例|完成进度|达成率|实现率")),
     ("satisfaction", re.compile(r"满意度|满意率")),

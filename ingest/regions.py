@@ -52,11 +52,15 @@ def _index() -> tuple[dict[str, list[tuple[Division, bool]]], int]:
     """name -> [(division, is_short_alias)], and the longest name."""
     index: dict[str, list[tuple[Division, bool]]] = {}
     with REFERENCE.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            division = Division(row["code"], row["name"], int(row["level"]), row["parent"], row["province"])
-            index.setdefault(division.name, []).append((division, False))
-            for alias in _aliases(division):
-                index.setdefault(alias, []).append((division, True))
+        rows = list(csv.DictReader(handle))
+    names = {row["code"]: row["name"] for row in rows}
+    for row in rows:
+        if names.get(row["parent"]) == row["name"]:
+            continue        # 东莞市 is listed again as its own county: one place, not two
+        division = Division(row["code"], row["name"], int(row["level"]), row["parent"], row["province"])
+        index.setdefault(division.name, []).append((division, False))
+        for alias in _aliases(division):
+            index.setdefault(alias, []).append((division, True))
     for short, full in PROVINCE_SHORT.items():
         for division, _ in index.get(full, []):
             index.setdefault(short, []).append((division, True))
