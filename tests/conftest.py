@@ -1,14 +1,32 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+
+
+def _shared() -> Path:
+    """../shared beside the checkout (where the team works), wherever CI's clone sits:
+    $JIXIAO_SHARED, then the checkout's ancestors, then /work/shared."""
+    candidates = [Path(os.environ["JIXIAO_SHARED"])] if os.environ.get("JIXIAO_SHARED") else []
+    candidates += [parent / "shared" for parent in ROOT.parents] + [Path("/work/shared")]
+    for candidate in candidates:
+        if (candidate / "corpus").is_dir() and any((candidate / "corpus").glob("*.truth.json")):
+            return candidate
+    raise RuntimeError(
+        "The corpus (../shared/corpus with *.truth.json) was not found beside the checkout; "
+        "set JIXIAO_SHARED to the shared folder."
+    )
+
+
+SHARED = _shared()
+CORPUS = SHARED / "corpus"
 
 
 @pytest.fixture(scope="session")

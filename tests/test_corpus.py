@@ -6,7 +6,7 @@ import sys
 
 import duckdb
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, SHARED
 from truth import indicator_key, line_key, load_truths, read_truth, rows, same, source_key
 
 TRUTHS = load_truths(CORPUS)
@@ -84,7 +84,7 @@ def test_every_extracted_field_has_provenance(conn, truth_path):
 def test_scorer_reports_exact_extraction(corpus_store):
     """The shared scorer agrees: every field, line and indicator of the corpus is right."""
     result = subprocess.run(
-        [sys.executable, str(ROOT.parent / "shared" / "tools" / "score.py"), str(corpus_store), str(CORPUS), "--quiet"],
+        [sys.executable, str(SHARED / "tools" / "score.py"), str(corpus_store), str(CORPUS), "--quiet"],
         capture_output=True, text=True, check=True,
     )
     line = result.stdout.strip().splitlines()[-1]
