@@ -53,7 +53,8 @@ def print_summary(console: Console, summary: Summary, db: Path) -> None:
     table.add_row("已导入（部分字段缺失）", str(summary.partial))
     table.add_row("失败", str(summary.failed), style="red" if summary.failed else None)
     table.add_row("跳过（内容未变）", str(summary.skipped))
-    table.add_row("用时", f"{summary.seconds:.1f} 秒（{summary.files_per_second:.1f} 份/秒）")
+    rate = f"（解析 {summary.files_per_second:.1f} 份/秒）" if summary.files_per_second else ""
+    table.add_row("用时", f"{summary.seconds:.1f} 秒{rate}")
     console.print(table)
     if summary.failures:
         failed = Table(title="失败的文件及原因", show_lines=False)
