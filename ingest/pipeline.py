@@ -171,10 +171,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 class Writer:
     """Buffers parsed files and writes them in batches, holding the store only while writing."""
 
-    def __init__(self, path: Path, run_id: str, on_wait: Callable[[str], None] | None):
+    def __init__(self, path: Path, on_wait: Callable[[str], None] | None,
+                 on_write_failure: Callable[[str, str], None]):
         self.path = path
-        self.run_id = run_id
         self.on_wait = on_wait
+        self.on_write_failure = on_write_failure    # (status it had, file name)
         self.rows: list[dict] = []
         self.log: list[dict] = []
         self.last_flush = time.monotonic()
@@ -195,7 +196,8 @@ class Writer:
             for position, error in failures:
                 report_id = self.rows[position]["reports"][0]["report_id"]
                 for entry in self.log:
-                    if entry["report_id"] == report_id:
+                    if entry["report_id"] == report_id and entry["status"] != "skipped":
+                        self.on_write_failure(entry["status"], entry["file_name"])
                         entry["status"], entry["error"] = "failed", f"写入数据库失败：{error}"
             store.write_log(conn, self.log)
         finally:
@@ -313,8 +315,14 @@ class _Run:
         self.summary = summary
         self.total = total
         self.on_progress = on_progress
-        self.writer = Writer(db, summary.run_id, on_wait)
+        self.writer = Writer(db, on_wait, self.write_failed)
         self.done = 0
+
+    def write_failed(self, status: str, file_name: str) -> None:
+        if status in ("ok", "partial"):
+            setattr(self.summary, status, getattr(self.summary, status) - 1)
+            self.summary.failed += 1
+            self.summary.failures.append((file_name, "写入数据库失败"))
 
     def _step(self, parsed: Parsed | None) -> None:
         self.done += 1

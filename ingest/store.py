@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import duckdb
 import polars as pl
 
-from ingest.report import REPORT_FIELDS, Evidence, Report, as_row
+from ingest.report import Evidence, Report, as_row
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_STORE = Path("data") / "jixiao.duckdb"
@@ -230,10 +230,6 @@ def write_log(conn, entries: Iterable[dict]) -> None:
     except Exception:
         conn.execute("rollback")
         raise
-
-
-def report_columns() -> tuple[str, ...]:
-    return REPORT_FIELDS
 
 
 def archived(conn) -> list[tuple[str, str, str, str]]:
