@@ -1,4 +1,4 @@
-"""python -m ingest PATH... [--db FILE] [--reparse] [--rules-only]
+"""python -m ingest PATH... [--db FILE] [--reparse] | --rules-only [--config FILE]
 
 Exit status 0 when the run completed, even if some files failed (their reasons are in
 ingest_log and in the summary); 2 for a usage error; 1 for an unusable store.
@@ -14,8 +14,9 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from ingest import PARSER_VERSION, store
-from ingest.pipeline import Summary, ingest, reparse
+from ingest import PARSER_VERSION, config, store
+from ingest.pipeline import Summary, apply_rules, ingest, reparse
+from ingest.rules import RULES
 
 
 
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help=f"数据库文件（默认 $JIXIAO_DB 或 {store.DEFAULT_STORE}）")
     parser.add_argument("--reparse", action="store_true",
                         help="用当前解析器版本重新解析已归档的全部原件")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="只重新运行异常规则（修改阈值后使用），在一个事务中完成")
+    parser.add_argument("--config", help="阈值配置文件（默认 $JIXIAO_CONFIG 或 jixiao.toml）")
     parser.add_argument("--workers", type=int, default=None, help="解析进程数（默认：全部 CPU 核）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     return parser
@@ -67,11 +71,26 @@ def print_summary(console: Console, summary: Summary, db: Path) -> None:
         console.print(failed)
 
 
+def print_anomalies(console: Console, counts: dict[str, int]) -> None:
+    table = Table(title="异常规则结果")
+    table.add_column("规则")
+    table.add_column("发现", justify="right")
+    for rule in RULES:
+        table.add_row(rule, str(counts.get(rule, 0)))
+    console.print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not args.paths and not args.reparse:
-        parser.error("请给出要导入的文件或文件夹，或使用 --reparse")
+    if args.rules_only and (args.paths or args.reparse):
+        parser.error("--rules-only 不能与文件或 --reparse 同时使用")
+    if not args.paths and not args.reparse and not args.rules_only:
+        parser.error("请给出要导入的文件或文件夹，或使用 --reparse / --rules-only")
+    try:
+        settings = config.load(args.config)
+    except (OSError, ValueError) as exc:
+        parser.error(f"无法读取配置文件：{exc}")
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         parser.error("找不到：" + "、".join(missing))
@@ -93,18 +112,31 @@ def main(argv: list[str] | None = None) -> int:
     def on_wait(message: str) -> None:
         progress.console.print(f"[yellow]{message}")
 
+    if args.rules_only:
+        if not db.exists():
+            console.print(f"[red]错误：数据库 {db} 不存在")
+            return 1
+        try:
+            counts = apply_rules(db, settings, on_wait=lambda message: console.print(f"[yellow]{message}"))
+        except store.StoreError as exc:
+            console.print(f"[red]错误：{exc}")
+            return 1
+        print_anomalies(console, counts)
+        return 0
     try:
         with progress:
             if args.reparse:
                 summary = reparse(db, workers=args.workers, on_progress=on_progress, on_wait=on_wait,
-                                  on_total=on_total)
+                                  on_total=on_total, settings=settings, rules=not args.paths)
             if args.paths:
                 summary = ingest(args.paths, db, workers=args.workers, on_progress=on_progress,
-                                 on_wait=on_wait, on_total=on_total)
+                                 on_wait=on_wait, on_total=on_total, settings=settings)
     except store.StoreError as exc:
         console.print(f"[red]错误：{exc}")
         return 1
     print_summary(console, summary, db)
+    if summary.anomalies:
+        print_anomalies(console, summary.anomalies)
     return 0
 
 

@@ -14,6 +14,7 @@ from ingest.extract_table_form import FormFacts, extract_form
 from ingest.model import Document
 from ingest.regions import locate
 from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report
+from ingest.similarity import narrative, signature
 
 FIELDS_FROM_CANDIDATES = (
     "project_name", "implementing_unit", "supervising_dept", "fiscal_year", "eval_type", "report_date",
@@ -67,6 +68,9 @@ def extract_report(document: Document) -> Report:
     report.notes.extend(dict.fromkeys(form.notes))
     report.shape = _shape(form, report)
     _status(report, document)
+    report.narrative = narrative(document)
+    minhash = signature(report.narrative)
+    report.signature = None if minhash is None else minhash.tolist()
     return report
 
 

@@ -88,7 +88,10 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\s*月
 YEAR_FUNDS_AFTER = re.compile(r"^[^，。；、]{0,20}?(?:资金|经费|预算)")
 YEAR_FUNDS_BEFORE = re.compile(r"(?:资金|经费|预算)(?:已)?(?:于|在)\s*$")
 YEAR_EVAL_AFTER = re.compile(r"^[^。；]{0,25}?(?:绩效评价|绩效自评|自评工作|评价工作)")
-EVAL_DATE = re.compile(r"评价|考评|自评|核查|检查|评定|核实|打分")
+# "2022年3月，考评工作组对项目…" / "2024年1月，我局对…开展了自评": who evaluates, right after the date.
+EVALUATOR = re.compile(r"^[，,\s]*(?:[^，。；]{0,8}?(?:评价|考评|自评|评估|核查|核验)[^，。；]{0,6}?组"
+                       r"|(?:我|本)(?:局|单位|办|中心|委|院|站|所|厅|部|队|馆)[^。；]{0,30}?(?:自评|评价|考评))")
+RANGE_AFTER = re.compile(r"^\s*(?:至|到|-|—|–|～|~)")
 
 # A title ends in the document type: 项目支出绩效自评报告, 预算绩效评价自评报告, 绩效自评情况的报告,
 # 支出绩效评价报告 … ("项目" alone stays: it belongs to names like 信息平台维护管理项目).
@@ -448,9 +451,9 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
         if match.start() > 12:
             continue                      # a date that opens the sentence dates what it says
         rest = masked[match.end():]
-        if not EVAL_DATE.search(rest[:60]):
-            continue
-        role = "group_formed" if re.match(r"^[，,]?\s*(?:[^，。]{0,6})成立", rest) else "evaluated"
+        if RANGE_AFTER.match(rest) or not EVALUATOR.match(rest):
+            continue                      # a period's start, or someone other than the evaluators
+        role = "group_formed" if "成立" in rest[:14] else "evaluated"
         facts.mentions.append(Mention(
             "date", role, _ev(paragraph, text, offset + match.start(), offset + min(len(masked), match.end() + 30)),
             text=match.group(0), role=role, date_start=value.start, date_end=value.end))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ingest import PARSER_VERSION, store
+from ingest import PARSER_VERSION, config, store
 from ingest.extract import extract_report
 from ingest.model import ParseError
 from ingest.read_docx import read_docx
@@ -58,6 +58,7 @@ class Summary:
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
     report_ids: list[str] = field(default_factory=list)
+    anomalies: dict[str, int] = field(default_factory=dict)
 
     @property
     def ingested(self) -> int:
@@ -234,11 +235,25 @@ class Task:
     archive_path: str
 
 
+def apply_rules(db: Path, settings: dict | None = None,
+                on_wait: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Re-run every anomaly rule over the store, in one transaction."""
+    from ingest.rules import run_rules
+
+    conn = store.open_store(db, on_wait=on_wait)
+    try:
+        return run_rules(conn, settings or config.load())
+    finally:
+        conn.close()
+
+
 def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = False, workers: int | None = None,
            on_progress: Callable[[int, int, Parsed | None], None] | None = None,
            on_wait: Callable[[str], None] | None = None,
-           on_total: Callable[[int], None] | None = None) -> Summary:
-    """Ingest files and folders into the store at `db`. Never raises for a bad file."""
+           on_total: Callable[[int], None] | None = None,
+           settings: dict | None = None, rules: bool = True) -> Summary:
+    """Ingest files and folders into the store at `db`, then re-run the rules.
+    Never raises for a bad file."""
     started = time.perf_counter()
     summary = Summary(run_id=uuid.uuid4().hex[:12])
     files = discover(paths)
@@ -273,6 +288,8 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
             yield Task(str(path), name, sha, _archive(data, sha, path.suffix, folder))
 
     run.process(tasks(), workers)
+    if rules and summary.offered:
+        summary.anomalies = apply_rules(db, settings, on_wait)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -280,7 +297,8 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
 def reparse(db: Path, *, workers: int | None = None,
             on_progress: Callable[[int, int, Parsed | None], None] | None = None,
             on_wait: Callable[[str], None] | None = None,
-            on_total: Callable[[int], None] | None = None) -> Summary:
+            on_total: Callable[[int], None] | None = None,
+            settings: dict | None = None, rules: bool = True) -> Summary:
     """Re-parse every archived original with the current parser, replacing its rows."""
     started = time.perf_counter()
     summary = Summary(run_id=uuid.uuid4().hex[:12])
@@ -304,6 +322,8 @@ def reparse(db: Path, *, workers: int | None = None,
             yield Task(str(path), file_name, sha, archive_path)
 
     run.process(tasks(), workers)
+    if rules:
+        summary.anomalies = apply_rules(db, settings, on_wait)
     summary.seconds = time.perf_counter() - started
     return summary
 

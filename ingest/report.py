@@ -124,6 +124,8 @@ class Report:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text: str = ""
+    narrative: str = ""                     # the body's own words (similarity.narrative)
+    signature: list[int] | None = None      # MinHash of the narrative (similarity.py)
 
     @property
     def budget(self) -> float | None:

@@ -86,7 +86,29 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
             conn.execute("rollback")
             raise
         current = version
+    _load_categories(conn)
     return current
+
+
+def _load_categories(conn) -> None:
+    """economic_categories mirrors reference/categories.csv (kept in step on every open)."""
+    if current_version(conn) < 2:
+        return
+    reference = Path(__file__).parent / "reference" / "categories.csv"
+    frame = pl.read_csv(reference, schema_overrides={"code": pl.Utf8}).select("code", "name", "name_en")
+    stored = conn.execute("select count(*) from economic_categories").fetchone()[0]
+    if stored == frame.height:
+        return
+    conn.execute("begin transaction")
+    conn.execute("delete from economic_categories")
+    conn.register("reference_categories", frame)
+    conn.execute("insert into economic_categories select code, name, name_en from reference_categories")
+    conn.unregister("reference_categories")
+    conn.execute("commit")
+
+
+def current_version(conn) -> int:
+    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
 
 
 def open_store(path: Path | str, on_wait: Callable[[str], None] | None = None,
@@ -109,7 +131,7 @@ def known_files(conn) -> dict[str, tuple[str, str]]:
 
 # -- writing reports ---------------------------------------------------------------------
 REPORT_TABLES = ("reports", "report_texts", "funding_sources", "budget_lines", "indicators",
-                 "mentions", "provenance")
+                 "mentions", "provenance", "report_signatures")
 
 
 def _provenance_row(report_id: str, field: str, evidence: Evidence | None) -> dict:
@@ -156,6 +178,9 @@ def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
         })
     for field, evidence in report.provenance.items():
         rows["provenance"].append(_provenance_row(rid, field, evidence))
+    if report.signature is not None:
+        rows["report_signatures"].append({"report_id": rid, "narrative_chars": len(report.narrative),
+                                          "signature": report.signature, "narrative": report.narrative})
     return rows
 
 
