@@ -33,3 +33,20 @@ def rule_params(config: dict[str, Any]) -> dict[str, Any]:
         "band_zhong": float(bands["中"]),
         "below_yuan": float(config["unit_suspect"]["below_yuan"]),
     }
+
+
+def signal_params(config: dict[str, Any]) -> dict[str, Any]:
+    """Named parameters of the corpus-level signal queries."""
+    signals = config["signals"]
+    return {
+        "full_points": float(config["full_score"]["points"]),
+        "min_reports": int(signals["min_reports"]),
+        "warn": float(signals["full_score_share_warn"]),
+        "alarm": float(signals["full_score_share_alarm"]),
+        "min_amounts": int(signals["benford_min_amounts"]),
+        "close": float(signals["benford_close"]),
+        "acceptable": float(signals["benford_acceptable"]),
+        "marginal": float(signals["benford_marginal"]),
+        "inflation_score": float(signals["inflation_score"]),
+        "inflation_execution": float(signals["inflation_execution"]),
+    }

@@ -356,9 +356,20 @@ def _rates(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             facts.candidates.append(Candidate("arrival_rate_stated", value, evidence, SENTENCE_RANK))
         elif kind == "execution":
             facts.candidates.append(Candidate("execution_rate_stated", value, evidence, SENTENCE_RANK))
-        elif kind == "completion" and value < 100:
+        elif kind == "completion" and value < 100 and not _meets_stated_target(masked, match, value):
             facts.mentions.append(Mention("shortfall", "completion_rate", evidence, value=value, unit="%",
                                           text=masked[start:match.end()].strip()))
+
+
+STATED_TARGET = re.compile(r"(?:目标|指标值|计划|要求)[^，。；\d]{0,8}?(\d+(?:\.\d+)?)\s*%")
+
+
+def _meets_stated_target(sentence: str, match: re.Match, value: float) -> bool:
+    """"完成率95%，超过年度目标90%": a rate at or above its own stated target is no shortfall."""
+    for target in STATED_TARGET.finditer(sentence):
+        if target.start(1) != match.start("num") and float(target.group(1)) <= value:
+            return True
+    return False
 
 
 def _scores_and_grades(paragraph, text, offset, masked, facts: ProseFacts) -> None:

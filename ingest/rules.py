@@ -112,7 +112,8 @@ QUANTITY = re.compile(
     r"(?P<value>\d+(?:\.\d+)?)(?P<unit>[^\d]{0,6}?)"
     r"(?P<suffix>" + "|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)) + r")?"
 )
-NOT_A_QUANTITY = re.compile(r"[年月日]|前|底|之内|完成|以前")
+# Deadlines and dates ("2020年10月底前", "12月31日前") are not quantities; "15个工作日" is.
+NOT_A_QUANTITY = re.compile(r"(?:19|20)\d{2}|\d+\s*月|年底|月底|底前|日前|之前|以前|前完成")
 
 
 def quantity(text: str | None) -> tuple[str | None, float, str] | None:

@@ -257,6 +257,32 @@ def write_log(conn, entries: Iterable[dict]) -> None:
         raise
 
 
+REVIEW_STATUSES = ("open", "confirmed", "dismissed")
+
+
+def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
+    """Record verdicts on anomalies: each item has report_id, rule, subject, status, comment.
+    Appended, never overwritten, so the history stays; keyed by the anomaly's identity."""
+    now = dt.datetime.now()
+    rows = []
+    for item in items:
+        if item["status"] not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {item['status']!r}")
+        rows.append({"report_id": item["report_id"], "rule": item["rule"], "subject": item.get("subject") or "",
+                     "status": item["status"], "comment": item.get("comment") or None,
+                     "reviewer": reviewer or None, "reviewed_at": now})
+    if not rows:
+        return 0
+    conn.execute("begin transaction")
+    try:
+        _insert(conn, "reviews", rows)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return len(rows)
+
+
 def archived(conn) -> list[tuple[str, str, str, str]]:
     """(report_id, file_name, sha256, archive_path) of every report, for --reparse."""
     return conn.execute(

@@ -24,6 +24,20 @@ def sql(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@lru_cache(maxsize=None)
+def parameters(name: str) -> frozenset[str]:
+    """The $names a query binds (comments included: a parameter named there is harmless)."""
+    return frozenset(PARAMETER.findall(sql(name)))
+
+
 def run(conn, name: str, **params) -> pl.DataFrame:
-    """The named query's rows as a polars frame; `params` bound to its $names."""
-    return conn.sql(sql(name), params=params or None).pl()
+    """The named query's rows as a polars frame. Callers may pass more parameters than the
+    query uses (the page's filters, the thresholds): each query binds only its own."""
+    wanted = parameters(name)
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"query {name} needs {sorted(missing)}")
+    return conn.sql(sql(name), params={k: params[k] for k in wanted} or None).pl()

@@ -81,8 +81,21 @@ def test_every_extracted_field_has_provenance(conn, truth_path):
         assert f"budget_lines.{line_no}" in fields
 
 
+IGNORED_RULES = {"MISSING_FIELDS"}
+
+
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=lambda p: p.name.removesuffix(".truth.json"))
+def test_anomalies(conn, truth_path):
+    truth = read_truth(truth_path)
+    report_id = stored_report(conn, truth)["report_id"]
+    got = {(a["rule"], a["subject"]) for a in rows(conn, "select rule, subject from anomalies where report_id = ?",
+                                                   [report_id]) if a["rule"] not in IGNORED_RULES}
+    want = {(a["rule"], a["subject"]) for a in truth["anomalies"] if a["rule"] not in IGNORED_RULES}
+    assert got == want
+
+
 def test_scorer_reports_exact_extraction(corpus_store):
-    """The shared scorer agrees: every field, line and indicator of the corpus is right."""
+    """The shared scorer agrees: every field, line, indicator and anomaly of the corpus is right."""
     result = subprocess.run(
         [sys.executable, str(SHARED / "tools" / "score.py"), str(corpus_store), str(CORPUS), "--quiet"],
         capture_output=True, text=True, check=True,
@@ -92,3 +105,5 @@ def test_scorer_reports_exact_extraction(corpus_store):
     assert scores["field_acc"] == "1.0000", line
     assert scores["lines_f1"] == "1.0000", line
     assert scores["indicators_f1"] == "1.0000", line
+    assert scores["anomaly_p"] == "1.0000", line
+    assert scores["anomaly_r"] == "1.0000", line

@@ -1,10 +1,15 @@
 """Named queries run against a store filled through the ingest pipeline."""
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 import duckdb
 import pytest
 
 import queries
+from ingest import PARSER_VERSION, config, store
+from ingest.report import BudgetLine, Report
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +27,85 @@ def test_ingest_health_counts_each_offered_file_once(conn):
 def test_query_names_cannot_leave_the_folder():
     with pytest.raises((ValueError, FileNotFoundError)):
         queries.sql("../ingest/migrations/001_initial")
+
+
+# -- corpus-level signals on a store built for them --------------------------------------------
+
+def _signals_store(reports: list[Report]):
+    conn = store.open_store(":memory:")
+    batch = [store.report_rows(report, {
+        "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
+        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
+    assert store.write_batch(conn, batch) == []
+    return conn
+
+
+def _report(unit: str, score: float, dept: str = "甲部门", year: int = 2023, execution: float = 100.0,
+            amounts: tuple[float, ...] = ()) -> Report:
+    lines = [BudgetLine(i + 1, "办公费", "30201", "办公费", None, a, "table") for i, a in enumerate(amounts)]
+    return Report(implementing_unit=unit, supervising_dept=dept, fiscal_year=year, self_score=score,
+                  execution_rate=execution, budget_lines=lines)
+
+
+PARAMS = config.signal_params(config.load())
+
+
+def test_full_score_share_by_unit_with_alarm_levels():
+    conn = _signals_store(
+        [_report("甲单位", 100.0) for _ in range(3)]
+        + [_report("乙单位", s) for s in (100.0, 100.0, 92.0, 88.0)]
+        + [_report("丙单位", s) for s in (100.0, 80.0, 85.0)]
+        + [_report("丁单位", 100.0) for _ in range(2)])          # too few reports to judge
+    frame = queries.run(conn, "full_score_share_by_unit", **PARAMS)
+    got = [(r["implementing_unit"], r["reports"], r["full_score_reports"], round(r["full_score_share"], 4), r["level"])
+           for r in frame.to_dicts()]
+    assert got == [("甲单位", 3, 3, 1.0, "alarm"), ("乙单位", 4, 2, 0.5, "warn"), ("丙单位", 3, 1, 0.3333, "ok")]
+
+
+def test_full_score_share_by_department_and_year():
+    conn = _signals_store([_report("甲", 100.0, "教育局", 2022) for _ in range(3)]
+                          + [_report("乙", s, "教育局", 2023) for s in (100.0, 90.0, 90.0)])
+    frame = queries.run(conn, "full_score_share_by_dept", **PARAMS)
+    assert [(r["fiscal_year"], r["full_score_reports"], r["level"]) for r in frame.to_dicts()] == [
+        (2023, 1, "ok"), (2022, 3, "alarm")]
+
+
+BENFORD = [math.log10(1 + 1 / d) for d in range(1, 10)]
+
+
+def test_benford_digits_count_first_digits_of_every_amount():
+    conn = _signals_store([_report("甲", 95.0, amounts=(1.9, 0.73, 11.53, 2.06, 0.07, 1.0))])
+    frame = queries.run(conn, "benford_digits", unit=None, **PARAMS)
+    assert frame["amounts"].to_list() == [3, 1, 0, 0, 0, 0, 2, 0, 0]
+    assert [round(x, 6) for x in frame["expected_share"].to_list()] == [round(x, 6) for x in BENFORD]
+    assert frame["observed_share"][0] == pytest.approx(0.5)
+
+
+def test_benford_by_unit_mad_and_conformity():
+    # 甲: amounts whose first digits follow Benford closely (1000 amounts); 乙: every amount starts with 9.
+    conforming = tuple(10 ** (i / 1000) for i in range(1000))
+    conn = _signals_store([_report("甲", 95.0, amounts=conforming), _report("乙", 95.0, amounts=(9.1,) * 40),
+                           _report("丙", 95.0, amounts=(1.0,) * 10)])
+    frame = queries.run(conn, "benford_by_unit", **PARAMS)
+    rows_ = {r["implementing_unit"]: r for r in frame.to_dicts()}
+    assert set(rows_) == {"甲", "乙"}                         # 丙 has too few amounts for a test
+    assert rows_["甲"]["conformity"] == "close" and rows_["甲"]["mad"] < 0.006
+    expected_mad = (sum(BENFORD[:8]) + (1 - BENFORD[8])) / 9
+    assert rows_["乙"]["mad"] == pytest.approx(expected_mad) and rows_["乙"]["conformity"] == "nonconformity"
+
+
+def test_score_inflation_counts_high_scores_with_money_unspent():
+    conn = _signals_store([_report("甲", 98.0, execution=60.0), _report("甲", 95.0, execution=75.0),
+                           _report("甲", 92.0, execution=99.0), _report("乙", 85.0, execution=70.0),
+                           _report("乙", 80.0, execution=60.0), _report("乙", 90.0, execution=95.0)])
+    frame = queries.run(conn, "score_inflation_by_unit", **PARAMS)
+    got = {r["implementing_unit"]: r["inflated_reports"] for r in frame.to_dicts()}
+    assert got == {"甲": 2, "乙": 0}
+
+
+def test_queries_bind_only_their_own_parameters():
+    conn = _signals_store([_report("甲", 100.0)])
+    frame = queries.run(conn, "ingest_health", unused="ignored", **PARAMS)
+    assert frame.height == 0
+    with pytest.raises(KeyError):
+        queries.run(conn, "full_score_share_by_unit")

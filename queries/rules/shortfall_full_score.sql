@@ -3,7 +3,9 @@
 -- meeting its own target are not admissions (extract_prose_form.py).
 with found as (
     select m.report_id, r.self_score,
-           list(struct_pack(words := m.text, value := m.value, snippet := m.snippet) order by m.mention_no) as admitted
+           -- Strongest first: a completion rate, then words that say a target was missed.
+           list(struct_pack(words := m.text, value := m.value, snippet := m.snippet)
+                order by m.value is null, not regexp_matches(m.text, '未完成|没能|未能|未达|未实现|仅完成|尚未'), m.mention_no) as admitted
     from mentions m
     join reports r on r.report_id = m.report_id
     where m.kind = 'shortfall' and r.self_score >= $full_points and r.parse_status <> 'failed'
