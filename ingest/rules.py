@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import polars as pl
 import queries
 from ingest.config import rule_params
 from ingest.normalise import fold
-from ingest.similarity import candidate_pairs, jaccard, similarity
+from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard
 from ingest.text import nfkc
 
 SQL_RULES = (
@@ -33,7 +34,7 @@ SQL_RULES = (
 PYTHON_RULES = ("UNMET_TARGET_FULL_SCORE", "DUPLICATE_REPORT")
 RULES = SQL_RULES + PYTHON_RULES
 PARAMETER = re.compile(r"\$([a-z_]+)")
-SCREEN_MARGIN = 0.2
+SCREEN_MARGIN = 0.1
 
 PREPARE = r"""
 create or replace temp macro fmt(x) as regexp_replace(printf('%.2f', x::double), '\.?0+$', '');
@@ -116,6 +117,7 @@ QUANTITY = re.compile(
 NOT_A_QUANTITY = re.compile(r"(?:19|20)\d{2}|\d+\s*月|年底|月底|底前|日前|之前|以前|前完成")
 
 
+@lru_cache(maxsize=65536)
 def quantity(text: str | None) -> tuple[str | None, float, str] | None:
     """(comparator, value, unit) of a target or actual written as one number:
     "≥２００个" -> (">=", 200, "个"); "2020年10月底前" is a deadline, not a quantity."""
@@ -167,27 +169,34 @@ def unmet_targets(conn) -> list[Finding]:
 
 # -- DUPLICATE_REPORT -------------------------------------------------------------------------
 def duplicates(conn, settings: dict[str, Any]) -> list[Finding]:
-    """Narratives reused under another project or unit: LSH candidates, MinHash-verified."""
+    """Narratives reused under another project or unit: LSH candidates, MinHash-screened,
+    confirmed by the texts' exact shingle similarity."""
     frame = conn.sql(
-        "select s.report_id, s.signature, s.narrative, r.file_name, r.project_name, r.implementing_unit "
+        "select s.report_id, s.signature, r.file_name, r.project_name, r.implementing_unit "
         "from report_signatures s join reports r on r.report_id = s.report_id "
         "where r.parse_status <> 'failed' and s.narrative_chars >= $min_chars order by s.report_id",
         params={"min_chars": int(settings["min_chars"])},
     ).pl()
     if frame.height < 2:
         return []
-    signatures = np.array(frame["signature"].to_list(), dtype=np.uint32)
-    rows = frame.drop("signature").to_dicts()
+    signatures = frame["signature"].list.to_array(PERMUTATIONS).to_numpy().astype(np.uint32)
     threshold = float(settings["threshold"])
+    pairs = candidate_pairs(signatures, int(settings["bands"]))
+    # The MinHash estimate screens (±0.04 at 128 permutations); the texts decide.
+    pairs = pairs[estimates(signatures, pairs) >= threshold - SCREEN_MARGIN]
+    if len(pairs) == 0:
+        return []
+    rows = frame.drop("signature").to_dicts()
+    involved = sorted({rows[i]["report_id"] for i in np.unique(pairs)})
+    narratives = dict(conn.execute(
+        "select report_id, narrative from report_signatures where report_id in (select unnest(?::varchar[]))",
+        [involved]).fetchall())
     found = []
-    for i, j in sorted(candidate_pairs(signatures, int(settings["bands"]))):
+    for i, j in pairs.tolist():
         first, second = rows[i], rows[j]
         if first["project_name"] == second["project_name"] and first["implementing_unit"] == second["implementing_unit"]:
             continue                       # the same project of the same unit: a revision, not a copy
-        # The MinHash estimate only screens (±0.04 at 128 permutations); the texts decide.
-        if similarity(signatures[i], signatures[j]) < threshold - SCREEN_MARGIN:
-            continue
-        score = jaccard(first["narrative"], second["narrative"])
+        score = jaccard(narratives[first["report_id"]], narratives[second["report_id"]])
         if score < threshold:
             continue
         for this, other in ((first, second), (second, first)):

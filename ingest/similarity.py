@@ -9,8 +9,6 @@ universal family), at a fraction of datasketch's cost.
 """
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 
 from ingest.model import Document, Paragraph
@@ -64,23 +62,42 @@ def jaccard(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def candidate_pairs(signatures: np.ndarray, bands: int) -> set[tuple[int, int]]:
-    """Row pairs that agree on every minimum of at least one band (LSH)."""
-    rows = signatures.shape[1] // bands
-    pairs: set[tuple[int, int]] = set()
+def candidate_pairs(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """Row pairs (i < j) that agree on every minimum of at least one band (LSH), as an
+    array of shape (k, 2). Each band's minima are folded into one 64-bit key and sorted,
+    so a band costs one argsort, not a dictionary of tuples."""
+    count, width = signatures.shape
+    rows = width // bands
+    found: list[np.ndarray] = []
+    multipliers = _A[:rows]
     for band in range(bands):
-        block = np.ascontiguousarray(signatures[:, band * rows:(band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        block = signatures[:, band * rows:(band + 1) * rows].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            keys = (block * multipliers).sum(axis=1)
         order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        ends = np.r_[starts[1:], len(order)]
-        for start, end in zip(starts, ends):
-            if end - start > 1:
-                members = sorted(order[start:end].tolist())
-                if len(members) > MAX_BUCKET:
-                    # Thousands sharing a band: link each to the first, not all to all.
-                    pairs.update((members[0], other) for other in members[1:])
-                else:
-                    pairs.update(combinations(members, 2))
-    return pairs
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, count])
+        twos = starts[sizes == 2]                       # most buckets: one pair, done at once
+        if len(twos):
+            found.append(np.sort(np.column_stack([order[twos], order[twos + 1]]), axis=1))
+        for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):
+            members = np.sort(order[start:start + size])
+            if size > MAX_BUCKET:
+                # Thousands sharing a band: link each to the first, not all to all.
+                found.append(np.column_stack([np.full(size - 1, members[0]), members[1:]]))
+            else:
+                first, second = np.triu_indices(size, 1)
+                found.append(np.column_stack([members[first], members[second]]))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    codes = np.unique(pairs[:, 0] * count + pairs[:, 1])
+    return np.column_stack([codes // count, codes % count])
+
+
+def estimates(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of each pair, vectorised."""
+    if len(pairs) == 0:
+        return np.empty(0)
+    return (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)

@@ -24,6 +24,8 @@ DEFAULT_STORE = Path("data") / "jixiao.duckdb"
 LOCKED = re.compile(r"lock|being used by another process|Conflicting lock", re.IGNORECASE)
 
 Error = duckdb.Error
+# DuckDB 2.0 refuses new work on a connection while a result is unfinished, and fetchone()
+# leaves it so: scalars here are read with fetchall().
 
 
 class StoreError(Exception):
@@ -72,7 +74,7 @@ def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the store's version; return the version now."""
     conn.execute("create table if not exists schema_version (version integer primary key, applied_at timestamp)")
-    current = conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    current = conn.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
     for script in sorted(MIGRATIONS.glob("*.sql")):
         version = int(script.name.split("_", 1)[0])
         if version <= current:
@@ -96,7 +98,7 @@ def _load_categories(conn) -> None:
         return
     reference = Path(__file__).parent / "reference" / "categories.csv"
     frame = pl.read_csv(reference, schema_overrides={"code": pl.Utf8}).select("code", "name", "name_en")
-    stored = conn.execute("select count(*) from economic_categories").fetchone()[0]
+    stored = conn.execute("select count(*) from economic_categories").fetchall()[0][0]
     if stored == frame.height:
         return
     conn.execute("begin transaction")
@@ -108,7 +110,7 @@ def _load_categories(conn) -> None:
 
 
 def current_version(conn) -> int:
-    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    return conn.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
 
 
 def open_store(path: Path | str, on_wait: Callable[[str], None] | None = None,

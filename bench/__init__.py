@@ -1,0 +1,1 @@
+"""Benchmarks: repeatable, printing numbers, never asserted in unit tests."""

@@ -1,0 +1,36 @@
+"""MinHash signatures and LSH banding for DUPLICATE_REPORT."""
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard, signature
+
+TEXT = ("项目主要用于农技人员知识更新培训、农业科技示范基地建设和科技示范主体培育。全年培训基层农技人员86人次，"
+        "建设农业科技示范基地3个，培育科技示范户260户，引进推广玉米、马铃薯新品种5个。")
+
+
+def test_signature_is_deterministic_and_estimates_jaccard():
+    copy = TEXT.replace("86", "91")
+    other = "城区公共厕所实行定人定岗保洁，每日巡查不少于两次，破损洁具及时报修，每月组织一次保洁质量考核。"
+    a, b, c = signature(TEXT), signature(copy), signature(other)
+    assert a.shape == (PERMUTATIONS,) and a.dtype == np.uint32
+    assert np.array_equal(a, signature(TEXT))
+    pairs = np.array([[0, 1], [0, 2]])
+    estimated = estimates(np.stack([a, b, c]), pairs)
+    assert abs(estimated[0] - jaccard(TEXT, copy)) < 0.15
+    assert estimated[1] < 0.1 and jaccard(TEXT, other) < 0.05
+
+
+def test_too_short_to_shingle_has_no_signature():
+    assert signature("太短") is None
+
+
+def test_lsh_finds_near_copies_and_not_strangers():
+    rng = np.random.default_rng(7)
+    strangers = rng.integers(0, 2**32, size=(200, PERMUTATIONS), dtype=np.uint64).astype(np.uint32)
+    copy = strangers[3].copy()
+    copy[:10] = 0                           # agrees on 118 of 128 minima
+    signatures = np.vstack([strangers, copy])
+    pairs = {tuple(p) for p in candidate_pairs(signatures, 21).tolist()}
+    assert (3, 200) in pairs
+    assert len(pairs) == 1
