@@ -203,3 +203,23 @@ def test_a_docx_that_is_an_xlsx_fails_clearly(tmp_path):
     summary = ingest([tmp_path / "in"], db, workers=1)
     assert summary.failed == 1
     assert summary.failures[0][1]
+
+
+def test_cli_rules_only_reruns_the_rules_with_another_config(folder, tmp_path):
+    db = tmp_path / "s.duckdb"
+    assert run_cli(str(folder), "--db", str(db), "--quiet").returncode == 0
+    strict = query(db, "select count(*) as n from anomalies where rule = 'STATED_RATE_MISMATCH'")[0]["n"]
+    assert strict == 1                                   # dev-021: 98.5 % stated, 95.19 % computed
+    loose = tmp_path / "loose.toml"
+    loose.write_text((ROOT / "jixiao.toml").read_text(encoding="utf-8").replace("rate = 0.1", "rate = 5.0"),
+                     encoding="utf-8")
+    result = run_cli("--rules-only", "--db", str(db), "--config", str(loose))
+    assert result.returncode == 0, result.stderr
+    assert "STATED_RATE_MISMATCH" in result.stderr
+    assert query(db, "select count(*) as n from anomalies where rule = 'STATED_RATE_MISMATCH'")[0]["n"] == 0
+
+
+def test_cli_rules_only_needs_an_existing_store(tmp_path):
+    result = run_cli("--rules-only", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 1 and "不存在" in result.stderr
+    assert run_cli("--rules-only", str(tmp_path)).returncode == 2
