@@ -1,48 +1,66 @@
-"""Jixiao dashboard (a first page until the dashboard issue): what the store holds, and on
-an empty store one button that loads the bundled sample reports."""
+"""Jixiao dashboard: the router and frame. Pages live in app_pages/, one file each.
+
+    streamlit run app.py            (the store: $JIXIAO_DB or data/jixiao.duckdb)
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
+from app_pages import data
+from app_pages.filters import seed_from_url, sidebar, write_url
+from app_pages.i18n import t
 from ingest import store
-from ingest.pipeline import ingest
-from ingest.samples import write_samples
 
-SAMPLE_COUNT = 60
-SAMPLE_SEED = 2026
+HERE = Path(__file__).parent
+PAGES = (  # url path, file, title key
+    ("", "overview.py", "nav.overview"),
+    ("budget", "budget.py", "nav.budget"),
+    ("scores", "scores.py", "nav.scores"),
+    ("anomalies", "anomalies.py", "nav.anomalies"),
+    ("report", "report.py", "nav.report"),
+    ("ingest", "ingest.py", "nav.ingest"),
+    ("export", "export.py", "nav.export"),
+)
+PAGE_KEYS = {"report": ("id",)}
 
-st.set_page_config(page_title="绩效自评报告审核 Jixiao", layout="wide")
-st.title("绩效自评报告审核")
-path = store.store_path()
+st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊", layout="wide")
 
 
-def status_counts() -> dict[str, int]:
-    if not path.exists():
+@st.cache_resource
+def _migrated(path: str) -> bool:
+    """Bring an older store's schema up to date once per server (the pages only read)."""
+    conn = store.open_store(path, wait_seconds=20)
+    conn.close()
+    return True
+
+
+def options() -> dict[str, list]:
+    if not data.has_store():
         return {}
     try:
-        conn = store.connect(path, read_only=True, wait_seconds=10)
-    except store.StoreError as exc:
-        st.warning(str(exc))
+        frame = data.run("filter_options")
+    except data.StoreUnavailable:
         return {}
+    return {name: values or [] for name, values in frame.row(0, named=True).items()} if frame.height else {}
+
+
+seed_from_url()
+if data.has_store():
     try:
-        rows = conn.execute("select parse_status, count(*) from reports group by parse_status").fetchall()
-    except store.Error:
-        rows = []
-    finally:
-        conn.close()
-    return dict(rows)
+        _migrated(str(data.store_path()))
+    except store.StoreError:
+        pass        # busy: the pages say so when they read
 
-
-counts = status_counts()
-if counts:
-    st.metric("已导入报告", sum(counts.values()))
-    st.write({"完整": counts.get("ok", 0), "部分字段缺失": counts.get("partial", 0), "失败": counts.get("failed", 0)})
-else:
-    st.info(f"数据库 {path} 中还没有报告。可用命令行导入：python -m ingest 报告文件夹")
-    if st.button(f"载入示例报告（{SAMPLE_COUNT} 份）", type="primary"):
-        folder = path.parent / "samples"
-        write_samples(folder, SAMPLE_COUNT, SAMPLE_SEED)
-        bar = st.progress(0.0, text="正在导入示例报告…")
-        ingest([folder], path, workers=1,
-               on_progress=lambda done, total, _: bar.progress(done / max(total, 1), text=f"已处理 {done}/{total}"))
-        st.rerun()
+pages = [st.Page(str(HERE / "app_pages" / file), title=t(key), url_path=path, default=path == "")
+         for path, file, key in PAGES]
+current = st.navigation(pages, position="sidebar")
+st.session_state["filters"] = sidebar(options())
+write_url(st.session_state["filters"], PAGE_KEYS.get(current.url_path, ()))
+try:
+    current.run()
+except data.StoreUnavailable as exc:
+    st.warning(str(exc))
+finally:
+    data.close()

@@ -17,6 +17,7 @@ QUERY_DIR = Path(__file__).parent
 NAME = re.compile(r"[a-z0-9_]+(?:/[a-z0-9_]+)?")
 
 
+
 @lru_cache(maxsize=None)
 def sql(name: str) -> str:
     if not NAME.fullmatch(name):
@@ -41,3 +42,8 @@ def run(conn, name: str, **params) -> pl.DataFrame:
     if missing:
         raise KeyError(f"query {name} needs {sorted(missing)}")
     return conn.sql(sql(name), params={k: params[k] for k in wanted} or None).pl()
+
+
+def prepare(conn) -> None:
+    """Temp views and macros the page queries use (queries/setup.sql), once per connection."""
+    conn.execute((QUERY_DIR / "setup.sql").read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Dashboard pages: layout only. Every number comes from a named query in queries/."""

@@ -1,0 +1,101 @@
+"""Reading the store from pages: short read-only connections, results cached by parameters.
+
+DuckDB lets one process write a store or many read it, never both. A page run opens the
+store only when a query misses the cache, and app.py closes it when the run ends, so a
+command-line ingest waits milliseconds, not minutes. Results are cached by (query,
+parameters, store version): the version is the store files' modification times, so what
+an ingest writes shows on the next run.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+import queries
+from ingest import store
+from app_pages.i18n import t
+
+_local = threading.local()
+
+
+class StoreUnavailable(Exception):
+    """The store is missing, busy for too long, or unreadable; the message is for the page."""
+
+
+def store_path() -> Path:
+    return store.store_path()
+
+
+def has_store() -> bool:
+    return store_path().exists()
+
+
+def version() -> str:
+    """Changes whenever the store's files do (main file and write-ahead log)."""
+    path = store_path()
+    parts = []
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except FileNotFoundError:
+            parts.append("-")
+    return f"{path}|{'|'.join(parts)}"
+
+
+def connection():
+    """This page run's read-only connection, opened on first use."""
+    conn = getattr(_local, "conn", None)
+    if conn is not None:
+        return conn
+    if not has_store():
+        raise StoreUnavailable(t("store.missing"))
+    notice = st.empty()
+    try:
+        conn = store.connect(store_path(), read_only=True, wait_seconds=20,
+                             on_wait=lambda _: notice.info(t("store.waiting")))
+    except store.StoreError as exc:
+        message = t("store.busy") if "占用" in str(exc) else t("store.error", error=str(exc))
+        raise StoreUnavailable(message) from exc
+    finally:
+        notice.empty()
+    queries.prepare(conn)
+    _local.conn = conn
+    return conn
+
+
+def close() -> None:
+    """End of the page run: let writers in."""
+    conn = getattr(_local, "conn", None)
+    if conn is not None:
+        _local.conn = None
+        conn.close()
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(name: str, params: str, store_version: str) -> pl.DataFrame:
+    return queries.run(connection(), name, **json.loads(params))
+
+
+def run(name: str, **params) -> pl.DataFrame:
+    """A named query's rows for the current store, from the cache when nothing changed."""
+    wanted = queries.parameters(name)
+    bound = {key: value for key, value in params.items() if key in wanted}
+    return _cached(name, json.dumps(bound, ensure_ascii=False, sort_keys=True, default=str), version())
+
+
+def write_reviews(items: list[dict], reviewer: str) -> int:
+    """Record triage verdicts: the dashboard's one write besides uploads, kept short."""
+    close()
+    try:
+        conn = store.open_store(store_path(), wait_seconds=20)
+    except store.StoreError as exc:
+        raise StoreUnavailable(t("store.busy")) from exc
+    try:
+        return store.add_reviews(conn, items, reviewer)
+    finally:
+        conn.close()

@@ -1,0 +1,31 @@
+"""Small display helpers shared by pages: number formats and tables that link to reports."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app_pages.filters import Filters, link_query
+from app_pages.i18n import t
+
+
+def money(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def report_url(report_id: str, filters: Filters) -> str:
+    return f"/report?{link_query(filters, id=report_id)}"
+
+
+def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, str], key: str | None = None,
+                 on_select: str = "ignore", selection_mode: str = "multi-row"):
+    """A table of reports whose last column opens each one's report page."""
+    shown = frame.with_columns(
+        pl.col("report_id").map_elements(lambda rid: report_url(rid, filters), return_dtype=pl.Utf8).alias("link"))
+    config = {name: label for name, label in columns.items()}
+    config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"))
+    return st.dataframe(shown, hide_index=True, column_order=[*columns, "link"], column_config=config, key=key,
+                        on_select=on_select, selection_mode=selection_mode)
