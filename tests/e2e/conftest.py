@@ -1,0 +1,90 @@
+"""The dashboard served for real (streamlit run app.py) and driven in headless Chromium.
+
+Chromium is Debian's package (/usr/bin/chromium, installed by .ci/run); the playwright
+Python package drives it through executable_path, so nothing is downloaded at test time.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT
+
+from ingest.pipeline import ingest
+from ingest.samples import write_samples
+
+CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(db: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "JIXIAO_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read().decode(errors="replace"))
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI's .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The dashboard on a store of generated samples and the corpus."""
+    folder = tmp_path_factory.mktemp("served")
+    write_samples(folder / "samples", 60, 3)
+    db = folder / "served.duckdb"
+    ingest([folder / "samples", CORPUS], db, workers=2)
+    process, url = serve(db)
+    yield url, db
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def settle(page, timeout: float = 30.0) -> None:
+    """Wait until the app has finished running: no spinner, no skeletons, no running status."""
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stHeading"], [data-testid="stException"]',
+                           timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        busy = page.query_selector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')
+        running = page.query_selector('[data-testid="stStatusWidget"]')
+        quiet = 0 if busy or running else quiet + 1
+        if quiet >= 3:
+            return
+        time.sleep(0.3)
