@@ -1,4 +1,4 @@
-"""python -m bench rules [--reports N]   (more in the benchmark issue)
+"""python -m bench rules [--reports N] | queries --store FILE | pages --store FILE
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
 ratios within one run, not as absolutes.
@@ -39,6 +39,29 @@ def bench_rules(reports: int, base: int, keep: Path | None) -> None:
     print(f"  anomalies: {sum(counts.values()):,}  " + ", ".join(f"{r} {n:,}" for r, n in counts.items() if n))
 
 
+def bench_queries(path: Path, runs: int) -> None:
+    from bench.pages import time_queries
+
+    print(f"named queries on {path} ({runs} runs each; milliseconds)")
+    print(f"{'query':34} {'filter':9} {'rows':>7} {'median':>8} {'p95':>8}")
+    for row in time_queries(path, runs):
+        if "error" in row:
+            print(f"{row['query']:34} {row['error']}")
+            continue
+        flag = "" if row["p95_ms"] < 200 else "  > 200 ms"
+        print(f"{row['query']:34} {row['filter']:9} {row['rows']:>7,} {row['median_ms']:>8.1f} {row['p95_ms']:>8.1f}{flag}")
+
+
+def bench_pages(path: Path, runs: int) -> None:
+    from bench.pages import time_pages
+
+    print(f"page renders on {path} (AppTest, server side; seconds)")
+    for row in time_pages(path, runs):
+        flag = "" if row["warm_s"] < 1 else "  > 1 s"
+        print(f"{row['page']:16} cold {row['cold_s']:6.2f}  warm {row['warm_s']:6.2f}"
+              f"{'  EXCEPTION' if row['exception'] else ''}{flag}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,9 +69,19 @@ def main(argv: list[str] | None = None) -> int:
     rules.add_argument("--reports", type=int, default=100_000)
     rules.add_argument("--base", type=int, default=2000, help="reports parsed for real before cloning")
     rules.add_argument("--keep", type=Path, help="keep the generated store at this path")
+    timed = sub.add_parser("queries", help="median and p95 of every named query on a store")
+    timed.add_argument("--store", type=Path, required=True)
+    timed.add_argument("--runs", type=int, default=20)
+    pages = sub.add_parser("pages", help="cold and warm render time of every page on a store")
+    pages.add_argument("--store", type=Path, required=True)
+    pages.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if args.command == "rules":
         bench_rules(args.reports, args.base, args.keep)
+    elif args.command == "queries":
+        bench_queries(args.store, args.runs)
+    else:
+        bench_pages(args.store, args.runs)
     return 0
 
 

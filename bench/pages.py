@@ -1,0 +1,88 @@
+"""Named-query latency and page render time on a large store."""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+import duckdb
+
+import queries
+from ingest import config
+
+QUERY_DIR = Path(queries.__file__).parent
+PAGES = ("overview.py", "budget.py", "scores.py", "anomalies.py", "report.py", "ingest.py", "export.py")
+
+
+def named_queries() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql") if p.stem != "setup")
+
+
+def default_params(conn) -> dict:
+    """Values for every parameter a page query may bind: no filter, plus a real report."""
+    report_id, unit, category = conn.execute(
+        "select r.report_id, r.implementing_unit, l.category from reports r join budget_lines l using (report_id) "
+        "where r.parse_status = 'ok' order by r.report_id limit 1").fetchall()[0]
+    rule, subject = conn.execute("select rule, coalesce(subject, '') from anomalies order by report_id limit 1").fetchall()[0]
+    settings = config.load()
+    return {
+        "years": [], "provinces": [], "regions": [], "depts": [], "units": [], "score_min": 0.0, "score_max": 100.0,
+        "grades": [], "rules": [], "statuses": [], "text": "",
+        **config.signal_params(settings),
+        "limit": 20, "offset": 0, "page_size": 200, "unit": None, "report_id": report_id, "rule": rule,
+        "subject": subject, "category": category, "severities": [], "lang": "zh", "run_id": "none",
+        "query": "", "search": "", "selected_unit": unit,
+    }
+
+
+def time_queries(path: Path, runs: int = 20, filtered_year: bool = True) -> list[dict]:
+    conn = duckdb.connect(str(path), read_only=True)
+    queries.prepare(conn)
+    params = default_params(conn)
+    year = conn.execute("select max(fiscal_year) from reports").fetchall()[0][0]
+    results = []
+    for name in named_queries():
+        wanted = queries.parameters(name)
+        missing = wanted - params.keys()
+        if missing:
+            results.append({"query": name, "error": f"no bench value for {sorted(missing)}"})
+            continue
+        for label, extra in (("all", {}), ("one year", {"years": [year]} if filtered_year else None)):
+            if extra is None or (extra and "years" not in wanted):
+                continue
+            bound = {**params, **extra}
+            queries.run(conn, name, **bound)                     # warm the file cache
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                frame = queries.run(conn, name, **bound)
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            results.append({"query": name, "filter": label, "rows": frame.height,
+                            "median_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]})
+    conn.close()
+    return results
+
+
+def time_pages(path: Path, runs: int = 3) -> list[dict]:
+    """Server-side render of each page with streamlit's AppTest: the first run (cold) and
+    the best warm run (cached queries)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JIXIAO_DB"] = str(path)
+    app_file = str(Path(__file__).resolve().parents[1] / "app.py")
+    out = []
+    for page in PAGES:
+        times = []
+        app = AppTest.from_file(app_file, default_timeout=120)
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            if page == "overview.py":
+                app.run()
+            else:
+                app.switch_page(f"app_pages/{page}").run()
+            times.append(time.perf_counter() - started)
+        out.append({"page": page, "cold_s": times[0], "warm_s": min(times[1:]),
+                    "exception": bool(app.exception)})
+    return out
