@@ -30,9 +30,10 @@ st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊
 
 @st.cache_resource
 def _migrated(path: str) -> bool:
-    """Bring an older store's schema up to date once per server (the pages only read)."""
-    conn = store.open_store(path, wait_seconds=20)
-    conn.close()
+    """Bring an older store's schema up to date, once per server; a current store is only
+    read (the pages never write, but for reviews and uploads)."""
+    if store.needs_migration(path):
+        store.open_store(path, wait_seconds=20).close()
     return True
 
 

@@ -1,6 +1,195 @@
-"""Placeholder while the page is being built."""
+"""异常 Anomalies: every anomaly of the filtered reports, a page at a time, most severe first;
+triage (confirm, dismiss, reopen) of the selected rows; counts by rule and by unit; reviews
+the data has since resolved."""
+from __future__ import annotations
+
+import json
+import math
+
+import plotly.express as px
 import streamlit as st
 
+from app_pages import data
+from app_pages.anomalies_parts import (SEVERITIES, STATUSES, anomaly_columns, evidence_panel, labelled,
+                                       rule_label)
 from app_pages.i18n import t
+from app_pages.widgets import report_links
 
-st.header(t("nav.anomalies"))
+PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
+EXPANDED_LIMIT = 10      # selected anomalies whose evidence is drawn
+UNIT_LIMIT = 20
+RESOLVED_LIMIT = 200
+TABLE_KEY = "anomaly_table"
+
+filters = st.session_state["filters"]
+params = filters.params()
+st.header(t("anomalies.title"))
+st.caption(t("anomalies.scope_note"))
+
+
+def _record(items: list[dict], status: str) -> None:
+    """Button callback: runs before the next script run, so the table's selection can still
+    be set and the new status shows in that run."""
+    reviewer = (st.session_state.get("anomaly_reviewer") or "").strip()
+    comment = (st.session_state.get("anomaly_comment") or "").strip()
+    if not reviewer:
+        st.session_state["_anomaly_notice"] = ("error", t("anomalies.need_reviewer"))
+        return
+    if status == "dismissed" and not comment:
+        st.session_state["_anomaly_notice"] = ("error", t("anomalies.need_comment"))
+        return
+    try:
+        written = data.write_reviews([{**item, "status": status, "comment": comment} for item in items], reviewer)
+    except data.StoreUnavailable as exc:
+        st.session_state["_anomaly_notice"] = ("error", t("anomalies.write_failed", error=str(exc)))
+        return
+    st.session_state["reviewer_name"] = reviewer
+    st.session_state["anomaly_comment"] = ""
+    st.session_state["_anomaly_keep"] = [_identity(item) for item in items]
+    st.session_state["_anomaly_notice"] = ("success", t("anomalies.recorded", n=written, status=t(f"status.{status}")))
+
+
+def _identity(row: dict) -> str:
+    return json.dumps([row["report_id"], row["rule"], row.get("subject")], ensure_ascii=False)
+
+
+left, middle, right = st.columns(3)
+severities = left.multiselect(t("anomalies.severity"), SEVERITIES, key="anomaly_severities",
+                              format_func=lambda s: t(f"severity.{s}"), placeholder=t("filters.any"))
+statuses = middle.multiselect(t("anomalies.status"), STATUSES, key="anomaly_statuses",
+                              format_func=lambda s: t(f"status.{s}"), placeholder=t("filters.any"))
+stored_rules = data.run("filter_options")["rules"].to_list()
+rule_choices = sorted(set((stored_rules[0] if stored_rules else None) or [])
+                      | set(st.session_state.get("anomaly_rules", [])))
+chosen_rules = right.multiselect(t("anomalies.rule"), rule_choices, key="anomaly_rules", format_func=rule_label,
+                                 placeholder=t("filters.any"))
+page_filters = {"severities": list(severities), "review_statuses": list(statuses), "anomaly_rules": list(chosen_rules)}
+
+totals = data.run("anomalies_total", **params, **page_filters).row(0, named=True)
+cols = st.columns(6)
+cols[0].metric(t("anomalies.total"), f"{totals['anomalies']:,}")
+cols[1].metric(t("anomalies.reports"), f"{totals['reports']:,}")
+cols[2].metric(t("anomalies.high"), f"{totals['high']:,}")
+cols[3].metric(t("anomalies.open"), f"{totals['open']:,}")
+cols[4].metric(t("anomalies.confirmed"), f"{totals['confirmed']:,}")
+cols[5].metric(t("anomalies.dismissed"), f"{totals['dismissed']:,}")
+
+notice = st.session_state.pop("_anomaly_notice", None)
+if notice:
+    (st.success if notice[0] == "success" else st.error)(notice[1])
+
+list_tab, counts_tab, resolved_tab = st.tabs([t("anomalies.tab_list"), t("anomalies.tab_counts"),
+                                              t("anomalies.tab_resolved")])
+
+with list_tab:
+    # New filters start again at the first page.
+    chosen_filters = json.dumps([params, page_filters], ensure_ascii=False, sort_keys=True)
+    if st.session_state.get("_anomaly_filters") != chosen_filters:
+        st.session_state["_anomaly_filters"] = chosen_filters
+        st.session_state["anomaly_page"] = 1
+    pages = max(1, math.ceil(totals["anomalies"] / PAGE_SIZE))
+    if st.session_state.get("anomaly_page", 1) > pages:
+        st.session_state["anomaly_page"] = pages
+    page = st.number_input(t("anomalies.page"), min_value=1, max_value=pages, step=1, key="anomaly_page",
+                           width=160)
+    st.caption(t("anomalies.page_of", page=page, pages=pages, size=PAGE_SIZE, total=f"{totals['anomalies']:,}"))
+    rows = labelled(data.run("anomalies_page", **params, **page_filters, page_size=PAGE_SIZE,
+                             offset=(int(page) - 1) * PAGE_SIZE))
+
+    # A selection is positions in this page's rows: a new listing starts unselected, and rows
+    # just reviewed stay selected wherever the new status puts them.
+    listing = f"{chosen_filters}|{int(page)}"
+    if st.session_state.get("_anomaly_listing") != listing:
+        st.session_state["_anomaly_listing"] = listing
+        st.session_state.pop(TABLE_KEY, None)
+    keep = st.session_state.pop("_anomaly_keep", None)
+    if keep is not None:
+        kept = set(keep)
+        positions = [i for i, row in enumerate(rows.iter_rows(named=True)) if _identity(row) in kept]
+        st.session_state[TABLE_KEY] = {"selection": {"rows": positions, "columns": [], "cells": []}}
+
+    if rows.height == 0:
+        st.info(t("anomalies.none"))
+        selected = []
+    else:
+        columns = {**anomaly_columns(), "file_name": t("col.file_name"), "project_name": t("col.project_name"),
+                   "implementing_unit": t("col.implementing_unit"), "fiscal_year": t("col.fiscal_year")}
+        # Only the shown columns go to the browser; the evidence stays here for the selected rows.
+        event = report_links(rows.select("report_id", *columns), filters, columns=columns, key=TABLE_KEY,
+                             on_select="rerun", selection_mode="multi-row")
+        chosen = [i for i in event.selection.rows if 0 <= i < rows.height]
+        selected = [rows.row(i, named=True) for i in chosen]
+
+    if not selected:
+        if rows.height:
+            st.caption(t("anomalies.select_hint"))
+    else:
+        st.subheader(t("anomalies.triage", n=len(selected)))
+        items = [{"report_id": row["report_id"], "rule": row["rule"], "subject": row["subject"]} for row in selected]
+        if "anomaly_reviewer" not in st.session_state:
+            st.session_state["anomaly_reviewer"] = st.session_state.get("reviewer_name", "")
+        form_left, form_right = st.columns([3, 1])
+        form_left.text_area(t("anomalies.comment"), key="anomaly_comment", height=80, max_chars=2000)
+        form_right.text_input(t("anomalies.reviewer"), key="anomaly_reviewer", max_chars=100)
+        buttons = st.columns([1, 1, 1, 4])
+        buttons[0].button(t("anomalies.confirm"), key="anomaly_confirm", type="primary", on_click=_record,
+                          args=(items, "confirmed"))
+        buttons[1].button(t("anomalies.dismiss"), key="anomaly_dismiss", on_click=_record, args=(items, "dismissed"))
+        buttons[2].button(t("anomalies.reopen"), key="anomaly_reopen", on_click=_record, args=(items, "open"))
+        for position, row in enumerate(selected[:EXPANDED_LIMIT]):
+            evidence_panel(row, expanded=position == 0)
+        if len(selected) > EXPANDED_LIMIT:
+            st.caption(t("anomalies.more_selected", n=len(selected) - EXPANDED_LIMIT))
+
+with counts_tab:
+    by_rule = labelled(data.run("anomalies_by_rule", **params, **page_filters))
+    st.subheader(t("anomalies.by_rule"))
+    if by_rule.height:
+        figure = px.bar(by_rule.to_pandas(), x="anomalies", y="rule_name", color="severity_label", orientation="h",
+                        hover_data={"rule": True, "open": True, "reports": True},
+                        labels={"anomalies": t("anomalies.count"), "rule_name": t("anomalies.rule_name"),
+                                "severity_label": t("col.severity"), "rule": t("anomalies.rule_id"),
+                                "open": t("anomalies.open"), "reports": t("col.reports")},
+                        category_orders={"severity_label": [t(f"severity.{s}") for s in SEVERITIES]})
+        figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 28 * by_rule.height),
+                             margin={"t": 10}, legend={"orientation": "h"})
+        st.plotly_chart(figure, key="anomalies_by_rule_chart")
+        st.dataframe(by_rule, hide_index=True, column_order=[
+            "rule", "rule_name", "severity_label", "anomalies", "open", "confirmed", "dismissed", "reports"],
+            column_config={"rule": t("anomalies.rule_id"), "rule_name": t("anomalies.rule_name"),
+                           "severity_label": t("col.severity"), "anomalies": t("anomalies.count"),
+                           "open": t("anomalies.open"), "confirmed": t("anomalies.confirmed"),
+                           "dismissed": t("anomalies.dismissed"), "reports": t("col.reports")})
+    else:
+        st.caption(t("anomalies.none"))
+
+    st.subheader(t("anomalies.by_unit", n=UNIT_LIMIT))
+    by_unit = data.run("anomalies_by_unit", **params, **page_filters, limit=UNIT_LIMIT)
+    if by_unit.height:
+        shown = by_unit.fill_null(t("anomalies.unit_unknown"))
+        figure = px.bar(shown.to_pandas(), x="anomalies", y="implementing_unit", orientation="h",
+                        hover_data={"high": True, "open": True, "reports": True},
+                        labels={"anomalies": t("anomalies.count"), "implementing_unit": t("col.implementing_unit"),
+                                "high": t("anomalies.high"), "open": t("anomalies.open"),
+                                "reports": t("col.reports")})
+        figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 26 * shown.height),
+                             margin={"t": 10})
+        st.plotly_chart(figure, key="anomalies_by_unit_chart")
+        st.dataframe(shown, hide_index=True, column_config={
+            "implementing_unit": t("col.implementing_unit"), "anomalies": t("anomalies.count"),
+            "high": t("anomalies.high"), "open": t("anomalies.open"), "reports": t("col.reports")})
+    else:
+        st.caption(t("anomalies.none"))
+
+with resolved_tab:
+    resolved = data.run("anomalies_resolved", **params, limit=RESOLVED_LIMIT)
+    if resolved.height:
+        st.caption(t("anomalies.resolved_caption", n=f"{resolved['total'][0]:,}"))
+        shown = labelled(resolved.rename({"last_status": "status"}))
+        report_links(shown, filters, columns={
+            "file_name": t("col.file_name"), "rule": t("anomalies.rule_id"), "rule_name": t("anomalies.rule_name"),
+            "subject": t("col.subject"), "status_label": t("anomalies.last_status"),
+            "comment": t("anomalies.comment_col"), "reviewer": t("anomalies.reviewer_col"),
+            "reviewed_at": t("anomalies.reviewed_at")})
+    else:
+        st.caption(t("anomalies.resolved_none"))

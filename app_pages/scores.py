@@ -1,6 +1,184 @@
-"""Placeholder while the page is being built."""
+"""自评得分 Scores: how self-scores are distributed, how they sit against execution and arrival
+rates (one point per report), and the corpus-level signals: full-score share by unit, Benford
+first digits of line amounts, score inflation by unit."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
+from app_pages import data
+from app_pages.filters import GRADES
 from app_pages.i18n import t
+from app_pages.widgets import percent, report_links
+from ingest import config
 
-st.header(t("nav.scores"))
+SELECTED_LIMIT = 500    # reports listed for a selection of points
+GRADE_COLOURS = {"优": "#1f77b4", "良": "#2ca02c", "中": "#ff7f0e", "差": "#d62728", None: "#7f7f7f"}
+LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}   # above the plot, clear of the axis labels
+LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
+
+filters = st.session_state["filters"]
+signals = config.signal_params(config.load())
+params = {**filters.params(), **signals}
+st.header(t("scores.title"))
+
+summary = data.run("scores_summary", **params).row(0, named=True)
+if not summary["scored_reports"]:
+    st.info(t("common.no_rows"))
+    st.stop()
+cols = st.columns(4)
+cols[0].metric(t("scores.reports"), f"{summary['scored_reports']:,}")
+cols[1].metric(t("scores.mean"), f"{summary['self_score_avg']:.2f}")
+cols[2].metric(t("scores.median"), f"{summary['self_score_median']:.2f}")
+cols[3].metric(t("scores.full"), percent(100 * summary["full_score_share"]),
+               help=t("scores.full_help", n=summary["full_score_reports"], points=signals["full_points"]))
+
+
+def grade_label(grade: str | None) -> str:
+    return grade if grade else t("scores.grade_none")
+
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("scores.histogram"))
+    bin_width = st.segmented_control(t("scores.bin_width"), [1, 2, 5], key="scores_bin_width", default=2) or 2
+    histogram = data.run("scores_histogram", bin_width=float(bin_width), **params)
+    hover = [t("scores.bin_hover", low=f"{low:g}", high=f"{high:g}") if high > low else f"{low:g}"
+             for low, high in zip(histogram["bin_start"].to_list(), histogram["bin_end"].to_list())]
+    figure = go.Figure(go.Bar(x=histogram["bin_start"].to_list(), y=histogram["reports"].to_list(),
+                              width=[bin_width * 0.95] * histogram.height, offset=0, customdata=hover,
+                              hovertemplate="%{customdata}: %{y:,}<extra></extra>"))
+    figure.update_layout(xaxis_title=t("scores.score_axis"), yaxis_title=t("scores.count_axis"), height=340,
+                         margin={"t": 30}, bargap=0)
+    st.plotly_chart(figure, key="scores_histogram_chart")
+with right:
+    st.subheader(t("scores.grades"))
+    grades = data.run("scores_grades", **params)
+    names = [grade_label(grade) for grade in grades["grade"].to_list()]
+    figure = go.Figure(go.Bar(x=names, y=grades["reports"].to_list(), text=grades["reports"].to_list(),
+                              marker_color=[GRADE_COLOURS.get(grade, "#7f7f7f") for grade in grades["grade"].to_list()],
+                              hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    figure.update_layout(yaxis_title=t("scores.count_axis"), height=340, margin={"t": 30},
+                         xaxis={"type": "category"})
+    st.plotly_chart(figure, key="scores_grades_chart")
+
+st.subheader(t("scores.scatter"))
+st.caption(t("scores.scatter_hint"))
+points = data.run("scores_scatter", **params)
+# Names go into Plotly's hover, which reads a little HTML: escape them so they stay text.
+escaped = points.select(
+    pl.col(name).fill_null("—").str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+    .str.replace_all(">", "&gt;", literal=True) for name in ("file_name", "project_name", "implementing_unit"))
+points = points.with_columns(
+    pl.concat_str([escaped["file_name"], escaped["project_name"], escaped["implementing_unit"]],
+                  separator="<br>").alias("hover"))
+
+
+def scatter(rate: str, axis_key: str, chart_key: str) -> list[list[str]]:
+    """One WebGL trace per grade; returns each trace's report ids, in point order, so a
+    selection (curve number, point index) maps back to reports."""
+    shown = points.filter(pl.col(rate).is_not_null())
+    figure = go.Figure()
+    trace_ids: list[list[str]] = []
+    for grade in (*GRADES, None):
+        part = shown.filter(pl.col("grade").is_null() if grade is None else pl.col("grade") == grade)
+        if part.is_empty():
+            continue
+        trace_ids.append(part["report_id"].to_list())
+        figure.add_trace(go.Scattergl(
+            x=part[rate].to_numpy(), y=part["self_score"].to_numpy(), mode="markers", name=grade_label(grade),
+            marker={"color": GRADE_COLOURS[grade], "size": 5, "opacity": 0.6},
+            customdata=part["hover"].to_numpy(),
+            hovertemplate="%{customdata}<br>" + t("scores.hover_score") + " %{y:.2f} · " + t(axis_key)
+                          + " %{x:.2f}<extra></extra>"))
+    figure.update_layout(xaxis_title=t(axis_key), yaxis_title=t("scores.score_axis"), height=420, margin={"t": 30},
+                         legend=LEGEND, dragmode="select")
+    if not trace_ids:
+        st.caption(t("scores.no_rate"))
+        return []
+    event = st.plotly_chart(figure, key=chart_key, on_select="rerun", selection_mode=("box", "lasso", "points"))
+    chosen = []
+    for point in (event.selection.points if event and event.selection else []):
+        curve, index = point.get("curve_number"), point.get("point_index")
+        if isinstance(curve, int) and isinstance(index, int) and 0 <= curve < len(trace_ids) \
+                and 0 <= index < len(trace_ids[curve]):
+            chosen.append(trace_ids[curve][index])
+    return chosen
+
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('scores.vs_execution')}**")
+    selected = scatter("execution_rate", "scores.execution_axis", "scores_execution_chart")
+with right:
+    st.markdown(f"**{t('scores.vs_arrival')}**")
+    selected += scatter("arrival_rate", "scores.arrival_axis", "scores_arrival_chart")
+selected = list(dict.fromkeys(selected))
+if selected:
+    chosen = points.filter(pl.col("report_id").is_in(selected[:SELECTED_LIMIT]))
+    st.caption(t("scores.selected", n=len(selected)) if len(selected) <= SELECTED_LIMIT
+               else t("scores.selected_cut", n=len(selected), shown=SELECTED_LIMIT))
+    report_links(chosen.sort("self_score", "file_name", descending=[True, False]), filters, key="scores_selected_table",
+                 columns={"file_name": t("col.file_name"), "project_name": t("col.project_name"),
+                          "implementing_unit": t("col.implementing_unit"), "grade": t("col.grade"),
+                          "self_score": st.column_config.NumberColumn(t("col.self_score"), format="%.2f"),
+                          "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
+                          "arrival_rate": st.column_config.NumberColumn(t("col.arrival_rate"), format="%.2f")})
+
+st.subheader(t("scores.full_share"))
+st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"],
+             warn=signals["warn"], alarm=signals["alarm"]))
+shares = data.run("full_score_share_by_unit", **params)
+if shares.height:
+    levels = dict(shares.group_by("level").len().iter_rows())
+    st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0)))
+    shown = shares.with_columns(
+        (pl.col("full_score_share") * 100).alias("share_percent"),
+        pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
+    st.dataframe(shown, hide_index=True, key="scores_full_share_table",
+                 column_order=["implementing_unit", "reports", "full_score_reports", "share_percent", "level_label"],
+                 column_config={
+                     "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
+                     "full_score_reports": t("scores.full_reports"),
+                     "share_percent": st.column_config.ProgressColumn(t("scores.share"), format="%.0f%%",
+                                                                      min_value=0, max_value=100),
+                     "level_label": t("scores.level")})
+else:
+    st.caption(t("scores.no_units", min=signals["min_reports"]))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("scores.benford"))
+    benford = data.run("benford_digits", **params)
+    digits = benford["digit"].to_list()
+    figure = go.Figure()
+    figure.add_bar(x=digits, y=benford["observed_share"].fill_null(0).to_list(), name=t("scores.benford_observed"),
+                   customdata=benford["amounts"].to_list(),
+                   hovertemplate="%{x}: %{y:.1%} (%{customdata:,})<extra></extra>")
+    figure.add_scatter(x=digits, y=benford["expected_share"].to_list(), name=t("scores.benford_expected"),
+                       mode="lines+markers", line={"color": "#d62728"},
+                       hovertemplate="%{x}: %{y:.1%}<extra></extra>")
+    figure.update_layout(xaxis={"title": t("scores.benford_digit"), "tickmode": "linear", "dtick": 1},
+                         yaxis={"title": t("scores.benford_share"), "tickformat": ".0%"}, height=340,
+                         margin={"t": 30}, legend=LEGEND)
+    st.plotly_chart(figure, key="scores_benford_chart")
+    first = benford.row(0, named=True)
+    conformity = (t(f"scores.conformity.{first['conformity']}") if first["conformity"]
+                  else t("scores.conformity.few", min=signals["min_amounts"]))
+    st.caption(t("scores.benford_caption", n=f"{first['amounts_total']:,}", mad=first["mad"] or 0,
+                 conformity=conformity))
+with right:
+    st.subheader(t("scores.inflation"))
+    st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
+    inflation = data.run("score_inflation_by_unit", **params)
+    if inflation.height:
+        st.dataframe(inflation, hide_index=True, key="scores_inflation_table", column_config={
+            "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
+            "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
+            "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"), format="%.2f"),
+            "score_minus_execution": st.column_config.NumberColumn(t("scores.score_minus_execution"), format="%.2f"),
+            "inflated_reports": t("scores.inflated"),
+            "score_execution_corr": st.column_config.NumberColumn(t("scores.corr"), format="%.2f")})
+    else:
+        st.caption(t("scores.no_units", min=signals["min_reports"]))

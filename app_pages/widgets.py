@@ -1,6 +1,8 @@
 """Small display helpers shared by pages: number formats and tables that link to reports."""
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -20,11 +22,14 @@ def report_url(report_id: str, filters: Filters) -> str:
     return f"/report?{link_query(filters, id=report_id)}"
 
 
-def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, str], key: str | None = None,
+def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any], key: str | None = None,
                  on_select: str = "ignore", selection_mode: str = "multi-row"):
-    """A table of reports whose last column opens each one's report page."""
-    shown = frame.with_columns(
-        pl.col("report_id").map_elements(lambda rid: report_url(rid, filters), return_dtype=pl.Utf8).alias("link"))
+    """A table of reports whose last column opens each one's report page. The columns named
+    (labels or st.column_config objects) are shown; callers pass only the columns the page
+    may send to the browser."""
+    carried = link_query(filters)
+    link = pl.lit("/report?id=") + pl.col("report_id") + (pl.lit("&" + carried) if carried else pl.lit(""))
+    shown = frame.with_columns(link.alias("link"))
     config = {name: label for name, label in columns.items()}
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"))
     return st.dataframe(shown, hide_index=True, column_order=[*columns, "link"], column_config=config, key=key,

@@ -229,10 +229,11 @@ def _log_entry(run_id: str, path: str, file_name: str, sha256: str | None, statu
 
 @dataclass
 class Task:
-    path: str
+    path: str               # where to read the file now
     file_name: str
     sha256: str
     archive_path: str
+    logged: str = ""        # the path ingest_log keeps (uploads: where they came from)
 
 
 def apply_rules(db: Path, settings: dict | None = None,
@@ -251,9 +252,11 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
            on_progress: Callable[[int, int, Parsed | None], None] | None = None,
            on_wait: Callable[[str], None] | None = None,
            on_total: Callable[[int], None] | None = None,
-           settings: dict | None = None, rules: bool = True) -> Summary:
+           settings: dict | None = None, rules: bool = True,
+           origin: Callable[[Path], str] | None = None) -> Summary:
     """Ingest files and folders into the store at `db`, then re-run the rules.
-    Never raises for a bad file."""
+    Never raises for a bad file. `origin` names each file in ingest_log when the path read
+    is a temporary copy (uploads)."""
     started = time.perf_counter()
     summary = Summary(run_id=uuid.uuid4().hex[:12])
     files = discover(paths)
@@ -272,20 +275,21 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
         seen: dict[str, str] = {}
         for path in files:
             name = path.name
+            logged = origin(path) if origin else str(path)
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                run.unreadable(path, f"无法读取文件：{exc.strerror or exc}")
+                run.unreadable(logged, name, f"无法读取文件：{exc.strerror or exc}")
                 continue
             sha = hashlib.sha256(data).hexdigest()
             duplicate = seen.get(sha)
             if duplicate or (sha in known and not reparse):
                 reason = (f"与本次导入的 {duplicate} 内容相同，只保存一份" if duplicate
                           else "内容与已导入的文件相同，已跳过")
-                run.skipped(path, sha, reason)
+                run.skipped(logged, name, sha, reason)
                 continue
             seen[sha] = name
-            yield Task(str(path), name, sha, _archive(data, sha, path.suffix, folder))
+            yield Task(str(path), name, sha, _archive(data, sha, path.suffix, folder), logged)
 
     run.process(tasks(), workers)
     if rules and summary.offered:
@@ -317,9 +321,9 @@ def reparse(db: Path, *, workers: int | None = None,
         for report_id, file_name, sha, archive_path in rows:
             path = folder / archive_path if archive_path else None
             if path is None or not path.exists():
-                run.unreadable(Path(file_name), f"归档原件缺失（{archive_path}），无法重新解析", sha)
+                run.unreadable(file_name, file_name, f"归档原件缺失（{archive_path}），无法重新解析", sha)
                 continue
-            yield Task(str(path), file_name, sha, archive_path)
+            yield Task(str(path), file_name, sha, archive_path, f"archive/{archive_path}")
 
     run.process(tasks(), workers)
     if rules:
@@ -349,15 +353,15 @@ class _Run:
         if self.on_progress:
             self.on_progress(self.done, self.total, parsed)
 
-    def unreadable(self, path: Path, reason: str, sha: str | None = None) -> None:
+    def unreadable(self, logged: str, name: str, reason: str, sha: str | None = None) -> None:
         self.summary.failed += 1
-        self.summary.failures.append((path.name, reason))
-        self.writer.add(None, _log_entry(self.summary.run_id, str(path), path.name, sha, "failed", reason, 0.0))
+        self.summary.failures.append((name, reason))
+        self.writer.add(None, _log_entry(self.summary.run_id, logged, name, sha, "failed", reason, 0.0))
         self._step(None)
 
-    def skipped(self, path: Path, sha: str, reason: str) -> None:
+    def skipped(self, logged: str, name: str, sha: str, reason: str) -> None:
         self.summary.skipped += 1
-        self.writer.add(None, _log_entry(self.summary.run_id, str(path), path.name, sha, "skipped", reason, 0.0))
+        self.writer.add(None, _log_entry(self.summary.run_id, logged, name, sha, "skipped", reason, 0.0))
         self._step(None)
 
     def record(self, task: Task, parsed: Parsed) -> None:
@@ -381,8 +385,8 @@ class _Run:
         if status == "partial":
             error = "未能提取：" + "、".join(MISSING_WORDS[m] for m in report.missing if m in MISSING_WORDS)
         self.writer.add(store.report_rows(report, meta),
-                        _log_entry(summary.run_id, task.path, task.file_name, task.sha256, status, error,
-                                   parsed.seconds))
+                        _log_entry(summary.run_id, task.logged or task.path, task.file_name, task.sha256, status,
+                                   error, parsed.seconds))
         self._step(parsed)
 
     def process(self, tasks: Iterator[Task], workers: int | None) -> None:

@@ -21,7 +21,9 @@ from ingest.report import Evidence, Report, as_row
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_STORE = Path("data") / "jixiao.duckdb"
-LOCKED = re.compile(r"lock|being used by another process|Conflicting lock", re.IGNORECASE)
+# Another process holds the file (a lock), or, inside one process, the file is open with
+# another configuration (read-only pages while a review or upload writes): both pass.
+LOCKED = re.compile(r"lock|being used by another process|different configuration", re.IGNORECASE)
 
 Error = duckdb.Error
 # DuckDB 2.0 refuses new work on a connection while a result is unfinished, and fetchone()
@@ -109,6 +111,21 @@ def _load_categories(conn) -> None:
     conn.execute("commit")
 
 
+def latest_version() -> int:
+    return max(int(script.name.split("_", 1)[0]) for script in MIGRATIONS.glob("*.sql"))
+
+
+def needs_migration(path: Path | str) -> bool:
+    """Whether the store at `path` is older than this code (checked read-only)."""
+    conn = connect(path, read_only=True, wait_seconds=20)
+    try:
+        return current_version(conn) < latest_version()
+    except duckdb.Error:
+        return True
+    finally:
+        conn.close()
+
+
 def current_version(conn) -> int:
     return conn.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
 
@@ -126,8 +143,10 @@ def open_store(path: Path | str, on_wait: Callable[[str], None] | None = None,
 
 
 def known_files(conn) -> dict[str, tuple[str, str]]:
-    """sha256 -> (report_id, parser_version) of every report in the store."""
-    rows = conn.execute("select file_sha256, report_id, parser_version from reports").fetchall()
+    """sha256 -> (report_id, parser_version) of every report read successfully. A file that
+    failed is parsed again when offered again: the parser may have learnt to read it."""
+    rows = conn.execute("select file_sha256, report_id, parser_version from reports "
+                        "where parse_status <> 'failed'").fetchall()
     return {sha: (rid, version) for sha, rid, version in rows}
 
 

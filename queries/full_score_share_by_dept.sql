@@ -1,8 +1,14 @@
--- Share of full-mark self-evaluations per supervising department and fiscal year.
-with scored as (
-    select supervising_dept, fiscal_year, self_score
-    from reports
-    where parse_status <> 'failed' and supervising_dept is not null and self_score is not null
+-- Share of full-mark self-evaluations per supervising department and fiscal year (filtered
+-- reports).
+with scope as (
+    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
+        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
+        $statuses::varchar[], $text)
+), scored as (
+    select r.supervising_dept, r.fiscal_year, r.self_score
+    from reports r
+    join scope s on s.report_id = r.report_id
+    where r.supervising_dept is not null and r.self_score is not null
 ), final as (
     select supervising_dept, fiscal_year,
            count(*) as reports,

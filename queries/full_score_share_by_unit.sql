@@ -1,9 +1,15 @@
--- Share of each unit's self-evaluations at full marks. A unit that gives itself 100 every
--- time says little with its scores; levels from jixiao.toml [signals].
-with scored as (
-    select implementing_unit, self_score
-    from reports
-    where parse_status <> 'failed' and implementing_unit is not null and self_score is not null
+-- Each unit's share, among the filtered reports, of
+-- self-evaluations at full marks ($full_points), with the warn/alarm levels of jixiao.toml
+-- [signals]; units with fewer than $min_reports scored reports are left out.
+with scope as (
+    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
+        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
+        $statuses::varchar[], $text)
+), scored as (
+    select r.implementing_unit, r.self_score
+    from reports r
+    join scope s on s.report_id = r.report_id
+    where r.implementing_unit is not null and r.self_score is not null
 ), final as (
     select implementing_unit,
            count(*) as reports,

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 import queries
+from app_pages.filters import Filters
 from ingest import PARSER_VERSION, config, store
 from ingest.report import BudgetLine, Report
 
@@ -33,6 +34,7 @@ def test_query_names_cannot_leave_the_folder():
 
 def _signals_store(reports: list[Report]):
     conn = store.open_store(":memory:")
+    queries.prepare(conn)
     batch = [store.report_rows(report, {
         "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
         "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
@@ -47,7 +49,7 @@ def _report(unit: str, score: float, dept: str = "甲部门", year: int = 2023, 
                   execution_rate=execution, budget_lines=lines)
 
 
-PARAMS = config.signal_params(config.load())
+PARAMS = {**config.signal_params(config.load()), **Filters().params()}
 
 
 def test_full_score_share_by_unit_with_alarm_levels():
@@ -75,7 +77,7 @@ BENFORD = [math.log10(1 + 1 / d) for d in range(1, 10)]
 
 def test_benford_digits_count_first_digits_of_every_amount():
     conn = _signals_store([_report("甲", 95.0, amounts=(1.9, 0.73, 11.53, 2.06, 0.07, 1.0))])
-    frame = queries.run(conn, "benford_digits", unit=None, **PARAMS)
+    frame = queries.run(conn, "benford_digits", **PARAMS)
     assert frame["amounts"].to_list() == [3, 1, 0, 0, 0, 0, 2, 0, 0]
     assert [round(x, 6) for x in frame["expected_share"].to_list()] == [round(x, 6) for x in BENFORD]
     assert frame["observed_share"][0] == pytest.approx(0.5)

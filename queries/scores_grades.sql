@@ -1,0 +1,12 @@
+-- The grade mix of the filtered reports (优/良/中/差 in that order); reports whose grade
+-- could not be read form a row with grade null.
+with scope as (
+    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
+        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
+        $statuses::varchar[], $text)
+)
+select r.grade, count(*) as reports
+from reports r
+join scope s on s.report_id = r.report_id
+group by r.grade
+order by case r.grade when '优' then 1 when '良' then 2 when '中' then 3 when '差' then 4 else 5 end;

@@ -1,0 +1,204 @@
+"""异常: the anomalies of the filtered reports a page at a time, page filters, counts by rule
+and unit, triage written to the reviews table, reviews resolved by the data, English."""
+from __future__ import annotations
+
+import math
+import shutil
+
+import duckdb
+import pytest
+
+from ingest import store
+
+SEVERITY_RANK = "case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end"
+
+
+def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return conn.execute(sql, params or []).fetchall()
+    finally:
+        conn.close()
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def anomaly_table(app):
+    """The triage table: the one whose rows carry a rule and a review status."""
+    return next(frame.value for frame in app.dataframe if {"rule", "status_label", "message_shown"} <= set(frame.value))
+
+
+@pytest.fixture
+def own_store(page_store, tmp_path, monkeypatch):
+    """A copy of the page store that this test may write reviews into."""
+    copy = tmp_path / "triage.duckdb"
+    shutil.copy(page_store, copy)
+    monkeypatch.setenv("JIXIAO_DB", str(copy))
+    return copy
+
+
+def test_first_page_is_the_most_severe_anomalies_of_the_store(open_page, page_store):
+    app = open_page("anomalies.py")
+    assert not app.exception
+    expected = fetch(page_store, f"""
+        select a.report_id, a.rule from anomalies a join reports r using (report_id)
+        where r.parse_status <> 'failed'
+        order by {SEVERITY_RANK}, r.file_name, a.report_id, a.rule, a.subject nulls first""")
+    high = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                             "where r.parse_status <> 'failed' and a.severity = 'high'")[0][0]
+    shown = metrics(app)
+    assert shown["异常"] == f"{len(expected):,}"
+    assert shown["高风险"] == f"{high:,}"
+    assert shown["待审核"] == f"{len(expected):,}"          # nobody has reviewed yet
+    table = anomaly_table(app)
+    assert list(zip(table["report_id"], table["rule"])) == expected[:200]
+    assert table["severity_label"].iloc[0] == "高"
+    assert set(table["status_label"]) == {"待审核"}
+    assert app.number_input(key="anomaly_page").value == 1
+    assert len(expected) > 200, "the page store should need a second page"
+    app.number_input(key="anomaly_page").set_value(2).run()
+    assert not app.exception
+    assert list(zip(anomaly_table(app)["report_id"], anomaly_table(app)["rule"])) == expected[200:400]
+    assert f"第 2 / {math.ceil(len(expected) / 200)} 页" in " ".join(c.value for c in app.caption)
+    app.multiselect(key="anomaly_severities").select("high").run()      # new filters: back to page 1
+    assert app.number_input(key="anomaly_page").value == 1
+    assert set(anomaly_table(app)["severity_label"]) == {"高"}
+
+
+def test_sidebar_and_page_filters_narrow_the_list(open_page, page_store):
+    year = fetch(page_store, "select fiscal_year from reports where parse_status <> 'failed' "
+                             "group by 1 order by count(*) desc limit 1")[0][0]
+    app = open_page("anomalies.py", year=str(year))
+    assert not app.exception
+    in_year = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                                "where r.parse_status <> 'failed' and r.fiscal_year = ?", [year])[0][0]
+    assert metrics(app)["异常"] == f"{in_year:,}"
+    app.multiselect(key="anomaly_severities").select("high").select("medium").run()
+    assert not app.exception
+    expected = fetch(page_store, "select count(*), count(distinct a.report_id) from anomalies a "
+                                 "join reports r using (report_id) where r.parse_status <> 'failed' "
+                                 "and r.fiscal_year = ? and a.severity in ('high', 'medium')", [year])[0]
+    assert (metrics(app)["异常"], metrics(app)["涉及报告"]) == (f"{expected[0]:,}", f"{expected[1]:,}")
+    table = anomaly_table(app)
+    assert len(table) == min(expected[0], 200)
+    assert set(table["severity_label"]) <= {"高", "中"}
+    assert set(table["fiscal_year"]) == {year}
+
+
+def test_the_sidebar_rule_filter_selects_reports_and_the_page_rule_filter_anomalies(open_page, page_store):
+    app = open_page("anomalies.py", rule="OVERSPEND_LINE")
+    assert not app.exception
+    every = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                              "where r.parse_status <> 'failed' and a.report_id in "
+                              "(select report_id from anomalies where rule = 'OVERSPEND_LINE')")[0][0]
+    assert metrics(app)["异常"] == f"{every:,}"
+    app.multiselect(key="anomaly_rules").select("OVERSPEND_LINE").run()
+    only = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                             "where r.parse_status <> 'failed' and a.rule = 'OVERSPEND_LINE'")[0][0]
+    assert metrics(app)["异常"] == f"{only:,}"
+    assert set(anomaly_table(app)["rule"]) == {"OVERSPEND_LINE"}
+
+
+def test_counts_by_rule_and_by_unit(open_page, page_store):
+    app = open_page("anomalies.py")
+    assert not app.exception
+    by_rule = dict(fetch(page_store, "select a.rule, count(*) from anomalies a join reports r using (report_id) "
+                                     "where r.parse_status <> 'failed' group by 1"))
+    rule_table = next(f.value for f in app.dataframe if "rule_name" in f.value and "confirmed" in f.value)
+    assert dict(zip(rule_table["rule"], rule_table["anomalies"])) == by_rule
+    assert rule_table.set_index("rule").loc["OVERSPEND_LINE", "rule_name"] == "科目超计划支出"
+    # Most anomalies first; among equals, most high-severity ones, then by name.
+    by_unit = fetch(page_store, "select r.implementing_unit, count(*) from anomalies a join reports r "
+                                "using (report_id) where r.parse_status <> 'failed' group by 1 "
+                                "order by 2 desc, count(*) filter (a.severity = 'high') desc, 1 limit 20")
+    unit_table = next(f.value for f in app.dataframe if "implementing_unit" in f.value and "high" in f.value)
+    assert list(zip(unit_table["implementing_unit"], unit_table["anomalies"])) == by_unit
+    assert len(app.get("plotly_chart")) == 2
+
+
+def test_triage_confirm_dismiss_reopen_round_trip(own_store):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("app_pages/anomalies.py").run()
+    before = anomaly_table(app)
+    picked = [(before["report_id"].iloc[i], before["rule"].iloc[i]) for i in (0, 2)]
+    # AppTest cannot click a dataframe's rows; a keyed selection is set through session state.
+    app.session_state["anomaly_table"] = {"selection": {"rows": [0, 2]}}
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "审核所选的 2 条异常"
+    assert len(app.json) == 2                                   # each selected anomaly's evidence
+    assert "尚未审核。" in [t.value for t in app.text]
+
+    app.text_input(key="anomaly_reviewer").input("审计员甲")
+    app.button(key="anomaly_dismiss").click().run()            # dismissing needs a reason
+    assert [e.body for e in app.error] == ["排除异常时请在审核意见中说明理由。"]
+    assert fetch(own_store, "select count(*) from reviews")[0][0] == 0
+
+    app.text_area(key="anomaly_comment").input("已核实，单位已说明")
+    app.button(key="anomaly_confirm").click().run()
+    assert not app.exception
+    assert [s.body for s in app.success] == ["已记录 2 条审核结论：已确认。"]
+    reviews = fetch(own_store, "select report_id, rule, status, comment, reviewer from reviews order by report_id")
+    assert sorted((r[0], r[1]) for r in reviews) == sorted(picked)
+    assert {r[2:] for r in reviews} == {("confirmed", "已核实，单位已说明", "审计员甲")}
+    after = anomaly_table(app)
+    statuses = {(rid, rule): status
+                for rid, rule, status in zip(after["report_id"], after["rule"], after["status_label"])}
+    assert [statuses[key] for key in picked] == ["已确认", "已确认"]
+    assert metrics(app)["已确认"] == "2"
+    # The reviewed rows stay selected: their history shows the verdict.
+    history = [f.value for f in app.dataframe
+               if list(f.value.columns) == ["status", "comment", "reviewer", "reviewed_at"]]
+    assert [h["status"].tolist() for h in history] == [["已确认"], ["已确认"]]
+    assert app.text_area(key="anomaly_comment").value == ""
+
+    app.button(key="anomaly_reopen").click().run()
+    assert fetch(own_store, "select status, count(*) from reviews group by 1 order by 1") == [
+        ("confirmed", 2), ("open", 2)]
+    assert metrics(app)["已确认"] == "0"
+
+    # The reviewer's name is remembered across pages.
+    app.switch_page("app_pages/overview.py").run()
+    app.switch_page("app_pages/anomalies.py").run()
+    app.session_state["anomaly_table"] = {"selection": {"rows": [1]}}
+    app.run()
+    assert app.text_input(key="anomaly_reviewer").value == "审计员甲"
+
+
+def test_a_review_whose_anomaly_stopped_firing_shows_as_resolved_by_the_data(own_store):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    report_id, file_name = fetch(own_store, "select report_id, file_name from reports where report_id not in "
+                                            "(select report_id from anomalies where rule = 'YEAR_MISMATCH') "
+                                            "and parse_status <> 'failed' order by file_name limit 1")[0]
+    conn = store.open_store(own_store)
+    store.add_reviews(conn, [{"report_id": report_id, "rule": "YEAR_MISMATCH", "subject": None,
+                              "status": "confirmed", "comment": "引用了上年度数据"}], reviewer="审计员乙")
+    conn.close()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("app_pages/anomalies.py").run()
+    assert not app.exception
+    resolved = next(f.value for f in app.dataframe if "total" in f.value)
+    assert resolved[["file_name", "rule", "status_label", "comment", "reviewer"]].values.tolist() == [
+        [file_name, "YEAR_MISMATCH", "已确认", "引用了上年度数据", "审计员乙"]]
+
+
+def test_english_labels_and_messages(open_page, page_store):
+    app = open_page("anomalies.py", lang="en")
+    assert not app.exception
+    assert app.header[0].value == "Anomalies"
+    assert {"Anomalies", "High", "Open", "Confirmed", "Dismissed"} <= set(metrics(app))
+    table = anomaly_table(app)
+    first = fetch(page_store, "select message_en from anomalies where report_id = ? and rule = ?",
+                  [table["report_id"].iloc[0], table["rule"].iloc[0]])[0][0]
+    assert table["message_shown"].iloc[0] == first
+    assert table["severity_label"].iloc[0] == "High"
+    assert [t.label for t in app.tabs] == ["List and triage", "Counts by rule and unit", "Resolved by the data"]

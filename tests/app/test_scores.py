@@ -1,0 +1,203 @@
+"""自评得分: histogram, grade mix, score × rate scatters with selection, full-score share,
+Benford digits and score inflation; filtered by the URL, in both languages.
+
+Expected values are computed here from the reports and budget_lines rows."""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import duckdb
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+import queries
+from app_pages.filters import Filters
+from ingest import config
+
+
+def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
+    conn = duckdb.connect(str(db), read_only=True)
+    cursor = conn.execute(
+        "select report_id, file_name, project_name, implementing_unit, province, fiscal_year, grade, self_score, "
+        "coalesce(execution_rate, execution_rate_stated) as execution_rate, "
+        "coalesce(arrival_rate, arrival_rate_stated) as arrival_rate "
+        f"from reports where parse_status <> 'failed' {where}", args or [])
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    conn.close()
+    return rows
+
+
+def _chart(app, key: str):
+    return next(c for c in app.get("plotly_chart") if c.proto.id.endswith(key))
+
+
+def _numbers(values) -> list[float]:
+    """A trace's x or y: plain list, or plotly's typed array {dtype, bdata}."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return list(values)
+
+
+def _select(app, key: str, points: list[dict]) -> None:
+    """Send what the browser sends when points of a chart are box-selected."""
+    chart = _chart(app, key)
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {
+        "points": points, "point_indices": [p["point_index"] for p in points], "box": [], "lasso": []}})))
+    app._run(widget_state=states)
+
+
+@pytest.fixture
+def signals_for_every_unit(tmp_path, monkeypatch):
+    """The sample store has one report per unit: judge units from one report up."""
+    text = config.DEFAULT.read_text(encoding="utf-8").replace("min_reports = 3", "min_reports = 1")
+    path = tmp_path / "jixiao.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("JIXIAO_CONFIG", str(path))
+    config.load.cache_clear()
+    yield config.signal_params(config.load())
+    monkeypatch.delenv("JIXIAO_CONFIG")
+    config.load.cache_clear()
+
+
+def test_year_from_the_url_sets_the_figures_histogram_and_grades(open_page, page_store):
+    conn = duckdb.connect(str(page_store), read_only=True)
+    year = conn.execute("select fiscal_year from reports where parse_status <> 'failed' and fiscal_year is not null "
+                        "group by 1 order by count(*) desc, 1 limit 1").fetchall()[0][0]
+    conn.close()
+    reports = _reports(page_store, "and fiscal_year = ?", [year])
+    scores = [r["self_score"] for r in reports if r["self_score"] is not None]
+    app = open_page("scores.py", year=str(year))
+    assert not app.exception
+    assert app.header[0].value == "自评得分"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["有得分的报告"] == f"{len(scores):,}"
+    assert metrics["平均得分"] == f"{statistics.mean(scores):.2f}"
+    assert metrics["得分中位数"] == f"{statistics.median(scores):.2f}"
+    assert metrics["满分比例"] == f"{100 * sum(s >= 100 for s in scores) / len(scores):.1f}%"
+
+    bars = json.loads(_chart(app, "scores_histogram_chart").proto.spec)["data"][0]
+    want = Counter(math.floor(s / 2) * 2 for s in scores)          # 2-point bins by default
+    assert dict(zip(_numbers(bars["x"]), _numbers(bars["y"]))) == {float(k): v for k, v in want.items()}
+
+    app.segmented_control(key="scores_bin_width").set_value(5).run()
+    assert not app.exception
+    bars = json.loads(_chart(app, "scores_histogram_chart").proto.spec)["data"][0]
+    want = Counter(math.floor(s / 5) * 5 for s in scores)
+    assert dict(zip(_numbers(bars["x"]), _numbers(bars["y"]))) == {float(k): v for k, v in want.items()}
+
+    grades = json.loads(_chart(app, "scores_grades_chart").proto.spec)["data"][0]
+    want = Counter(r["grade"] or "未识别" for r in reports)
+    assert dict(zip(grades["x"], _numbers(grades["y"]))) == dict(want)
+    assert grades["x"] == [g for g in ("优", "良", "中", "差", "未识别") if g in want]
+
+
+def test_scatter_has_one_point_per_report_and_a_selection_lists_them(open_page, page_store):
+    conn = duckdb.connect(str(page_store), read_only=True)
+    province = conn.execute("select province from reports where parse_status <> 'failed' and province is not null "
+                            "group by 1 order by count(*) desc, 1 limit 1").fetchall()[0][0]
+    conn.close()
+    reports = _reports(page_store, "and province = ?", [province])
+    app = open_page("scores.py", province=province)
+    assert not app.exception
+    for key, rate in (("scores_execution_chart", "execution_rate"), ("scores_arrival_chart", "arrival_rate")):
+        traces = json.loads(_chart(app, key).proto.spec)["data"]
+        assert {trace["type"] for trace in traces} == {"scattergl"}
+        plotted = sorted((y, x) for trace in traces for x, y in zip(_numbers(trace["x"]), _numbers(trace["y"])))
+        want = sorted((r["self_score"], r[rate]) for r in reports
+                      if r["self_score"] is not None and r[rate] is not None)
+        assert plotted == want
+        hovers = [h for trace in traces for h in trace["customdata"]]
+        for report in reports:
+            if report["self_score"] is not None and report[rate] is not None:
+                assert f"{report['file_name']}<br>{report['project_name'] or '—'}<br>" \
+                       f"{report['implementing_unit'] or '—'}" in hovers
+
+    traces = json.loads(_chart(app, "scores_execution_chart").proto.spec)["data"]
+    files = [trace["customdata"][0].split("<br>")[0] for trace in traces[:2]]
+    _select(app, "scores_execution_chart", [{"curve_number": 0, "point_index": 0, "point_number": 0},
+                                            {"curve_number": 1, "point_index": 0, "point_number": 0}])
+    assert not app.exception
+    assert "已选择 2 份报告" in [c.value for c in app.caption]
+    table = next(d.value for d in app.dataframe if "link" in d.value.columns)
+    assert sorted(table["file_name"]) == sorted(files)
+    by_file = {r["file_name"]: r for r in reports}
+    for row in table.itertuples():
+        assert row.report_id == by_file[row.file_name]["report_id"]
+        assert row.link.startswith(f"/report?id={row.report_id}&") and "province=" in row.link
+
+
+def test_full_score_share_and_inflation_by_unit(open_page, page_store, signals_for_every_unit):
+    signals = signals_for_every_unit
+    reports = [r for r in _reports(page_store) if r["self_score"] is not None and r["implementing_unit"]]
+    units = defaultdict(list)
+    for report in reports:
+        units[report["implementing_unit"]].append(report)
+    app = open_page("scores.py")
+    assert not app.exception
+    shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    assert len(shares) == len(units)
+    levels = {"alarm": "警示", "warn": "关注", "ok": "正常"}
+    for row in shares.itertuples():
+        scores = [r["self_score"] for r in units[row.implementing_unit]]
+        share = sum(s >= signals["full_points"] for s in scores) / len(scores)
+        level = "alarm" if share >= signals["alarm"] else "warn" if share >= signals["warn"] else "ok"
+        assert (row.reports, row.share_percent, row.level_label) == (len(scores), pytest.approx(100 * share),
+                                                                       levels[level])
+    alarms = sum(1 for rows in units.values()
+                 if sum(r["self_score"] >= signals["full_points"] for r in rows) / len(rows) >= signals["alarm"])
+    assert any(f"警示 {alarms} 个单位" in m.value for m in app.markdown)
+
+    inflation = next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns)
+    for row in inflation.itertuples():
+        rows = units[row.implementing_unit]
+        inflated = sum(1 for r in rows if r["self_score"] >= signals["inflation_score"]
+                       and r["execution_rate"] is not None and r["execution_rate"] < signals["inflation_execution"])
+        assert row.inflated_reports == inflated
+    assert inflation["inflated_reports"].sum() == sum(
+        1 for r in reports if r["self_score"] >= 90 and r["execution_rate"] is not None and r["execution_rate"] < 80)
+
+
+def _first_digit(amount: float) -> int:
+    return int(f"{Decimal(repr(amount)).normalize():e}"[0])
+
+
+def test_benford_digits_against_the_expected_curve(open_page, page_store):
+    conn = duckdb.connect(str(page_store), read_only=True)
+    amounts = [a for (a,) in conn.execute(
+        "select unnest([l.planned, l.actual]) from budget_lines l join reports r using (report_id) "
+        "where r.parse_status <> 'failed' and r.fiscal_year >= 2022").fetchall() if a is not None and a > 0]
+    conn.close()
+    counts = Counter(_first_digit(a) for a in amounts)
+    app = open_page("scores.py", year=["2022", "2023", "2024", "2025"])
+    assert not app.exception
+    observed, expected = json.loads(_chart(app, "scores_benford_chart").proto.spec)["data"]
+    assert (observed["type"], expected["type"]) == ("bar", "scatter")
+    assert _numbers(observed["customdata"]) == [counts[d] for d in range(1, 10)]
+    assert _numbers(observed["y"]) == pytest.approx([counts[d] / len(amounts) for d in range(1, 10)])
+    assert _numbers(expected["y"]) == pytest.approx([math.log10(1 + 1 / d) for d in range(1, 10)])
+    mad = statistics.mean(abs(counts[d] / len(amounts) - math.log10(1 + 1 / d)) for d in range(1, 10))
+    assert f"MAD = {mad:.4f}" in " ".join(c.value for c in app.caption)
+
+
+def test_english(open_page, signals_for_every_unit):
+    app = open_page("scores.py", lang="en")
+    assert not app.exception
+    assert app.header[0].value == "Self-scores"
+    assert [s.value for s in app.subheader] == [
+        "Score distribution", "Grade mix", "Score against execution and arrival rates", "Full-score share by unit",
+        "Benford first-digit test (line amounts)", "Score inflation by unit"]
+    assert "Mean score" in [m.label for m in app.metric]
+    shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    assert set(shares["level_label"]) <= {"Alarm", "Warn", "OK"}
+    spec = json.loads(_chart(app, "scores_execution_chart").proto.spec)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Execution rate %"
