@@ -154,7 +154,7 @@ with counts_tab:
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 28 * by_rule.height),
                              margin={"t": 10}, legend={"orientation": "h"})
         st.plotly_chart(figure, key="anomalies_by_rule_chart")
-        st.dataframe(by_rule, hide_index=True, column_order=[
+        st.dataframe(by_rule, hide_index=True, placeholder="—", column_order=[
             "rule", "rule_name", "severity_label", "anomalies", "open", "confirmed", "dismissed", "reports"],
             column_config={"rule": t("anomalies.rule_id"), "rule_name": t("anomalies.rule_name"),
                            "severity_label": t("col.severity"), "anomalies": t("anomalies.count"),
@@ -175,7 +175,7 @@ with counts_tab:
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 26 * shown.height),
                              margin={"t": 10})
         st.plotly_chart(figure, key="anomalies_by_unit_chart")
-        st.dataframe(shown, hide_index=True, column_config={
+        st.dataframe(shown, hide_index=True, placeholder="—", column_config={
             "implementing_unit": t("col.implementing_unit"), "anomalies": t("anomalies.count"),
             "high": t("anomalies.high"), "open": t("anomalies.open"), "reports": t("col.reports")})
     else:

@@ -71,7 +71,7 @@ def evidence_panel(row: dict, expanded: bool, show_file: bool = True) -> None:
         history = data.run("review_history", report_id=row["report_id"], rule=row["rule"], subject=row.get("subject"))
         if history.height:
             shown = history.with_columns(pl.col("status").replace({s: t("status." + s) for s in STATUSES}))
-            st.dataframe(shown, hide_index=True, column_config={
+            st.dataframe(shown, hide_index=True, placeholder="—", column_config={
                 "status": t("col.status"), "comment": t("anomalies.comment_col"),
                 "reviewer": t("anomalies.reviewer_col"), "reviewed_at": t("anomalies.reviewed_at")})
         else:

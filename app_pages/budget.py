@@ -130,7 +130,7 @@ with right:
     if areas.height > AREA_BARS:
         st.caption(t("budget.area_top", shown=AREA_BARS, total=areas.height))
     with st.expander(t("budget.area")):
-        st.dataframe(areas.select("area", "lines", "planned", "actual", "over_under", "unplanned"), hide_index=True,
+        st.dataframe(areas.select("area", "lines", "planned", "actual", "over_under", "unplanned"), hide_index=True, placeholder="—",
                      column_config={"area": t(f"budget.area_{level or 'province'}"), "lines": t("budget.lines"),
                                     "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
                                     "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),
@@ -168,7 +168,7 @@ st.subheader(t("budget.unmapped"))
 unmapped = data.run("unmapped_categories", limit=50, **params)
 if unmapped.height:
     st.caption(t("budget.unmapped_help"))
-    st.dataframe(unmapped, hide_index=True, column_config={
+    st.dataframe(unmapped, hide_index=True, placeholder="—", column_config={
         "category_raw": t("budget.label_raw"), "lines": t("budget.lines"), "reports": t("col.reports"),
         "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
         "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f")})

@@ -87,7 +87,7 @@ with left:
     st.markdown(f"**{t('ingest.runs')}**")
     runs = data.run("ingest_runs", run_id=None, limit=20)
     if runs.height:
-        st.dataframe(runs, hide_index=True, key="ingest_runs_table", column_config={
+        st.dataframe(runs, hide_index=True, placeholder="—", key="ingest_runs_table", column_config={
             "run_id": t("ingest.run_id"),
             "started_at": st.column_config.DatetimeColumn(t("ingest.started_at"), format="YYYY-MM-DD HH:mm:ss"),
             "finished_at": st.column_config.DatetimeColumn(t("ingest.finished_at"), format="YYYY-MM-DD HH:mm:ss"),
@@ -98,7 +98,7 @@ with right:
     st.markdown(f"**{t('ingest.failures')}**")
     failures = data.run("ingest_failures", limit=50)
     if failures.height:
-        st.dataframe(failures, hide_index=True, key="ingest_failures_table", column_config={
+        st.dataframe(failures, hide_index=True, placeholder="—", key="ingest_failures_table", column_config={
             "logged_at": st.column_config.DatetimeColumn(t("ingest.logged_at"), format="YYYY-MM-DD HH:mm"),
             "run_id": t("ingest.run_id"), "file_name": t("col.file_name"), "error": t("ingest.reason")})
     else:
@@ -115,7 +115,7 @@ st.markdown(f"**{t('ingest.missing_fields')}**")
 missing = data.run("ingest_missing_fields", **params)
 if missing.height:
     st.dataframe(missing.with_columns(pl.Series("field", [field_label(name) for name in missing["field"]])),
-                 hide_index=True, key="ingest_missing_table", column_config={
+                 hide_index=True, placeholder="—", key="ingest_missing_table", column_config={
                      "field": t("ingest.field"), "reports": t("ingest.field_reports"),
                      "partial_reports": t("ingest.field_partial")})
 else:
@@ -139,7 +139,7 @@ st.markdown(f"**{t('ingest.unmapped')}**")
 unmapped = data.run("unmapped_categories", limit=200, **params)
 if unmapped.height:
     st.caption(t("ingest.unmapped_caption"))
-    st.dataframe(unmapped, hide_index=True, key="ingest_unmapped_table", column_config={
+    st.dataframe(unmapped, hide_index=True, placeholder="—", key="ingest_unmapped_table", column_config={
         "category_raw": t("ingest.category_raw"), "lines": t("ingest.lines"), "reports": t("col.reports"),
         "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
         "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),

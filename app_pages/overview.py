@@ -68,6 +68,6 @@ with right:
     failures = data.run("recent_failures", limit=10)
     if failures.height:
         st.caption(t("overview.failures"))
-        st.dataframe(failures.select("file_name", "error"), hide_index=True,
+        st.dataframe(failures.select("file_name", "error"), hide_index=True, placeholder="—",
                      column_config={"file_name": t("col.file_name"), "error": t("overview.error")})
     st.page_link("app_pages/ingest.py", label=t("nav.ingest"), icon=":material/upload_file:", query_params=link_params(filters))

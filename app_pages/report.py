@@ -105,11 +105,11 @@ def fields_tab(report_id: str) -> None:
         pl.col("method").replace({m: t(f"report.method.{m}") for m in methods}).alias("method_label"))
     st.subheader(t("report.extracted"))
     extracted = shown.filter(pl.col("extracted"))
-    st.dataframe(extracted, hide_index=True, column_config=provenance_config(), height=35 * (extracted.height + 1) + 3,
+    st.dataframe(extracted, hide_index=True, placeholder="—", column_config=provenance_config(), height=35 * (extracted.height + 1) + 3,
                  column_order=["field_label", "value", "method_label", "snippet", "note", "block", "row_no", "col_no",
                                "char_start", "char_end"], key="report_fields")
     st.subheader(t("report.file_info"))
-    st.dataframe(shown.filter(~pl.col("extracted")), hide_index=True, column_config=provenance_config(),
+    st.dataframe(shown.filter(~pl.col("extracted")), hide_index=True, placeholder="—", column_config=provenance_config(),
                  column_order=["field_label", "value"], key="report_file_info")
 
 
@@ -117,7 +117,7 @@ def lines_tab(report_id: str) -> None:
     st.subheader(t("report.funding"))
     funding = data.run("report_funding", report_id=report_id)
     if funding.height:
-        st.dataframe(funding, hide_index=True, key="report_funding", column_config={
+        st.dataframe(funding, hide_index=True, placeholder="—", key="report_funding", column_config={
             "source": t("report.source"), "planned": t("report.planned"), "arrived": t("report.arrived"),
             **provenance_config(), "method": t("report.method")})
     else:
@@ -125,7 +125,7 @@ def lines_tab(report_id: str) -> None:
     st.subheader(t("report.lines"))
     lines = data.run("report_lines", report_id=report_id)
     if lines.height:
-        st.dataframe(lines, hide_index=True, key="report_lines", column_config={
+        st.dataframe(lines, hide_index=True, placeholder="—", key="report_lines", column_config={
             "line_no": t("report.line_no"), "category": t("col.category"), "category_code": t("report.category_code"),
             "category_raw": t("report.category_raw"), "planned": t("col.planned"), "actual": t("col.actual"),
             "difference": t("report.difference"), "origin": t("report.origin"), **provenance_config(),
@@ -137,7 +137,7 @@ def lines_tab(report_id: str) -> None:
 def indicators_tab(report_id: str) -> None:
     indicators = data.run("report_indicators", report_id=report_id)
     if indicators.height:
-        st.dataframe(indicators, hide_index=True, key="report_indicators", column_config={
+        st.dataframe(indicators, hide_index=True, placeholder="—", key="report_indicators", column_config={
             "line_no": t("report.line_no"), "level1": t("report.level1"), "level2": t("report.level2"),
             "name": t("report.indicator"), "target_raw": t("report.target"), "actual_raw": t("report.actual"),
             "weight": t("report.weight"), "score": t("report.score"), "note": t("report.deviation"),
@@ -152,7 +152,7 @@ def anomalies_tab(report_id: str, file_name: str) -> None:
         st.caption(t("report.anomalies_none"))
         return
     columns = anomaly_columns()
-    st.dataframe(anomalies, hide_index=True, column_order=list(columns), column_config=columns,
+    st.dataframe(anomalies, hide_index=True, placeholder="—", column_order=list(columns), column_config=columns,
                  key="report_anomalies")
     for row in anomalies.iter_rows(named=True):
         evidence_panel({**row, "report_id": report_id, "file_name": file_name}, expanded=False, show_file=False)

@@ -136,7 +136,7 @@ if shares.height:
     shown = shares.with_columns(
         (pl.col("full_score_share") * 100).alias("share_percent"),
         pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
-    st.dataframe(shown, hide_index=True, key="scores_full_share_table",
+    st.dataframe(shown, hide_index=True, placeholder="—", key="scores_full_share_table",
                  column_order=["implementing_unit", "reports", "full_score_reports", "share_percent", "level_label"],
                  column_config={
                      "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
@@ -173,7 +173,7 @@ with right:
     st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
     inflation = data.run("score_inflation_by_unit", **params)
     if inflation.height:
-        st.dataframe(inflation, hide_index=True, key="scores_inflation_table", column_config={
+        st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", column_config={
             "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
             "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
             "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"), format="%.2f"),

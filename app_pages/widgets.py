@@ -32,5 +32,5 @@ def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any],
     shown = frame.with_columns(link.alias("link"))
     config = {name: label for name, label in columns.items()}
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"))
-    return st.dataframe(shown, hide_index=True, column_order=[*columns, "link"], column_config=config, key=key,
+    return st.dataframe(shown, hide_index=True, placeholder="—", column_order=[*columns, "link"], column_config=config, key=key,
                         on_select=on_select, selection_mode=selection_mode)
