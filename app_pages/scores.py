@@ -14,6 +14,9 @@ from app_pages.widgets import percent, report_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
+# Points per scatter: beyond this Plotly spends seconds per run and the browser crawls. The
+# query keeps every high-score/low-rate report and a fixed sample of the others.
+MAX_POINTS = 20_000
 GRADE_COLOURS = {"优": "#1f77b4", "良": "#2ca02c", "中": "#ff7f0e", "差": "#d62728", None: "#7f7f7f"}
 LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}   # above the plot, clear of the axis labels
 LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
@@ -65,7 +68,9 @@ with right:
 
 st.subheader(t("scores.scatter"))
 st.caption(t("scores.scatter_hint"))
-points = data.run("scores_scatter", **params)
+points = data.run("scores_scatter", max_points=MAX_POINTS, **params)
+if points.height and points["reports"][0] > points.height:
+    st.caption(t("scores.sampled", shown=points.height, total=points["reports"][0]))
 # Names go into Plotly's hover, which reads a little HTML: escape them so they stay text.
 escaped = points.select(
     pl.col(name).fill_null("—").str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)

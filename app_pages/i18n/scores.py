@@ -12,6 +12,8 @@ TEXTS = {
     "scores.bin_hover": {"zh": "{low}–{high} 分", "en": "{low}–{high} points"},
     "scores.grades": {"zh": "自评等级构成", "en": "Grade mix"},
     "scores.grade_none": {"zh": "未识别", "en": "Not read"},
+    "scores.sampled": {"zh": "共 {total:,} 份报告，图中显示 {shown:,} 份：高分而执行率或到位率偏低的全部显示，其余按固定抽样；缩小筛选范围可显示全部。",
+                       "en": "{total:,} reports; {shown:,} plotted: every high score with a low execution or arrival rate, a fixed sample of the rest. Narrow the filters to see all."},
     "scores.scatter": {"zh": "得分与执行率、到位率", "en": "Score against execution and arrival rates"},
     "scores.scatter_hint": {
         "zh": "每个点是一份报告。框选或套索选择点，下方列出所选报告。",

@@ -201,3 +201,22 @@ def test_english(open_page, signals_for_every_unit):
     assert set(shares["level_label"]) <= {"Alarm", "Warn", "OK"}
     spec = json.loads(_chart(app, "scores_execution_chart").proto.spec)
     assert spec["layout"]["xaxis"]["title"]["text"] == "Execution rate %"
+
+
+def test_a_large_scatter_keeps_every_suspicious_report_and_samples_the_rest(page_store):
+    conn = duckdb.connect(str(page_store), read_only=True)
+    queries.prepare(conn)
+    # A strict line (execution under 99 %) makes enough reports suspicious for the check.
+    params = {**Filters().params(), **config.signal_params(config.load()), "inflation_execution": 99.0}
+    everything = queries.run(conn, "scores_scatter", max_points=100_000, **params)
+    suspicious = {
+        row["report_id"] for row in everything.iter_rows(named=True)
+        if row["self_score"] >= params["inflation_score"]
+        and min(100 if row["execution_rate"] is None else row["execution_rate"],
+                100 if row["arrival_rate"] is None else row["arrival_rate"]) < params["inflation_execution"]}
+    assert suspicious and everything.height > len(suspicious) + 5
+    sampled = queries.run(conn, "scores_scatter", max_points=len(suspicious) + 5, **params)
+    conn.close()
+    assert sampled.height == len(suspicious) + 5
+    assert suspicious <= set(sampled["report_id"])
+    assert sampled["reports"][0] == everything.height

@@ -41,7 +41,7 @@ def reviewed(tmp_path):
 def review_of(db, key) -> dict:
     conn = duckdb.connect(str(db), read_only=True)
     try:
-        frame = queries.run(conn, "anomaly_reviews")
+        frame = queries.run(conn, "anomaly_reviews", report_id=key[0])
     finally:
         conn.close()
     rows = frame.filter((frame["report_id"] == key[0]) & (frame["rule"] == key[1])).to_dicts()
