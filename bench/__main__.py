@@ -1,4 +1,4 @@
-"""python -m bench rules [--reports N] | queries --store FILE | pages --store FILE
+"""python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
 ratios within one run, not as absolutes.
@@ -75,7 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     pages = sub.add_parser("pages", help="cold and warm render time of every page on a store")
     pages.add_argument("--store", type=Path, required=True)
     pages.add_argument("--runs", type=int, default=3)
+    hostile = sub.add_parser("hostile", help="ingest every kind of bad input; print outcomes and peak memory")
+    hostile.add_argument("--folder", type=Path, help="where to build the inputs (default: a temporary folder)")
     args = parser.parse_args(argv)
+    if args.command == "hostile":
+        from bench.hostile import run
+
+        corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+        run(args.folder or Path(tempfile.mkdtemp(prefix="jixiao-hostile-")), corpus)
+        return 0
     if args.command == "rules":
         bench_rules(args.reports, args.base, args.keep)
     elif args.command == "queries":

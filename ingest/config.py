@@ -50,3 +50,15 @@ def signal_params(config: dict[str, Any]) -> dict[str, Any]:
         "inflation_score": float(signals["inflation_score"]),
         "inflation_execution": float(signals["inflation_execution"]),
     }
+
+
+def limits(config: dict[str, Any]) -> dict[str, float]:
+    """Per-file limits for the pipeline (jixiao.toml [limits]), in bytes and seconds."""
+    section = config.get("limits", {})
+    return {
+        "max_file_bytes": int(float(section.get("max_file_mb", 50)) * 1024 * 1024),
+        "max_expanded_bytes": int(float(section.get("max_expanded_mb", 200)) * 1024 * 1024),
+        "max_parts": int(section.get("max_parts", 2000)),
+        "seconds_per_file": float(section.get("seconds_per_file", 60)),
+        "worker_memory_bytes": int(float(section.get("worker_memory_mb", 1500)) * 1024 * 1024),
+    }

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -25,10 +24,11 @@ from ingest.read_docx import read_docx
 from ingest.read_txt import read_txt
 from ingest.report import Report
 from ingest.validate import validate
+from ingest.workers import Pool
 
 SUFFIXES = {".docx", ".docm", ".txt", ".doc", ".wps", ".dotx", ".rtf", ".pdf"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_FILE_BYTES = 50 * 1024 * 1024
+DEFAULT_LIMITS = config.limits({})
 BATCH_SIZE = 200
 BATCH_SECONDS = 2.0
 
@@ -59,6 +59,7 @@ class Summary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     report_ids: list[str] = field(default_factory=list)
     anomalies: dict[str, int] = field(default_factory=dict)
+    worker_peak_bytes: int = 0
 
     @property
     def ingested(self) -> int:
@@ -116,16 +117,21 @@ FORMAT_ERRORS = {
 }
 
 
-def parse_bytes(data: bytes, name: str) -> tuple[Report, str, str | None, str | None]:
+def parse_bytes(data: bytes, name: str, limits: dict | None = None) -> tuple[Report, str, str | None, str | None]:
     """(report, format, error, encoding) for one file's bytes. Never raises for bad input."""
+    limits = limits or DEFAULT_LIMITS
     file_format = sniff(data, name)
     encoding = None
     try:
         if file_format in FORMAT_ERRORS:
             raise ParseError(FORMAT_ERRORS[file_format])
-        if len(data) > MAX_FILE_BYTES:
-            raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")
-        document = read_docx(data) if file_format == "docx" else read_txt(data)
+        if len(data) > limits["max_file_bytes"]:
+            raise ParseError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 "
+                             f"{limits['max_file_bytes'] / 1024 / 1024:.0f} MB）")
+        if file_format == "docx":
+            document = read_docx(data, limits["max_expanded_bytes"], limits["max_parts"])
+        else:
+            document = read_txt(data)
         encoding = document.encoding
         report = extract_report(document)
         report.notes.extend(validate(report))
@@ -150,23 +156,20 @@ def _failed(reason: str) -> Report:
     return report
 
 
-def parse_path(path: str, file_name: str, sha256: str) -> Parsed:
+def parse_path(path: str, file_name: str, sha256: str, limits: dict | None = None) -> Parsed:
     started = time.perf_counter()
+    limits = limits or DEFAULT_LIMITS
     try:
+        size = Path(path).stat().st_size
+        if size > limits["max_file_bytes"]:
+            report = _failed(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limits['max_file_bytes'] / 1024 / 1024:.0f} MB）")
+            return Parsed(path, file_name, sha256, "unknown", report, report.notes[0], time.perf_counter() - started)
         data = Path(path).read_bytes()
     except OSError as exc:
         report = _failed(f"无法读取文件：{exc.strerror or exc}")
         return Parsed(path, file_name, sha256, "unknown", report, report.notes[0], time.perf_counter() - started)
-    report, file_format, error, encoding = parse_bytes(data, file_name)
+    report, file_format, error, encoding = parse_bytes(data, file_name, limits)
     return Parsed(path, file_name, sha256, file_format, report, error, time.perf_counter() - started, encoding)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # forkserver: workers start from a clean process that has imported the parser once,
-    # so no thread of ours (the progress bar's) is ever copied into a fork.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.pipeline"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 class Writer:
@@ -193,27 +196,36 @@ class Writer:
             return
         conn = store.open_store(self.path, on_wait=self.on_wait)
         try:
-            failures = store.write_batch(conn, self.rows)
-            for position, error in failures:
-                report_id = self.rows[position]["reports"][0]["report_id"]
-                for entry in self.log:
-                    if entry["report_id"] == report_id and entry["status"] != "skipped":
-                        self.on_write_failure(entry["status"], entry["file_name"])
-                        entry["status"], entry["error"] = "failed", f"写入数据库失败：{error}"
-            store.write_log(conn, self.log)
+            failures = store.write_batch(conn, self.rows, self.log)
+            if failures:
+                # The batch went in file by file: log it now, the failed ones as failed.
+                for position, error in failures:
+                    report_id = self.rows[position]["reports"][0]["report_id"]
+                    for entry in self.log:
+                        if entry["report_id"] == report_id and entry["status"] != "skipped":
+                            self.on_write_failure(entry["status"], entry["file_name"])
+                            entry["status"], entry["error"] = "failed", f"写入数据库失败：{error}"
+                store.write_log(conn, self.log)
         finally:
             conn.close()
         self.rows, self.log = [], []
         self.last_flush = time.monotonic()
 
 
-def _archive(data: bytes, sha256: str, suffix: str, folder: Path) -> str:
-    relative = Path(sha256[:2]) / f"{sha256}{suffix.lower() or '.bin'}"
+def _hash(path: Path) -> str:
+    """sha256 of a file, read in blocks: a huge file never sits in memory."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _archive(path: Path, sha256: str, folder: Path) -> str:
+    """Keep the original by content (copied in blocks, renamed into place when whole)."""
+    relative = Path(sha256[:2]) / f"{sha256}{path.suffix.lower()[:10] or '.bin'}"
     target = folder / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        shutil.copyfile(path, temporary)
         os.replace(temporary, target)
     return relative.as_posix()
 
@@ -269,7 +281,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
     finally:
         conn.close()
     folder = store.archive_dir(db)
-    run = _Run(db, summary, len(files), on_progress, on_wait)
+    run = _Run(db, summary, len(files), on_progress, on_wait, config.limits(settings or config.load()))
 
     def tasks() -> Iterator[Task]:
         seen: dict[str, str] = {}
@@ -277,11 +289,10 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
             name = path.name
             logged = origin(path) if origin else str(path)
             try:
-                data = path.read_bytes()
+                sha = _hash(path)
             except OSError as exc:
                 run.unreadable(logged, name, f"无法读取文件：{exc.strerror or exc}")
                 continue
-            sha = hashlib.sha256(data).hexdigest()
             duplicate = seen.get(sha)
             if duplicate or (sha in known and not reparse):
                 reason = (f"与本次导入的 {duplicate} 内容相同，只保存一份" if duplicate
@@ -289,7 +300,12 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
                 run.skipped(logged, name, sha, reason)
                 continue
             seen[sha] = name
-            yield Task(str(path), name, sha, _archive(data, sha, path.suffix, folder), logged)
+            try:
+                archive_path = _archive(path, sha, folder)
+            except OSError as exc:
+                run.unreadable(logged, name, f"无法保存原件：{exc.strerror or exc}", sha)
+                continue
+            yield Task(str(path), name, sha, archive_path, logged)
 
     run.process(tasks(), workers)
     if rules and summary.offered:
@@ -315,7 +331,7 @@ def reparse(db: Path, *, workers: int | None = None,
     if on_total:
         on_total(len(rows))
     folder = store.archive_dir(db)
-    run = _Run(db, summary, len(rows), on_progress, on_wait)
+    run = _Run(db, summary, len(rows), on_progress, on_wait, config.limits(settings or config.load()))
 
     def tasks() -> Iterator[Task]:
         for report_id, file_name, sha, archive_path in rows:
@@ -335,7 +351,8 @@ def reparse(db: Path, *, workers: int | None = None,
 class _Run:
     """One pass over tasks: parse (in workers), count, write in batches, report progress."""
 
-    def __init__(self, db: Path, summary: Summary, total: int, on_progress, on_wait):
+    def __init__(self, db: Path, summary: Summary, total: int, on_progress, on_wait, limits: dict):
+        self.limits = limits
         self.summary = summary
         self.total = total
         self.on_progress = on_progress
@@ -390,32 +407,25 @@ class _Run:
         self._step(parsed)
 
     def process(self, tasks: Iterator[Task], workers: int | None) -> None:
-        worker_count = workers or os.cpu_count() or 1
-        if worker_count <= 1 or self.total < 4:
+        """Parse in worker processes (workers=0: in this process, without time or memory
+        limits, for tests and tiny jobs)."""
+        if workers == 0:
             for task in tasks:
-                self.record(task, parse_path(task.path, task.file_name, task.sha256))
+                self.record(task, parse_path(task.path, task.file_name, task.sha256, self.limits))
         else:
-            with _pool(worker_count) as pool:
-                pending: dict[Future, Task] = {}
-                for task in tasks:
-                    pending[pool.submit(parse_path, task.path, task.file_name, task.sha256)] = task
-                    if len(pending) >= worker_count * 4:
-                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in finished:
-                            task = pending.pop(future)
-                            self.record(task, _result(future, task))
-                for future in list(pending):
-                    task = pending.pop(future)
-                    self.record(task, _result(future, task))
+            count = min(workers or os.cpu_count() or 1, max(1, self.total))
+            pool = Pool(count, self.limits)
+            for task, parsed in pool.run(tasks, key=lambda t: (t.path, t.file_name, t.sha256), failed=_gave_up):
+                self.record(task, parsed)
+            self.summary.worker_peak_bytes = pool.peak_bytes
         self.writer.flush()
+
+
+def _gave_up(task: Task, reason: str) -> Parsed:
+    report = _failed(reason)
+    return Parsed(task.path, task.file_name, task.sha256, "unknown", report, reason, 0.0)
 
 
 MISSING_WORDS = {"budget": "预算", "spent": "实际支出", "self_score": "自评得分"}
 
 
-def _result(future: Future, task: Task) -> Parsed:
-    try:
-        return future.result()
-    except Exception as exc:   # a worker that died (killed, out of memory): the file fails, the run goes on
-        report = _failed(f"解析进程异常退出（{type(exc).__name__}），文件可能过大或已损坏")
-        return Parsed(task.path, task.file_name, task.sha256, "unknown", report, report.notes[0], 0.0)

@@ -40,6 +40,7 @@ SYMBOLS = {
     "F052": "☑", "F053": "☒", "F0A3": "□", "F0A2": "□", "F050": "√", "F0D6": "√",
 }
 
+# Defaults of jixiao.toml [limits]; the pipeline passes the configured values.
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a zip whose parts expand past this is refused
 MAX_PARTS = 2000
 
@@ -331,33 +332,40 @@ def _hidden(run) -> bool:
     return vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off")
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse archives that would expand past the limits before python-docx reads them."""
+def check_zip(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: int = MAX_PARTS) -> None:
+    """Refuse archives that would expand past the limits before python-docx reads them.
+
+    The sizes checked are the ones the zip declares; zipfile never inflates a part past its
+    declared size (and a part that lies about it fails its CRC), so the check holds."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise ParseError("文件不是有效的 .docx（无法作为 zip 打开）") from exc
-    if len(infos) > MAX_PARTS:
-        raise ParseError(f"文件包含 {len(infos)} 个部件，超过上限 {MAX_PARTS}")
+    if len(infos) > max_parts:
+        raise ParseError(f"文件包含 {len(infos)} 个部件，超过上限 {max_parts}")
     expanded = sum(info.file_size for info in infos)
-    if expanded > MAX_EXPANDED_BYTES:
+    if expanded > max_expanded:
         raise ParseError(
             f"文件解压后约 {expanded / 1024 / 1024:.0f} MB，超过上限 "
-            f"{MAX_EXPANDED_BYTES / 1024 / 1024:.0f} MB（疑似压缩炸弹）"
+            f"{max_expanded / 1024 / 1024:.0f} MB（疑似压缩炸弹）"
         )
 
 
-def read_docx(source: Path | bytes) -> Document:
+def read_docx(source: Path | bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: int = MAX_PARTS) -> Document:
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    check_zip(data)
+    check_zip(data, max_expanded, max_parts)
     try:
         document = docx.Document(io.BytesIO(data))
     except PackageNotFoundError as exc:
         raise ParseError("文件不是有效的 .docx（缺少 Word 文档部件）") from exc
     except ValueError as exc:
         raise ParseError(f"文件不是 Word 文档：{exc}") from exc
-    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error, OSError,
+    except etree.XMLSyntaxError as exc:
+        if "entit" in str(exc).lower():
+            raise ParseError("文件的 XML 含可疑的实体定义（疑似恶意构造），已拒绝读取") from exc
+        raise ParseError(f"文件已损坏，XML 无法解析（{str(exc)[:80]}）") from exc
+    except (KeyError, zipfile.BadZipFile, EOFError, zlib.error, OSError,
             NotImplementedError, AttributeError, TypeError) as exc:
         raise ParseError(f"文件已损坏，无法读取（{type(exc).__name__}）") from exc
 

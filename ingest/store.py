@@ -233,32 +233,40 @@ def _delete_reports(conn, report_ids: list[str]) -> None:
         conn.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
 
 
-def write_batch(conn, batch: list[dict[str, list[dict]]]) -> list[tuple[int, str]]:
-    """Write the rows of many files: one transaction for the batch; if that fails, one per
-    file, so a bad file never takes the others down. Returns (position, error) of failures."""
-    if not batch:
+def write_batch(conn, batch: list[dict[str, list[dict]]], log: list[dict] | None = None) -> list[tuple[int, str]]:
+    """Write the rows of many files, and their log entries: one transaction for the batch,
+    so a crash leaves each file either wholly in the store and logged, or not at all. If the
+    batch fails, each file gets a transaction of its own, so a bad file never takes the
+    others down; the log is then not written: the caller marks the failures and writes it.
+    Returns (position, error) of the files that could not be written."""
+    log = log or []
+    if not batch and not log:
         return []
     try:
-        _write(conn, batch)
+        _write(conn, batch, log)
         return []
     except duckdb.Error:
         pass
     failures = []
     for position, rows in enumerate(batch):
         try:
-            _write(conn, [rows])
+            _write(conn, [rows], [])
         except duckdb.Error as exc:
             failures.append((position, str(exc).splitlines()[0]))
+    if not failures and log:
+        write_log(conn, log)            # the batch failed as a whole, yet every file went in
     return failures
 
 
-def _write(conn, batch: list[dict[str, list[dict]]]) -> None:
+def _write(conn, batch: list[dict[str, list[dict]]], log: list[dict]) -> None:
     conn.execute("begin transaction")
     try:
         report_ids = [rows["reports"][0]["report_id"] for rows in batch]
-        _delete_reports(conn, report_ids)
+        if report_ids:
+            _delete_reports(conn, report_ids)
         for table in REPORT_TABLES:
             _insert(conn, table, [row for rows in batch for row in rows[table]])
+        _insert(conn, "ingest_log", log)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")

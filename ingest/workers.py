@@ -1,0 +1,162 @@
+"""Parsing workers that a bad file cannot take down with it.
+
+Each worker is a process that parses one file at a time. The pool hands out files as
+workers come free and watches each one: a parse that runs past the time limit, a worker
+whose memory grows past the limit, or a worker that dies (a crash in a C library) costs
+that one file, recorded as failed with the reason; the worker is replaced and the run goes
+on. concurrent.futures cannot do this: it can neither stop one task nor survive a worker's
+death without breaking the whole pool.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator
+
+POLL_SECONDS = 0.2
+
+
+def _serve(connection: Connection, limits: dict) -> None:
+    """A worker's life: parse what it is sent until told to stop."""
+    from ingest.pipeline import parse_path
+
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        path, file_name, sha256 = task
+        connection.send(parse_path(path, file_name, sha256, limits))
+
+
+def _resident_bytes(pid: int) -> int:
+    """Resident memory of a process (Linux /proc), 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    connection: Connection
+    task: object = None
+    started: float = 0.0
+
+
+class Pool:
+    """`count` worker processes parsing tasks with per-file time and memory limits."""
+
+    def __init__(self, count: int, limits: dict):
+        self.count = max(1, count)
+        self.limits = limits
+        self.context = multiprocessing.get_context("forkserver")
+        # Workers start from a server that imported the parser once, with none of our
+        # threads (the progress bar's) copied into them.
+        self.context.set_forkserver_preload(["ingest.pipeline"])
+        self.workers: list[_Worker] = []
+        self.peak_bytes = 0                     # the most resident memory seen in a worker
+
+    def _start(self) -> _Worker:
+        mine, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(theirs, self.limits), daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.connection.close()
+
+    def run(self, tasks: Iterable, key: Callable[[object], tuple[str, str, str]],
+            failed: Callable[[object, str], object]) -> Iterator[tuple[object, object]]:
+        """Yield (task, result) as parses finish. `key(task)` gives (path, name, sha256);
+        `failed(task, reason)` makes the result for a file a worker could not finish."""
+        pending: deque = deque()
+        source = iter(tasks)
+        exhausted = False
+        self.workers = [self._start() for _ in range(self.count)]
+        try:
+            while True:
+                for worker in self.workers:
+                    if worker.task is None and not exhausted:
+                        if not pending:
+                            try:
+                                pending.append(next(source))
+                            except StopIteration:
+                                exhausted = True
+                        if pending:
+                            self._assign(worker, pending.popleft(), key)
+                busy = [w for w in self.workers if w.task is not None]
+                if not busy:
+                    if exhausted:
+                        return
+                    continue
+                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                             timeout=POLL_SECONDS)
+                for position, worker in enumerate(self.workers):
+                    if worker.task is None:
+                        continue
+                    outcome = None
+                    if worker.connection in ready:
+                        try:
+                            outcome = worker.connection.recv()
+                        except (EOFError, OSError):
+                            outcome = None
+                    if outcome is not None:
+                        self.peak_bytes = max(self.peak_bytes, _resident_bytes(worker.process.pid))
+                        task, worker.task = worker.task, None
+                        yield task, outcome
+                        continue
+                    reason = self._trouble(worker, ready)
+                    if reason:
+                        task = worker.task
+                        self._retire(worker)
+                        self.workers[position] = self._start()
+                        yield task, failed(task, reason)
+        finally:
+            for worker in self.workers:
+                try:
+                    worker.connection.send(None)
+                except (OSError, ValueError):
+                    pass
+                worker.process.join(timeout=2)
+                if worker.process.is_alive():
+                    self._retire(worker)
+
+    def _assign(self, worker: _Worker, task, key) -> None:
+        worker.task = task
+        worker.started = time.monotonic()
+        try:
+            worker.connection.send(key(task))
+        except (OSError, ValueError):
+            # The worker died between files: its successor takes the file.
+            position = self.workers.index(worker)
+            self._retire(worker)
+            fresh = self._start()
+            self.workers[position] = fresh
+            fresh.task, fresh.started = task, time.monotonic()
+            fresh.connection.send(key(task))
+
+    def _trouble(self, worker: _Worker, ready) -> str | None:
+        """Why a busy worker must be stopped, or None while it is fine."""
+        if worker.process.sentinel in ready or not worker.process.is_alive():
+            return "解析进程异常退出（文件可能已损坏或结构异常）"
+        seconds = self.limits["seconds_per_file"]
+        if time.monotonic() - worker.started > seconds:
+            return f"解析超时（超过 {seconds:g} 秒），已停止"
+        memory = self.limits["worker_memory_bytes"]
+        resident = _resident_bytes(worker.process.pid)
+        self.peak_bytes = max(self.peak_bytes, resident)
+        if resident > memory:
+            return f"解析占用内存超过上限（{memory / 1024 / 1024:.0f} MB），已停止"
+        return None

@@ -1,0 +1,101 @@
+"""kill -9 at any moment, and two ingests at once: the store opens, holds only whole reports,
+loses nothing, and a re-run finishes the job."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+from conftest import ROOT
+
+from ingest.pipeline import ingest
+from ingest.samples import write_samples
+
+PER_REPORT = ("budget_lines", "indicators", "mentions", "provenance", "funding_sources", "report_texts",
+              "report_signatures")
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """300 generated reports, ingested without interruption: what every store must become."""
+    folder = tmp_path_factory.mktemp("crash")
+    write_samples(folder / "in", 300, 77)
+    db = folder / "reference.duckdb"
+    ingest([folder / "in"], db, workers=2)
+    return folder, db
+
+
+def shape(db) -> dict:
+    """Per report, how many rows each table holds for it; and the anomalies."""
+    conn = duckdb.connect(str(db))       # read-write, as the next ingest opens it
+    try:
+        reports = {rid: {"file": name} for rid, name in conn.execute("select report_id, file_name from reports").fetchall()}
+        for table in PER_REPORT:
+            for rid, count in conn.execute(f"select report_id, count(*) from {table} group by report_id").fetchall():
+                reports.setdefault(rid, {})[table] = count
+        anomalies = sorted(conn.execute("select report_id, rule, coalesce(subject, '') from anomalies").fetchall())
+        logged = dict(conn.execute("select status, count(*) from ingest_log group by status").fetchall())
+    finally:
+        conn.close()
+    return {"reports": reports, "anomalies": anomalies, "logged": logged}
+
+
+def start_ingest(folder, db) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "ingest", str(folder), "--db", str(db), "--quiet"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_kill_minus_nine_at_random_moments_loses_nothing(reference, tmp_path):
+    folder, reference_db = reference
+    want = shape(reference_db)
+    db = tmp_path / "crashed.duckdb"
+    chance = random.Random(20261123)
+    sizes, delay = [], 2.0
+    for attempt in range(10):
+        process = start_ingest(folder / "in", db)
+        time.sleep(delay + chance.uniform(0.0, 1.5))
+        os.killpg(process.pid, signal.SIGKILL)          # the ingest and its workers, mid-flight
+        process.wait()
+        got = shape(db) if db.exists() else {"reports": {}}     # it opens
+        for rid, counts in got["reports"].items():      # and holds only whole reports
+            assert counts == want["reports"][rid], (attempt, counts["file"])
+        if sizes and len(got["reports"]) == sizes[-1] == 0:
+            delay += 0.5                                # a slow machine: let the next one get further
+        sizes.append(len(got["reports"]))
+        if sum(0 < size < len(want["reports"]) for size in sizes) >= 3 or sizes[-1] == len(want["reports"]):
+            break
+    assert any(0 < size < len(want["reports"]) for size in sizes), sizes    # killed mid-run at least once
+    finished = start_ingest(folder / "in", db)
+    output = finished.communicate(timeout=300)[0].decode(errors="replace")
+    assert finished.returncode == 0, output
+    got = shape(db)
+    assert got["reports"] == want["reports"]
+    assert got["anomalies"] == want["anomalies"]
+    assert got["logged"].get("failed", 0) == 0
+
+
+def test_two_ingests_at_once_on_one_store(reference, tmp_path):
+    folder, reference_db = reference
+    names = sorted(p.name for p in (folder / "in").glob("*.docx"))
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half in halves:
+        half.mkdir()
+    for i, name in enumerate(names):        # two folders overlapping by a third
+        data = (folder / "in" / name).read_bytes()
+        if i % 3 != 1:
+            (halves[0] / name).write_bytes(data)
+        if i % 3 != 0:
+            (halves[1] / name).write_bytes(data)
+    db = tmp_path / "shared.duckdb"
+    first, second = start_ingest(halves[0], db), start_ingest(halves[1], db)
+    outputs = [p.communicate(timeout=300)[0].decode(errors="replace") for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), outputs
+    got, want = shape(db), shape(reference_db)
+    assert got["reports"] == want["reports"]            # every report once, whole
+    assert got["anomalies"] == want["anomalies"]
+    assert got["logged"].get("failed", 0) == 0
