@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.filters import seed_from_url, sidebar, write_url
 from app_pages.i18n import t
+from app_pages.login import require_password
 from ingest import store
 
 HERE = Path(__file__).parent
@@ -48,6 +49,7 @@ def options() -> dict[str, list]:
 
 
 seed_from_url()
+require_password()
 if data.has_store():
     try:
         _migrated(str(data.store_path()))
