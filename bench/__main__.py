@@ -1,4 +1,5 @@
-"""python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile
+"""python -m bench                 the benchmark table (README's Performance section)
+python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
 ratios within one run, not as absolutes.
@@ -64,7 +65,11 @@ def bench_pages(path: Path, runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--files", type=int, default=1000, help="reports for the ingest figures (default 1000)")
+    parser.add_argument("--rerun-files", type=int, default=10_000, help="files for the unchanged re-run (default 10000)")
+    parser.add_argument("--quick", action="store_true", help="skip the 10k re-run and the 100k store")
+    parser.add_argument("--keep", type=Path, help="keep the generated files and stores in this folder")
+    sub = parser.add_subparsers(dest="command")
     rules = sub.add_parser("rules", help="time every anomaly rule on a generated store")
     rules.add_argument("--reports", type=int, default=100_000)
     rules.add_argument("--base", type=int, default=2000, help="reports parsed for real before cloning")
@@ -78,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     hostile = sub.add_parser("hostile", help="ingest every kind of bad input; print outcomes and peak memory")
     hostile.add_argument("--folder", type=Path, help="where to build the inputs (default: a temporary folder)")
     args = parser.parse_args(argv)
+    if args.command is None:
+        from bench.run import main as table
+
+        table(args.files, args.rerun_files, args.quick, args.keep)
+        return 0
     if args.command == "hostile":
         from bench.hostile import run
 

@@ -1,0 +1,132 @@
+"""The benchmark table: python -m bench [--files 1000] [--rerun-files 10000] [--quick]
+
+Every figure is measured in this run, on this machine, next to its baseline where there is
+one: ingest throughput beside the floor (unzip plus an lxml walk of every text node of the
+same files, one core). Read the ratios; absolute times move with the machine's load.
+"""
+from __future__ import annotations
+
+import io
+import os
+import platform
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ingest import config, store
+from ingest.pipeline import ingest, reparse
+from ingest.rules import run_rules
+from ingest.samples import write_samples
+
+W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+
+
+def floor_seconds(files: list[Path]) -> float:
+    """Unzip every part of every file and visit every text node, on one core."""
+    started = time.perf_counter()
+    for path in files:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+            for name in archive.namelist():
+                if name.endswith(".xml"):
+                    for node in etree.fromstring(archive.read(name)).iter(W_T):
+                        _ = node.text
+    return time.perf_counter() - started
+
+
+def store_megabytes(db: Path) -> float:
+    conn = store.open_store(db)
+    conn.execute("checkpoint")
+    conn.close()
+    return db.stat().st_size / 1024 / 1024
+
+
+def timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    return f"{platform.machine()}, {cores} cores, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def run(files: int, rerun_files: int, query_sizes: tuple[int, ...], folder: Path) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    samples = folder / "samples"
+    seconds, paths = timed(lambda: write_samples(samples, files, 1))
+    rows.append(("generate", f"{files:,} sample .docx", f"{seconds:.1f} s"))
+    floor = floor_seconds(paths)
+    rows.append(("floor", f"unzip + lxml walk of every text node, {files:,} files, 1 core",
+                 f"{floor:.2f} s ({files / floor:,.0f} files/s)"))
+
+    db = folder / "bench.duckdb"
+    seconds, summary = timed(lambda: ingest([samples], db))
+    rows.append(("ingest", f"{files:,} files, {os.cpu_count()} workers, rules included",
+                 f"{seconds:.2f} s ({files / seconds:,.0f} files/s) = {seconds / floor:.1f}× floor"))
+    seconds, again = timed(lambda: ingest([samples], db))
+    rows.append(("re-run", f"the same {files:,} files, unchanged (skipped by hash)",
+                 f"{seconds:.2f} s ({again.skipped:,} skipped)"))
+    seconds, _ = timed(lambda: reparse(db))
+    rows.append(("--reparse", f"{files:,} archived originals parsed again", f"{seconds:.2f} s"))
+    conn = store.open_store(db)
+    seconds, _ = timed(lambda: run_rules(conn, config.load()))
+    conn.close()
+    rows.append(("rules", f"all rules over {files:,} reports, one transaction", f"{seconds:.2f} s"))
+    size = store_megabytes(db)
+    rows.append(("store size", "per 1,000 reports (after checkpoint; archive apart)", f"{size / files * 1000:.1f} MB"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak memory", "this process (writer) / largest parsing worker",
+                 f"{peak:.0f} MB / {summary.worker_peak_bytes / 1024 / 1024:.0f} MB"))
+
+    if rerun_files:
+        many = folder / "many"
+        write_samples(many, rerun_files, 2)
+        many_db = folder / "many.duckdb"
+        seconds, _ = timed(lambda: ingest([many], many_db))
+        rows.append(("ingest", f"{rerun_files:,} files", f"{seconds:.1f} s ({rerun_files / seconds:,.0f} files/s)"))
+        seconds, again = timed(lambda: ingest([many], many_db))
+        rows.append(("re-run", f"{rerun_files:,} unchanged files", f"{seconds:.2f} s ({again.skipped:,} skipped)"))
+        shutil.rmtree(many)
+
+    from bench.fill import build
+    from bench.pages import time_queries
+
+    for size in query_sizes:
+        path = folder / f"queries-{size}.duckdb"
+        build(path, size, base=min(2000, size))
+        conn = store.open_store(path)
+        seconds, _ = timed(lambda: run_rules(conn, config.load()))
+        conn.close()
+        rows.append(("rules", f"all rules over {size:,} reports", f"{seconds:.1f} s"))
+        results = [r for r in time_queries(path, runs=15) if "error" not in r]
+        worst = max(results, key=lambda r: r["p95_ms"])
+        medians = [r["median_ms"] for r in results]
+        rows.append((f"queries {size:,}", f"{len({r['query'] for r in results})} named queries, no filter and one year "
+                     f"(median of medians / worst p95)",
+                     f"{statistics.median(medians):.0f} ms / {worst['p95_ms']:.0f} ms ({worst['query']})"))
+        over = [f"{r['query']} ({r['filter']}) {r['p95_ms']:.0f} ms" for r in results if r["p95_ms"] >= 200]
+        if over:
+            rows.append(("", "p95 at or over 200 ms", "; ".join(over)))
+    return rows
+
+
+def main(files: int, rerun_files: int, quick: bool, keep: Path | None) -> None:
+    folder = keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = (10_000,) if quick else (10_000, 100_000)
+    print(f"Jixiao benchmark — {machine()}", flush=True)
+    rows = run(files, 0 if quick else rerun_files, sizes, folder)
+    width = max(len(r[1]) for r in rows)
+    print(f"\n| step | what | measured |\n|---|---|---|")
+    for step, what, measured in rows:
+        print(f"| {step} | {what:<{width}} | {measured} |")
+    if keep is None:
+        shutil.rmtree(folder, ignore_errors=True)
