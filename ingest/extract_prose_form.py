@@ -231,18 +231,33 @@ def _date_lines(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
 
 
 # -- sentences -----------------------------------------------------------------------------
+# Each reader looks for something a sentence without these characters cannot hold: the
+# cheap test first spares most sentences most regular expressions.
+NAME_HINTS = ("由", "单位", "主管", "期", "时间")
+SHORTFALL_HINTS = ("未", "没", "偏", "滞", "缓", "延", "尚", "仅", "低于")
+DOTTED_DATE = re.compile(r"\d[./\-]\d")
+
+
 def _sentence(paragraph: Paragraph, text: str, offset: int, sentence: str, facts: ProseFacts) -> None:
-    masked = _masked(sentence)
-    _amounts(paragraph, text, offset, masked, facts)
-    _rates(paragraph, text, offset, masked, facts)
-    _scores_and_grades(paragraph, text, offset, masked, facts)
-    _names(paragraph, text, offset, masked, facts)
-    _dates_and_years(paragraph, text, offset, masked, facts)
-    _shortfalls(paragraph, text, offset, masked, facts)
-    full = ARRIVED_IN_FULL.search(masked)
-    if full and facts.arrived_in_full is None:
-        facts.arrived_in_full = _ev(paragraph, text, offset + full.start(), offset + full.end(), "derived")
-    source = ALL_FROM.search(masked)
+    masked = _masked(sentence) if "《" in sentence or "〔" in sentence or "[" in sentence or "【" in sentence \
+        else sentence
+    if "元" in masked:
+        _amounts(paragraph, text, offset, masked, facts)
+    if "%" in masked:
+        _rates(paragraph, text, offset, masked, facts)
+    if "分" in masked or "等" in masked or "评" in masked or "优" in masked:
+        _scores_and_grades(paragraph, text, offset, masked, facts)
+    if any(hint in masked for hint in NAME_HINTS):
+        _names(paragraph, text, offset, masked, facts)
+    if "年" in masked or DOTTED_DATE.search(masked):
+        _dates_and_years(paragraph, text, offset, masked, facts)
+    if any(hint in masked for hint in SHORTFALL_HINTS):
+        _shortfalls(paragraph, text, offset, masked, facts)
+    if "到位" in masked:
+        full = ARRIVED_IN_FULL.search(masked)
+        if full and facts.arrived_in_full is None:
+            facts.arrived_in_full = _ev(paragraph, text, offset + full.start(), offset + full.end(), "derived")
+    source = ALL_FROM.search(masked) if ("全部" in masked or "均" in masked) else None
     if source and facts.all_from is None:
         level = _source_level(source.group("source"))
         if level:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import glossary as g
 from ingest import normalise as n
@@ -34,6 +35,7 @@ class FormFacts:
     notes: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def header_key(text: str) -> str:
     """A column header reduced for lookup: any bracketed part dropped ("支出内容（按经济科目）")."""
     key, _ = label_key(text)
@@ -55,6 +57,7 @@ class _Grid:
         self.transposed = transposed
         self.claimed: set[tuple[int, int]] = set()
         self.unit = _table_unit(table)
+        self._starts = [self._row_starts(r) for r in range(len(self.cells))]
 
     @property
     def height(self) -> int:
@@ -71,6 +74,9 @@ class _Grid:
 
     def starts(self, r: int) -> list[int]:
         """Grid columns where a distinct cell of row r begins."""
+        return self._starts[r]
+
+    def _row_starts(self, r: int) -> list[int]:
         out = []
         previous = None
         for c in range(len(self.cells[r])):
@@ -137,7 +143,7 @@ def extract_form(document: Document) -> FormFacts:
             continue
         grid = _Grid(table)
         _funds_matrix(grid, facts)
-        if not _lines_matrix(grid, facts):
+        if not _lines_matrix(grid, facts) and _lines_in_first_column(grid):
             transposed = _Grid(table, transposed=True)
             transposed.claimed = {(c, r) for r, c in grid.claimed}
             if _lines_matrix(transposed, facts):
@@ -148,6 +154,12 @@ def extract_form(document: Document) -> FormFacts:
     for paragraph in document.paragraphs(include_furniture=True):
         _label_line(paragraph, facts)
     return facts
+
+
+def _lines_in_first_column(grid: _Grid) -> bool:
+    """A transposed 支出明细 table names 计划/实际 rows down its first column."""
+    names = {g.LINE_BY_LABEL.get(header_key(row[0])) for row in grid.cells if row}
+    return bool({"planned", "actual"} & names)
 
 
 # -- the funding block of the 自评表 -----------------------------------------------------

@@ -333,6 +333,7 @@ def _categories() -> tuple[dict[str, Category], dict[str, Category]]:
 CODE_IN_LABEL = re.compile(r"(?<!\d)(30[1-9]\d{2}|31\d{3})(?!\d)")
 
 
+@lru_cache(maxsize=1)
 def category_labels() -> list[str]:
     """Every label that names a category, longest first (for scanning running text)."""
     by_label, _ = _categories()
