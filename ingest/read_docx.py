@@ -118,16 +118,18 @@ class _Numbering:
         return numbering
 
     def label(self, p_el) -> str:
-        ppr = p_el.find(W + "pPr")
+        if not self.levels:
+            return ""
+        ppr = _child(p_el, W + "pPr")
         if ppr is None:
             return ""
-        num_pr = ppr.find(W + "numPr")
+        num_pr = _child(ppr, W + "numPr")
         if num_pr is not None:
-            num_id = _val(num_pr.find(W + "numId"), "")
-            ilvl_text = _val(num_pr.find(W + "ilvl"), "0")
+            num_id = _val(_child(num_pr, W + "numId"), "")
+            ilvl_text = _val(_child(num_pr, W + "ilvl"), "0")
             ilvl = int(ilvl_text) if ilvl_text.isdigit() else 0
         else:
-            style = _val(ppr.find(W + "pStyle"), "")
+            style = _val(_child(ppr, W + "pStyle"), "")
             if style not in self.style_num:
                 return ""
             num_id, ilvl = self.style_num[style]
@@ -144,6 +146,15 @@ class _Numbering:
                 value = counts.get(level, lvls[level][0])
                 text = text.replace(f"%{level + 1}", _format_number(value, lvls[level][1]))
         return "" if lvls[ilvl][1] == "bullet" else text
+
+
+def _child(el, tag: str):
+    """The first child with this tag: lxml's find() compiles a path on every call, and this
+    runs for every paragraph and cell."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _val(el, default: str) -> str:
@@ -277,17 +288,17 @@ class _Walker:
         for tr in _rows(tbl_el):
             cells: list[Cell] = []
             col = 0
-            trpr = tr.find(W + "trPr")
+            trpr = _child(tr, W + "trPr")
             if trpr is not None:
-                before = _val(trpr.find(W + "gridBefore"), "0")
+                before = _val(_child(trpr, W + "gridBefore"), "0")
                 col = int(before) if before.isdigit() else 0
             for tc in _cells(tr):
-                tcpr = tc.find(W + "tcPr")
+                tcpr = _child(tc, W + "tcPr")
                 span, merged_up = 1, False
                 if tcpr is not None:
-                    span_text = _val(tcpr.find(W + "gridSpan"), "1")
+                    span_text = _val(_child(tcpr, W + "gridSpan"), "1")
                     span = int(span_text) if span_text.isdigit() and int(span_text) > 0 else 1
-                    vmerge = tcpr.find(W + "vMerge")
+                    vmerge = _child(tcpr, W + "vMerge")
                     merged_up = vmerge is not None and vmerge.get(W + "val", "continue") == "continue"
                 texts: list[str] = []
                 self.cell_text(tc, part, index, texts, nested)
@@ -362,7 +373,7 @@ def _hidden(run) -> bool:
     first = run[0] if len(run) else None          # w:rPr, when there is one, comes first
     if first is None or first.tag != RPR:
         return False
-    vanish = first.find(VANISH)
+    vanish = _child(first, VANISH)
     return vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off")
 
 
