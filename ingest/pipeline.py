@@ -1,9 +1,9 @@
 """read -> document model -> extract -> validate -> store, for many files at once.
 
-Parsing runs in worker processes on every core; the main process hashes and archives each
-original, skips what the store already holds, and is the only writer: it opens the store
-only to write a batch, so a dashboard reading the same file is locked out for moments, not
-for the whole run.
+The main process hashes each file and skips what the store already holds; worker processes
+on every core keep each original in the archive, parse it and lay out its rows; the main
+process is the only writer, on a thread of its own, and opens the store only to write a
+batch, so a dashboard reading the same file is locked out for moments, not for the run.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -35,15 +36,18 @@ BATCH_SECONDS = 2.0
 
 @dataclass
 class Parsed:
-    """What a worker sends back for one file."""
+    """What a worker sends back for one file: its status and its rows, laid out as columns
+    ready to join into a batch, so the one writer does no per-row work."""
 
     path: str
     file_name: str
     sha256: str
     file_format: str
-    report: Report
+    status: str                         # ok | partial | failed
     error: str | None
     seconds: float
+    missing: list[str]
+    tables: dict[str, store.Columns]
     encoding: str | None = None
 
 
@@ -156,35 +160,65 @@ def _failed(reason: str) -> Report:
     return report
 
 
-def parse_path(path: str, file_name: str, sha256: str, limits: dict | None = None) -> Parsed:
+def parse_path(path: str, file_name: str, sha256: str, archive_path: str | None = None,
+               archive_folder: str | None = None, limits: dict | None = None) -> Parsed:
+    """Keep the original under `archive_folder` (when given), parse it and lay out its rows:
+    a worker process's whole job for one file."""
     started = time.perf_counter()
     limits = limits or DEFAULT_LIMITS
+    file_format, encoding, data = "unknown", None, None
     try:
         size = Path(path).stat().st_size
-        if size > limits["max_file_bytes"]:
-            report = _failed(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limits['max_file_bytes'] / 1024 / 1024:.0f} MB）")
-            return Parsed(path, file_name, sha256, "unknown", report, report.notes[0], time.perf_counter() - started)
-        data = Path(path).read_bytes()
+        if size <= limits["max_file_bytes"]:
+            data = Path(path).read_bytes()
     except OSError as exc:
-        report = _failed(f"无法读取文件：{exc.strerror or exc}")
-        return Parsed(path, file_name, sha256, "unknown", report, report.notes[0], time.perf_counter() - started)
-    report, file_format, error, encoding = parse_bytes(data, file_name, limits)
-    return Parsed(path, file_name, sha256, file_format, report, error, time.perf_counter() - started, encoding)
+        error = f"无法读取文件：{exc.strerror or exc}"
+    else:
+        error = None
+        if archive_folder and archive_path:
+            try:
+                keep(Path(path), data, Path(archive_folder) / archive_path)
+            except OSError as exc:
+                error = f"无法保存原件：{exc.strerror or exc}"
+    if error:
+        report = _failed(error)
+    elif data is None:
+        error = f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limits['max_file_bytes'] / 1024 / 1024:.0f} MB）"
+        report = _failed(error)
+    else:
+        report, file_format, error, encoding = parse_bytes(data, file_name, limits)
+    return _parsed(path, file_name, sha256, archive_path, report, file_format, error,
+                   time.perf_counter() - started, encoding)
+
+
+def _parsed(path: str, file_name: str, sha256: str, archive_path: str | None, report: Report,
+            file_format: str, error: str | None, seconds: float, encoding: str | None) -> Parsed:
+    meta = {
+        "report_id": sha256[:16], "file_name": file_name, "sha256": sha256, "file_format": file_format,
+        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(), "archive_path": archive_path,
+        "encoding": encoding,
+    }
+    return Parsed(path, file_name, sha256, file_format, report.parse_status, error, seconds,
+                  list(report.missing), store.report_columns(report, meta), encoding)
 
 
 class Writer:
-    """Buffers parsed files and writes them in batches, holding the store only while writing."""
+    """Buffers parsed files and writes them in batches, holding the store only while writing.
+    A batch is written on a thread of its own while the workers go on parsing; one batch at
+    a time, in order."""
 
     def __init__(self, path: Path, on_wait: Callable[[str], None] | None,
                  on_write_failure: Callable[[str, str], None]):
         self.path = path
         self.on_wait = on_wait
-        self.on_write_failure = on_write_failure    # (status it had, file name)
-        self.rows: list[dict] = []
+        self.on_write_failure = on_write_failure    # (status it had, file name), called here
+        self.rows: list[dict[str, store.Columns]] = []
         self.log: list[dict] = []
         self.last_flush = time.monotonic()
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-writer")
+        self.pending: Future | None = None
 
-    def add(self, rows: dict | None, log_entry: dict) -> None:
+    def add(self, rows: dict[str, store.Columns] | None, log_entry: dict) -> None:
         if rows is not None:
             self.rows.append(rows)
         self.log.append(log_entry)
@@ -192,24 +226,49 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
+        """Start writing what is buffered, once the batch before it is written."""
+        self.settle()
         if not self.log:
             return
-        conn = store.open_store(self.path, on_wait=self.on_wait)
+        rows, log = self.rows, self.log
+        self.rows, self.log = [], []
+        self.last_flush = time.monotonic()
+        self.pending = self.thread.submit(self._write, rows, log)
+
+    def settle(self) -> None:
+        """Wait for the batch being written (its errors are raised here) and count the files
+        of it that could not be written."""
+        if self.pending is None:
+            return
+        pending, self.pending = self.pending, None
+        for status, file_name in pending.result():
+            self.on_write_failure(status, file_name)
+
+    def close(self) -> None:
+        """Write everything buffered and wait for it."""
         try:
-            failures = store.write_batch(conn, self.rows, self.log)
+            self.flush()
+            self.settle()
+        finally:
+            self.thread.shutdown(wait=True)
+
+    def _write(self, rows: list[dict[str, store.Columns]], log: list[dict]) -> list[tuple[str, str]]:
+        conn = store.open_store(self.path, on_wait=self.on_wait)
+        unwritten = []
+        try:
+            failures = store.write_batch(conn, rows, log)
             if failures:
                 # The batch went in file by file: log it now, the failed ones as failed.
                 for position, error in failures:
-                    report_id = self.rows[position]["reports"][0]["report_id"]
-                    for entry in self.log:
+                    report_id = rows[position]["reports"]["report_id"][0]
+                    for entry in log:
                         if entry["report_id"] == report_id and entry["status"] != "skipped":
-                            self.on_write_failure(entry["status"], entry["file_name"])
+                            unwritten.append((entry["status"], entry["file_name"]))
                             entry["status"], entry["error"] = "failed", f"写入数据库失败：{error}"
-                store.write_log(conn, self.log)
+                store.write_log(conn, log)
         finally:
             conn.close()
-        self.rows, self.log = [], []
-        self.last_flush = time.monotonic()
+        return unwritten
 
 
 def _hash(path: Path) -> str:
@@ -218,16 +277,23 @@ def _hash(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _archive(path: Path, sha256: str, folder: Path) -> str:
-    """Keep the original by content (copied in blocks, renamed into place when whole)."""
-    relative = Path(sha256[:2]) / f"{sha256}{path.suffix.lower()[:10] or '.bin'}"
-    target = folder / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
-        shutil.copyfile(path, temporary)
-        os.replace(temporary, target)
-    return relative.as_posix()
+def archive_name(path: Path, sha256: str) -> str:
+    """Where an original is kept, relative to the archive folder: by content."""
+    return f"{sha256[:2]}/{sha256}{path.suffix.lower()[:10] or '.bin'}"
+
+
+def keep(source: Path, data: bytes | None, target: Path) -> None:
+    """Keep an original at `target` unless it is there: its bytes when read already, else
+    copied in blocks; renamed into place when whole, so a half-copied file is never kept."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
+    if data is None:
+        shutil.copyfile(source, temporary)
+    else:
+        temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _log_entry(run_id: str, path: str, file_name: str, sha256: str | None, status: str,
@@ -244,7 +310,8 @@ class Task:
     path: str               # where to read the file now
     file_name: str
     sha256: str
-    archive_path: str
+    archive_path: str       # where to keep it, relative to archive_folder
+    archive_folder: str = ""
     logged: str = ""        # the path ingest_log keeps (uploads: where they came from)
 
 
@@ -300,12 +367,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
                 run.skipped(logged, name, sha, reason)
                 continue
             seen[sha] = name
-            try:
-                archive_path = _archive(path, sha, folder)
-            except OSError as exc:
-                run.unreadable(logged, name, f"无法保存原件：{exc.strerror or exc}", sha)
-                continue
-            yield Task(str(path), name, sha, archive_path, logged)
+            yield Task(str(path), name, sha, archive_name(path, sha), str(folder), logged)
 
     run.process(tasks(), workers)
     if rules and summary.offered:
@@ -339,7 +401,7 @@ def reparse(db: Path, *, workers: int | None = None,
             if path is None or not path.exists():
                 run.unreadable(file_name, file_name, f"归档原件缺失（{archive_path}），无法重新解析", sha)
                 continue
-            yield Task(str(path), file_name, sha, archive_path, f"archive/{archive_path}")
+            yield Task(str(path), file_name, sha, archive_path, str(folder), f"archive/{archive_path}")
 
     run.process(tasks(), workers)
     if rules:
@@ -382,13 +444,7 @@ class _Run:
         self._step(None)
 
     def record(self, task: Task, parsed: Parsed) -> None:
-        report = parsed.report
-        status = report.parse_status
-        meta = {
-            "report_id": task.sha256[:16], "file_name": task.file_name, "sha256": task.sha256,
-            "file_format": parsed.file_format, "parser_version": PARSER_VERSION,
-            "ingested_at": dt.datetime.now(), "archive_path": task.archive_path, "encoding": parsed.encoding,
-        }
+        status = parsed.status
         summary = self.summary
         if status == "failed":
             summary.failed += 1
@@ -397,11 +453,11 @@ class _Run:
             summary.partial += 1
         else:
             summary.ok += 1
-        summary.report_ids.append(meta["report_id"])
+        summary.report_ids.append(task.sha256[:16])
         error = parsed.error
         if status == "partial":
-            error = "未能提取：" + "、".join(MISSING_WORDS[m] for m in report.missing if m in MISSING_WORDS)
-        self.writer.add(store.report_rows(report, meta),
+            error = "未能提取：" + "、".join(MISSING_WORDS[m] for m in parsed.missing if m in MISSING_WORDS)
+        self.writer.add(parsed.tables,
                         _log_entry(summary.run_id, task.logged or task.path, task.file_name, task.sha256, status,
                                    error, parsed.seconds))
         self._step(parsed)
@@ -409,21 +465,37 @@ class _Run:
     def process(self, tasks: Iterator[Task], workers: int | None) -> None:
         """Parse in worker processes (workers=0: in this process, without time or memory
         limits, for tests and tiny jobs)."""
-        if workers == 0:
-            for task in tasks:
-                self.record(task, parse_path(task.path, task.file_name, task.sha256, self.limits))
-        else:
-            count = min(workers or os.cpu_count() or 1, max(1, self.total))
-            pool = Pool(count, self.limits)
-            for task, parsed in pool.run(tasks, key=lambda t: (t.path, t.file_name, t.sha256), failed=_gave_up):
-                self.record(task, parsed)
-            self.summary.worker_peak_bytes = pool.peak_bytes
-        self.writer.flush()
+        try:
+            if workers == 0:
+                for task in tasks:
+                    self.record(task, parse_path(*task_key(task), limits=self.limits))
+            else:
+                count = min(workers or os.cpu_count() or 1, max(1, self.total))
+                pool = Pool(count, self.limits)
+                for task, parsed in pool.run(tasks, key=task_key, failed=gave_up):
+                    self.record(task, parsed)
+                self.summary.worker_peak_bytes = pool.peak_bytes
+        except BaseException:
+            self.writer.thread.shutdown(wait=True)   # the batch in flight ends whole
+            raise
+        self.writer.close()
 
 
-def _gave_up(task: Task, reason: str) -> Parsed:
-    report = _failed(reason)
-    return Parsed(task.path, task.file_name, task.sha256, "unknown", report, reason, 0.0)
+def task_key(task: Task) -> tuple[str, str, str, str, str]:
+    """What a worker needs for a task: parse_path's arguments."""
+    return task.path, task.file_name, task.sha256, task.archive_path, task.archive_folder
+
+
+def gave_up(task: Task, reason: str) -> Parsed:
+    """The outcome of a file whose worker was stopped (time, memory) or died: recorded as
+    failed, its original kept all the same."""
+    if task.archive_folder and task.archive_path:
+        try:
+            keep(Path(task.path), None, Path(task.archive_folder) / task.archive_path)
+        except OSError as exc:
+            reason += f"；原件也未能保存：{exc.strerror or exc}"
+    return _parsed(task.path, task.file_name, task.sha256, task.archive_path, _failed(reason),
+                   "unknown", reason, 0.0, None)
 
 
 MISSING_WORDS = {"budget": "预算", "spent": "实际支出", "self_score": "自评得分"}

@@ -7,6 +7,7 @@ whoever finds the file locked waits with back-off and says so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import duckdb
-import polars as pl
 
 from ingest.report import Evidence, Report, as_row
 
@@ -98,6 +98,8 @@ def _load_categories(conn) -> None:
     """economic_categories mirrors reference/categories.csv (kept in step on every open)."""
     if current_version(conn) < 2:
         return
+    import polars as pl
+
     reference = Path(__file__).parent / "reference" / "categories.csv"
     frame = pl.read_csv(reference, schema_overrides={"code": pl.Utf8}).select("code", "name", "name_en")
     stored = conn.execute("select count(*) from economic_categories").fetchall()[0][0]
@@ -205,27 +207,87 @@ def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
     return rows
 
 
-_COLUMNS: dict[str, list[str]] = {}
+@functools.cache
+def table_schemas() -> dict[str, dict[str, str]]:
+    """Every table's columns and their DuckDB types, read from the migrations themselves
+    (applied to an in-memory database once per process), so rows can be laid out as
+    columns in a worker process without opening the store."""
+    conn = duckdb.connect(":memory:")
+    try:
+        for script in sorted(MIGRATIONS.glob("*.sql")):
+            conn.execute(script.read_text(encoding="utf-8"))
+        schemas: dict[str, dict[str, str]] = {}
+        for table, column, kind in conn.execute(
+                "select table_name, column_name, data_type from information_schema.columns "
+                "order by table_name, ordinal_position").fetchall():
+            schemas.setdefault(table, {})[column] = kind
+        return schemas
+    finally:
+        conn.close()
 
 
-def _columns(conn, table: str) -> list[str]:
-    if table not in _COLUMNS:
-        _COLUMNS[table] = [r[0] for r in conn.execute(
-            "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
-            [table]).fetchall()]
-    return _COLUMNS[table]
+Columns = dict[str, list]          # column name -> values, one per row
 
 
-def _insert(conn, table: str, rows: list[dict]) -> None:
-    if not rows:
+def as_columns(table: str, rows: list[dict]) -> Columns:
+    """Rows (dicts) laid out as the table's columns; keys the table lacks are dropped."""
+    return {column: [row.get(column) for row in rows] for column in table_schemas()[table]}
+
+
+def report_columns(report: Report, meta: dict) -> dict[str, Columns]:
+    """What one parsed file contributes, table by table, as columns: cheap to send from a
+    worker process and to join into a batch."""
+    return {table: as_columns(table, rows) for table, rows in report_rows(report, meta).items()}
+
+
+@functools.cache
+def _polars_types() -> dict:
+    # polars is imported where frames are built, not on import: parsing workers import
+    # this module for table_schemas and start faster without it.
+    import polars as pl
+
+    return {"VARCHAR": pl.Utf8, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+            "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"), "BOOLEAN": pl.Boolean,
+            "UINTEGER[]": pl.List(pl.UInt32)}
+
+
+def _frame(table: str, columns: Columns):
+    import polars as pl
+
+    types = _polars_types()
+    return pl.DataFrame([pl.Series(name, columns[name], dtype=types[kind], strict=False)
+                         for name, kind in table_schemas()[table].items()])
+
+
+def _insert(conn, table: str, columns: Columns) -> None:
+    frame = _frame(table, columns)
+    if frame.is_empty():
         return
-    columns = _columns(conn, table)
-    frame = pl.DataFrame([{c: row.get(c) for c in columns} for row in rows], infer_schema_length=None)
     conn.register("incoming_rows", frame)
     try:
-        conn.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from incoming_rows")
+        names = ", ".join(frame.columns)
+        conn.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
     finally:
         conn.unregister("incoming_rows")
+
+
+def _report_id(item: dict) -> str:
+    reports = item["reports"]
+    return reports[0]["report_id"] if isinstance(reports, list) else reports["report_id"][0]
+
+
+def _joined(batch: list[dict], table: str) -> Columns:
+    """One table's columns across a batch (items as columns or as lists of row dicts)."""
+    joined: Columns = {column: [] for column in table_schemas()[table]}
+    for item in batch:
+        part = item.get(table)
+        if not part:
+            continue
+        if isinstance(part, list):
+            part = as_columns(table, part)
+        for column, values in joined.items():
+            values.extend(part[column])
+    return joined
 
 
 def _delete_reports(conn, report_ids: list[str]) -> None:
@@ -233,11 +295,12 @@ def _delete_reports(conn, report_ids: list[str]) -> None:
         conn.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
 
 
-def write_batch(conn, batch: list[dict[str, list[dict]]], log: list[dict] | None = None) -> list[tuple[int, str]]:
-    """Write the rows of many files, and their log entries: one transaction for the batch,
-    so a crash leaves each file either wholly in the store and logged, or not at all. If the
-    batch fails, each file gets a transaction of its own, so a bad file never takes the
-    others down; the log is then not written: the caller marks the failures and writes it.
+def write_batch(conn, batch: list[dict], log: list[dict] | None = None) -> list[tuple[int, str]]:
+    """Write what many files contribute (each item from report_columns or report_rows) and
+    their log entries: one transaction for the batch, so a crash leaves each file either
+    wholly in the store and logged, or not at all. If the batch fails, each file gets a
+    transaction of its own, so a bad file never takes the others down; the log is then not
+    written: the caller marks the failures and writes it.
     Returns (position, error) of the files that could not be written."""
     log = log or []
     if not batch and not log:
@@ -248,9 +311,9 @@ def write_batch(conn, batch: list[dict[str, list[dict]]], log: list[dict] | None
     except duckdb.Error:
         pass
     failures = []
-    for position, rows in enumerate(batch):
+    for position, item in enumerate(batch):
         try:
-            _write(conn, [rows], [])
+            _write(conn, [item], [])
         except duckdb.Error as exc:
             failures.append((position, str(exc).splitlines()[0]))
     if not failures and log:
@@ -258,15 +321,16 @@ def write_batch(conn, batch: list[dict[str, list[dict]]], log: list[dict] | None
     return failures
 
 
-def _write(conn, batch: list[dict[str, list[dict]]], log: list[dict]) -> None:
+def _write(conn, batch: list[dict], log: list[dict]) -> None:
     conn.execute("begin transaction")
     try:
-        report_ids = [rows["reports"][0]["report_id"] for rows in batch]
+        report_ids = [_report_id(item) for item in batch]
         if report_ids:
             _delete_reports(conn, report_ids)
-        for table in REPORT_TABLES:
-            _insert(conn, table, [row for rows in batch for row in rows[table]])
-        _insert(conn, "ingest_log", log)
+            for table in REPORT_TABLES:
+                _insert(conn, table, _joined(batch, table))
+        if log:
+            _insert(conn, "ingest_log", as_columns("ingest_log", log))
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -279,7 +343,7 @@ def write_log(conn, entries: Iterable[dict]) -> None:
         return
     conn.execute("begin transaction")
     try:
-        _insert(conn, "ingest_log", entries)
+        _insert(conn, "ingest_log", as_columns("ingest_log", entries))
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -304,7 +368,7 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
         return 0
     conn.execute("begin transaction")
     try:
-        _insert(conn, "reviews", rows)
+        _insert(conn, "reviews", as_columns("reviews", rows))
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")

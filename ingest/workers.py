@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
 POLL_SECONDS = 0.2
+MEMORY_CHECK_SECONDS = 0.05     # how often a busy worker's memory is read (a /proc read each)
 
 
 def _serve(connection: Connection, limits: dict) -> None:
@@ -31,8 +32,7 @@ def _serve(connection: Connection, limits: dict) -> None:
             return
         if task is None:
             return
-        path, file_name, sha256 = task
-        connection.send(parse_path(path, file_name, sha256, limits))
+        connection.send(parse_path(*task, limits=limits))
 
 
 def _resident_bytes(pid: int) -> int:
@@ -50,6 +50,7 @@ class _Worker:
     connection: Connection
     task: object = None
     started: float = 0.0
+    checked: float = 0.0        # when its memory was last read
 
 
 class Pool:
@@ -77,9 +78,9 @@ class Pool:
         worker.process.join(timeout=5)
         worker.connection.close()
 
-    def run(self, tasks: Iterable, key: Callable[[object], tuple[str, str, str]],
+    def run(self, tasks: Iterable, key: Callable[[object], tuple],
             failed: Callable[[object, str], object]) -> Iterator[tuple[object, object]]:
-        """Yield (task, result) as parses finish. `key(task)` gives (path, name, sha256);
+        """Yield (task, result) as parses finish. `key(task)` gives parse_path's arguments;
         `failed(task, reason)` makes the result for a file a worker could not finish."""
         pending: deque = deque()
         source = iter(tasks)
@@ -113,7 +114,7 @@ class Pool:
                         except (EOFError, OSError):
                             outcome = None
                     if outcome is not None:
-                        self.peak_bytes = max(self.peak_bytes, _resident_bytes(worker.process.pid))
+                        self._memory(worker)
                         task, worker.task = worker.task, None
                         yield task, outcome
                         continue
@@ -155,8 +156,17 @@ class Pool:
         if time.monotonic() - worker.started > seconds:
             return f"解析超时（超过 {seconds:g} 秒），已停止"
         memory = self.limits["worker_memory_bytes"]
-        resident = _resident_bytes(worker.process.pid)
-        self.peak_bytes = max(self.peak_bytes, resident)
-        if resident > memory:
+        if self._memory(worker) > memory:
             return f"解析占用内存超过上限（{memory / 1024 / 1024:.0f} MB），已停止"
         return None
+
+    def _memory(self, worker: _Worker) -> int:
+        """The worker's resident memory, read at most every MEMORY_CHECK_SECONDS (0 between
+        reads); the peak is kept for the summary."""
+        now = time.monotonic()
+        if now - worker.checked < MEMORY_CHECK_SECONDS:
+            return 0
+        worker.checked = now
+        resident = _resident_bytes(worker.process.pid)
+        self.peak_bytes = max(self.peak_bytes, resident)
+        return resident

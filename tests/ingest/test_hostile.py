@@ -3,6 +3,7 @@ to take the run, the store or the machine's memory down with it."""
 from __future__ import annotations
 
 import io
+import json
 import threading
 import zipfile
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from bench import hostile
 from ingest import config
 from ingest.model import ParseError
-from ingest.pipeline import Task, _gave_up, ingest, parse_bytes
+from ingest.pipeline import Task, gave_up, ingest, parse_bytes, task_key
 from ingest.read_docx import read_docx
 from ingest.read_txt import read_txt
 from ingest.workers import Pool
@@ -107,6 +108,13 @@ def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_read(tmp_path):
     summary = ingest([tmp_path / "in"], tmp_path / "s.duckdb", workers=1, settings=limits(seconds_per_file=1))
     assert (summary.ok, summary.failed) == (1, 1)
     assert summary.failures[0][0] == "a-slow.docx" and "解析超时" in summary.failures[0][1]
+    # The stopped file's original is kept all the same, for --reparse with a later parser.
+    conn = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    rows = conn.execute("select file_name, parse_status, archive_path from reports order by file_name").fetchall()
+    conn.close()
+    assert [(name, status) for name, status, _ in rows] == [("a-slow.docx", "failed"), ("b-good.docx", "ok")]
+    for name, _, archive_path in rows:
+        assert (tmp_path / "archive" / archive_path).read_bytes() == (tmp_path / "in" / name).read_bytes()
 
 
 def test_a_worker_that_grows_past_the_memory_limit_is_stopped(tmp_path):
@@ -120,6 +128,7 @@ def test_a_worker_that_grows_past_the_memory_limit_is_stopped(tmp_path):
 
 
 def test_a_worker_that_dies_costs_one_file(tmp_path):
+    truth = json.loads((CORPUS / "dev-006.truth.json").read_text(encoding="utf-8"))
     slow, good = tmp_path / "slow.docx", tmp_path / "good.docx"
     slow.write_bytes(hostile.slow_report(200_000))
     good.write_bytes((CORPUS / "dev-006.docx").read_bytes())
@@ -128,10 +137,12 @@ def test_a_worker_that_dies_costs_one_file(tmp_path):
     killer = threading.Timer(1.0, lambda: pool.workers[0].process.kill())
     killer.start()
     results = {task.file_name: parsed for task, parsed in
-               pool.run(tasks, key=lambda t: (t.path, t.file_name, t.sha256), failed=_gave_up)}
+               pool.run(tasks, key=task_key, failed=gave_up)}
     killer.cancel()
     assert "异常退出" in results["slow.docx"].error
-    assert results["good.docx"].error is None and results["good.docx"].report.parse_status == "ok"
+    assert results["good.docx"].error is None and results["good.docx"].status == "ok"
+    assert results["good.docx"].tables["reports"]["project_name"] == [truth["report"]["project_name"]]
+    assert results["slow.docx"].tables["reports"]["parse_status"] == ["failed"]
 
 
 # -- fuzzing: mutated bytes never raise anything but the project's own parse error ------------
