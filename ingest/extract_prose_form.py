@@ -273,7 +273,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
     previous_end = 0
     in_split = False          # inside "其中 …" after a total
     side: str | None = None   # which total the split belongs to: planned | arrived
-    categories = n.category_labels()
+    categories = n.category_labels_by_last_character()
     for match in AMOUNT.finditer(masked):
         start = _clause_start(masked, match.start(), previous_end)
         clause = masked[start:match.start()]
@@ -319,11 +319,12 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             side, in_split = None, False
 
 
-def _category_at_end(clause: str, categories: list[str]) -> str | None:
-    """The category label a clause ends with ("其中：劳务费", "绿化养护劳务费支出"), if any."""
+def _category_at_end(clause: str, categories: dict[str, list[str]]) -> str | None:
+    """The category label a clause ends with ("其中：劳务费", "绿化养护劳务费支出"), if any;
+    `categories` are the labels by last character (normalise.category_labels_by_last_character)."""
     squashed = squash(clause)
     for candidate in dict.fromkeys((squashed, re.sub(CONNECTOR + r"$", "", squashed))):
-        for label in categories:
+        for label in categories.get(candidate[-1:], ()):
             if candidate.endswith(label):
                 before = candidate[: -len(label)]
                 # "单个小区设计费用" is no category line: a label opens the clause or follows

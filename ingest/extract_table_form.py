@@ -54,22 +54,20 @@ class _Grid:
             owner = [list(col) for col in zip(*owner)] if owner else []
         self.cells = cells
         self.owner = owner
+        self.height = len(cells)
+        self.width = len(cells[0]) if cells else 0
         self.transposed = transposed
         self.claimed: set[tuple[int, int]] = set()
         self.unit = _table_unit(table)
         self._starts = [self._row_starts(r) for r in range(len(self.cells))]
 
-    @property
-    def height(self) -> int:
-        return len(self.cells)
-
-    @property
-    def width(self) -> int:
-        return len(self.cells[0]) if self.cells else 0
-
     def text(self, r: int, c: int) -> str:
-        if 0 <= r < self.height and 0 <= c < len(self.cells[r]):
-            return self.cells[r][c]
+        """The text at (r, c), "" off the grid (called some 500 times per report)."""
+        if r >= 0 and c >= 0:
+            try:
+                return self.cells[r][c]
+            except IndexError:
+                pass
         return ""
 
     def starts(self, r: int) -> list[int]:

@@ -340,6 +340,17 @@ def category_labels() -> list[str]:
     return sorted(by_label, key=len, reverse=True)
 
 
+@lru_cache(maxsize=1)
+def category_labels_by_last_character() -> dict[str, list[str]]:
+    """category_labels() grouped by their last character, longest first in each group: a
+    clause can only end with the labels of its own last character."""
+    groups: dict[str, list[str]] = {}
+    for label in category_labels():
+        if label:
+            groups.setdefault(label[-1], []).append(label)
+    return groups
+
+
 def lookup_category(label: str) -> Category | None:
     """The standard code and name for a line label ("接待费" -> 30217 公务接待费)."""
     by_label, by_code = _categories()
