@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
+import types
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
@@ -33,6 +36,21 @@ def _serve(connection: Connection, limits: dict) -> None:
         if task is None:
             return
         connection.send(parse_path(*task, limits=limits))
+
+
+@contextmanager
+def _bare_main():
+    """Workers need nothing from __main__, yet multiprocessing re-runs the main script in
+    the fork server and in each worker it starts. In the dashboard the main module is the
+    page script (app.py): a second of Streamlit and a store access per worker. So the
+    workers are started with an empty __main__ in its place."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _resident_bytes(pid: int) -> int:
@@ -69,7 +87,8 @@ class Pool:
     def _start(self) -> _Worker:
         mine, theirs = self.context.Pipe()
         process = self.context.Process(target=_serve, args=(theirs, self.limits), daemon=True)
-        process.start()
+        with _bare_main():
+            process.start()
         theirs.close()
         return _Worker(process, mine)
 

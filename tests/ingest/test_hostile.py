@@ -106,7 +106,7 @@ def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_read(tmp_path):
     (tmp_path / "in" / "a-slow.docx").write_bytes(hostile.slow_report(200_000))
     (tmp_path / "in" / "b-good.docx").write_bytes((CORPUS / "dev-006.docx").read_bytes())
     summary = ingest([tmp_path / "in"], tmp_path / "s.duckdb", workers=1, settings=limits(seconds_per_file=1))
-    assert (summary.ok, summary.failed) == (1, 1)
+    assert (summary.ok, summary.failed) == (1, 1), summary.failures
     assert summary.failures[0][0] == "a-slow.docx" and "解析超时" in summary.failures[0][1]
     # The stopped file's original is kept all the same, for --reparse with a later parser.
     conn = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
