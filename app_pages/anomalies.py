@@ -123,6 +123,10 @@ with list_tab:
     if not selected:
         if rows.height:
             st.caption(t("anomalies.select_hint"))
+    elif data.read_only():
+        st.info(t("store.read_only", path=data.store_path()))
+        for position, row in enumerate(selected[:EXPANDED_LIMIT]):
+            evidence_panel(row, expanded=position == 0)
     else:
         st.subheader(t("anomalies.triage", n=len(selected)))
         items = [{"report_id": row["report_id"], "rule": row["rule"], "subject": row["subject"]} for row in selected]

@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from ingest import store
+from ingest import parquet, store
 from app_pages.i18n import t
 
 _local = threading.local()
@@ -34,11 +34,18 @@ def has_store() -> bool:
     return store_path().exists()
 
 
+def read_only() -> bool:
+    """A Parquet export (ingest --export-parquet) is read, never written: no reviews, no uploads."""
+    return parquet.is_parquet_store(store_path())
+
+
 def version() -> str:
-    """Changes whenever the store's files do (main file and write-ahead log)."""
+    """Changes whenever the store's files do (main file and write-ahead log; an export's
+    manifest, written last)."""
     path = store_path()
     parts = []
-    for candidate in (path, path.with_name(path.name + ".wal")):
+    files = (path / parquet.MANIFEST,) if path.is_dir() else (path, path.with_name(path.name + ".wal"))
+    for candidate in files:
         try:
             stat = candidate.stat()
             parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
@@ -55,6 +62,10 @@ def connection():
     if not has_store():
         raise StoreUnavailable(t("store.missing"))
     notice = st.empty()
+    if read_only():
+        # An export is loaded into memory on the server's first visit (seconds at 100 000
+        # reports), then shared by every page run.
+        notice.caption(t("store.loading_export"))
     try:
         conn = store.connect(store_path(), read_only=True, wait_seconds=20,
                              on_wait=lambda _: notice.info(t("store.waiting")))
@@ -94,7 +105,7 @@ def write_reviews(items: list[dict], reviewer: str) -> int:
     try:
         conn = store.open_store(store_path(), wait_seconds=20)
     except store.StoreError as exc:
-        raise StoreUnavailable(t("store.busy")) from exc
+        raise StoreUnavailable(t("store.busy") if "占用" in str(exc) else t("store.error", error=str(exc))) from exc
     try:
         return store.add_reviews(conn, items, reviewer)
     finally:

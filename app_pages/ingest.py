@@ -50,12 +50,16 @@ def run_upload(files) -> None:
     st.rerun()
 
 
-uploads = st.file_uploader(t("ingest.upload"), type=list(ingest_parts.UPLOAD_TYPES), accept_multiple_files=True,
-                           max_upload_size=ingest_parts.MAX_UPLOAD_MB, help=t("ingest.upload_help"),
-                           key=f"ingest_files_{st.session_state.get(UPLOADER_KEY, 0)}")
-label = t("ingest.start", n=len(uploads)) if uploads else t("ingest.start_none")
-if st.button(label, type="primary", disabled=not uploads, key="ingest_start") and uploads:
-    run_upload(uploads)
+if data.read_only():
+    st.info(t("store.read_only", path=data.store_path()))
+else:
+    uploads = st.file_uploader(t("ingest.upload"), type=list(ingest_parts.UPLOAD_TYPES),
+                               accept_multiple_files=True, max_upload_size=ingest_parts.MAX_UPLOAD_MB,
+                               help=t("ingest.upload_help"),
+                               key=f"ingest_files_{st.session_state.get(UPLOADER_KEY, 0)}")
+    label = t("ingest.start", n=len(uploads)) if uploads else t("ingest.start_none")
+    if st.button(label, type="primary", disabled=not uploads, key="ingest_start") and uploads:
+        run_upload(uploads)
 
 if not data.has_store():
     st.stop()

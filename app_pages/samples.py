@@ -19,6 +19,9 @@ def store_is_empty() -> bool:
 
 
 def offer_button() -> None:
+    if data.read_only():
+        st.info(t("store.read_only", path=data.store_path()))
+        return
     if not st.button(t("overview.load_samples", n=SAMPLE_COUNT), type="primary", key="load_samples"):
         return
     data.close()

@@ -6,10 +6,9 @@ import statistics
 import time
 from pathlib import Path
 
-import duckdb
 
 import queries
-from ingest import config
+from ingest import config, store
 
 QUERY_DIR = Path(queries.__file__).parent
 PAGES = ("overview.py", "budget.py", "scores.py", "anomalies.py", "report.py", "ingest.py", "export.py")
@@ -38,7 +37,8 @@ def default_params(conn) -> dict:
 
 
 def time_queries(path: Path, runs: int = 20, filtered_year: bool = True) -> list[dict]:
-    conn = duckdb.connect(str(path), read_only=True)
+    """Median and p95 of every named query on a store file or a Parquet export."""
+    conn = store.connect(path, read_only=True)
     queries.prepare(conn)
     params = default_params(conn)
     year = conn.execute("select max(fiscal_year) from reports").fetchall()[0][0]

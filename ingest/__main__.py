@@ -1,4 +1,4 @@
-"""python -m ingest PATH... [--db FILE] [--reparse] | --rules-only [--config FILE]
+"""python -m ingest PATH... [--db FILE] [--reparse] | --rules-only [--config FILE] | --export-parquet FOLDER
 
 Exit status 0 when the run completed, even if some files failed (their reasons are in
 ingest_log and in the summary); 2 for a usage error; 1 for an unusable store.
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="用当前解析器版本重新解析已归档的全部原件")
     parser.add_argument("--rules-only", action="store_true",
                         help="只重新运行异常规则（修改阈值后使用），在一个事务中完成")
+    parser.add_argument("--export-parquet", metavar="FOLDER",
+                        help="把数据库导出为 Parquet（按年度和省份分区），供多台机器或其他工具读取")
     parser.add_argument("--config", help="阈值配置文件（默认 $JIXIAO_CONFIG 或 jixiao.toml）")
     parser.add_argument("--workers", type=int, default=None, help="解析进程数（默认：全部 CPU 核）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
@@ -80,13 +82,31 @@ def print_anomalies(console: Console, counts: dict[str, int]) -> None:
     console.print(table)
 
 
+def export_parquet(console: Console, db: Path, target: Path) -> int:
+    if not db.is_file():
+        console.print(f"[red]错误：数据库 {db} 不存在")
+        return 1
+    try:
+        manifest = store.export_parquet(db, target, on_table=lambda name, rows: console.print(
+            f"  {name}：{rows:,} 行"))
+    except store.StoreError as exc:
+        console.print(f"[red]错误：{exc}")
+        return 1
+    reports = manifest["tables"]["reports"]["rows"]
+    console.print(f"已导出 {reports:,} 份报告到 {target}（按 {' / '.join(manifest['partition_by'])} 分区）。"
+                  f"看板可直接读取：JIXIAO_DB={target} streamlit run app.py")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.rules_only and (args.paths or args.reparse):
         parser.error("--rules-only 不能与文件或 --reparse 同时使用")
-    if not args.paths and not args.reparse and not args.rules_only:
-        parser.error("请给出要导入的文件或文件夹，或使用 --reparse / --rules-only")
+    if args.export_parquet and (args.paths or args.reparse or args.rules_only):
+        parser.error("--export-parquet 不能与文件、--reparse 或 --rules-only 同时使用")
+    if not args.paths and not args.reparse and not args.rules_only and not args.export_parquet:
+        parser.error("请给出要导入的文件或文件夹，或使用 --reparse / --rules-only / --export-parquet")
     try:
         settings = config.load(args.config)
     except (OSError, ValueError) as exc:
@@ -112,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     def on_wait(message: str) -> None:
         progress.console.print(f"[yellow]{message}")
 
+    if args.export_parquet:
+        return export_parquet(console, db, Path(args.export_parquet))
     if args.rules_only:
         if not db.exists():
             console.print(f"[red]错误：数据库 {db} 不存在")

@@ -1,4 +1,4 @@
-"""The DuckDB store: the only module that imports duckdb.
+"""The DuckDB store: with parquet.py (its export), the only module that imports duckdb.
 
 DuckDB lets one process write a store file or several read it, never both at once. So the
 ingest opens the store only to write a batch and the dashboard only for one page run;
@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import duckdb
 
+from ingest import parquet
 from ingest.report import Evidence, Report, as_row
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -50,8 +51,16 @@ def archive_dir(store: Path) -> Path:
 
 def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120.0,
             on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store, waiting with back-off while another process holds its lock."""
+    """Open the store, waiting with back-off while another process holds its lock. A folder
+    exported with export_parquet opens read-only, as views over its files."""
     path = Path(path)
+    if parquet.is_parquet_store(path):
+        if not read_only:
+            raise StoreError(f"{path} 是 Parquet 导出，只能读取：导入、复核和规则请在原 DuckDB 数据库上进行")
+        try:
+            return parquet.connect(path)
+        except parquet.ParquetError as exc:
+            raise StoreError(str(exc)) from exc
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
@@ -111,6 +120,21 @@ def _load_categories(conn) -> None:
     conn.execute("insert into economic_categories select code, name, name_en from reference_categories")
     conn.unregister("reference_categories")
     conn.execute("commit")
+
+
+def export_parquet(path: Path | str, target: Path | str,
+                   on_table: Callable[[str, int], None] | None = None) -> dict:
+    """Export the store at `path` as a Parquet dataset under `target` (parquet.py)."""
+    conn = connect(path, read_only=True)
+    try:
+        version = current_version(conn)
+        if version < latest_version():
+            raise StoreError(f"数据库 {path} 的结构较旧（版本 {version}），请先用本程序打开一次（例如 --rules-only）再导出")
+        return parquet.export(conn, Path(target), version, on_table)
+    except (parquet.ParquetError, OSError) as exc:
+        raise StoreError(f"无法导出到 {target}：{exc}") from exc
+    finally:
+        conn.close()
 
 
 def latest_version() -> int:
@@ -182,7 +206,7 @@ def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
     rows["reports"].append(head)
     rows["report_texts"].append({"report_id": rid, "text": report.text, "encoding": meta.get("encoding")})
     for i, source in enumerate(report.funding_sources, 1):
-        rows["funding_sources"].append({"report_id": rid, **as_row(source)})
+        rows["funding_sources"].append({"report_id": rid, "source_no": i, **as_row(source)})
         rows["provenance"].append(_provenance_row(rid, f"funding_sources.{i}", source.evidence))
     for line in report.budget_lines:
         rows["budget_lines"].append({"report_id": rid, **as_row(line)})

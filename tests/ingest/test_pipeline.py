@@ -223,3 +223,20 @@ def test_cli_rules_only_needs_an_existing_store(tmp_path):
     result = run_cli("--rules-only", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 1 and "不存在" in result.stderr
     assert run_cli("--rules-only", str(tmp_path)).returncode == 2
+
+
+def test_an_older_store_is_upgraded_with_funding_sources_numbered_as_written(tmp_path):
+    db = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(db))
+    conn.execute("create table schema_version (version integer primary key, applied_at timestamp)")
+    for script in sorted(store.MIGRATIONS.glob("00[12]_*.sql")):
+        conn.execute(script.read_text(encoding="utf-8"))
+        conn.execute("insert into schema_version values (?, now())", [int(script.name[:3])])
+    conn.executemany("insert into funding_sources (report_id, source, planned) values (?, ?, ?)",
+                     [("r1", "中央", 1.0), ("r2", "市县", 2.0), ("r1", "省级", 3.0), ("r1", "市县", 4.0)])
+    conn.close()
+    conn = store.open_store(db)
+    rows = conn.execute("select report_id, source, source_no from funding_sources order by report_id, source_no").fetchall()
+    assert store.current_version(conn) == store.latest_version()
+    conn.close()
+    assert rows == [("r1", "中央", 1), ("r1", "省级", 2), ("r1", "市县", 3), ("r2", "市县", 1)]
