@@ -1,7 +1,7 @@
 -- Reports needing attention: most open high- and medium-severity anomalies first. Reviews
 -- are few next to anomalies, so the closed ones (latest verdict confirmed or dismissed) are
--- taken away rather than every anomaly's status worked out; the rule list is gathered for
--- the reports shown only.
+-- taken away rather than every anomaly's status worked out. Names are looked up, and the rule
+-- list gathered, only for the reports that can be shown.
 with scope as (
     select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
         $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
@@ -22,16 +22,25 @@ with scope as (
       and not exists (select 1 from closed c
                       where c.report_id = a.report_id and c.rule = a.rule and c.subject = coalesce(a.subject, ''))
     group by a.report_id
+), cutoff as (      -- the counts of the last report shown: only reports at or above it can be shown
+    select high, medium from open_issues order by high desc, medium desc limit 1 offset $limit - 1
+), candidates as (
+    select o.* from open_issues o
+    where not exists (select 1 from cutoff c where o.high < c.high or (o.high = c.high and o.medium < c.medium))
 ), shown as (
     select o.*, r.file_name, r.project_name, r.implementing_unit, r.fiscal_year, r.self_score
-    from open_issues o
+    from candidates o
     join reports r on r.report_id = o.report_id
     order by o.high desc, o.medium desc, r.file_name
     limit $limit
+), shown_rules as (
+    select a.report_id, list(distinct a.rule order by a.rule) as rules
+    from anomalies a
+    where a.report_id in (select report_id from shown) and a.severity in ('high', 'medium')
+    group by a.report_id
 )
 select s.report_id, s.file_name, s.project_name, s.implementing_unit, s.fiscal_year, s.self_score,
-       s.high, s.medium, s.open_anomalies,
-       (select list(distinct a.rule order by a.rule) from anomalies a
-        where a.report_id = s.report_id and a.severity in ('high', 'medium')) as rules
+       s.high, s.medium, s.open_anomalies, sr.rules
 from shown s
+left join shown_rules sr on sr.report_id = s.report_id
 order by s.high desc, s.medium desc, s.file_name;

@@ -111,3 +111,41 @@ def test_queries_bind_only_their_own_parameters():
     assert frame.height == 0
     with pytest.raises(KeyError):
         queries.run(conn, "full_score_share_by_unit")
+
+
+# -- the attention list ------------------------------------------------------------------------
+
+def test_attention_list_orders_by_open_high_then_medium_then_file_name():
+    conn = _signals_store([_report(f"单位{i}", 90.0) for i in range(8)])
+    rows = [  # report, rule, severity, subject
+        (0, "A", "high", ""), (0, "B", "high", "x"), (0, "C", "low", ""),
+        (1, "A", "high", ""), (1, "D", "medium", ""),
+        (2, "A", "high", ""), (2, "D", "medium", ""),          # ties report 1: file name decides
+        (3, "A", "high", ""), (3, "B", "high", "y"),           # its second high is dismissed below
+        (4, "D", "medium", ""), (4, "E", "medium", "z"),
+        (5, "C", "low", ""),                                   # only low: never listed
+        (6, "A", "high", ""),                                  # confirmed: closed
+        (7, "D", "medium", ""),
+    ]
+    conn.executemany("insert into anomalies (report_id, rule, severity, subject) values (?, ?, ?, nullif(?, ''))",
+                     [(f"{r:016x}", rule, severity, subject) for r, rule, severity, subject in rows])
+    stamp = dt.datetime(2026, 1, 1)
+    conn.executemany("insert into reviews (report_id, rule, subject, status, reviewed_at) values (?, ?, ?, ?, ?)", [
+        (f"{3:016x}", "B", "y", "confirmed", stamp),
+        (f"{3:016x}", "B", "y", "dismissed", stamp + dt.timedelta(hours=1)),   # the latest verdict counts
+        (f"{6:016x}", "A", "", "confirmed", stamp),
+        (f"{7:016x}", "D", "", "dismissed", stamp),
+        (f"{7:016x}", "D", "", "open", stamp + dt.timedelta(hours=1)),         # reopened
+    ])
+    listed = queries.run(conn, "attention_reports", limit=20, **PARAMS)
+    assert listed.select("file_name", "high", "medium", "open_anomalies", "rules").rows() == [
+        ("r0.docx", 2, 0, 2, ["A", "B"]),
+        ("r1.docx", 1, 1, 2, ["A", "D"]),
+        ("r2.docx", 1, 1, 2, ["A", "D"]),
+        ("r3.docx", 1, 0, 1, ["A", "B"]),        # the rule list names every rule, reviewed or not
+        ("r4.docx", 0, 2, 2, ["D", "E"]),
+        ("r7.docx", 0, 1, 1, ["D"]),
+    ]
+    cut = queries.run(conn, "attention_reports", limit=2, **PARAMS)     # the cut falls inside a tie
+    assert cut["file_name"].to_list() == ["r0.docx", "r1.docx"]
+    conn.close()
