@@ -19,9 +19,10 @@ def reports_shown(page) -> int:
     return int(text.split()[-1].replace(",", ""))
 
 
-def test_pages_reload_during_a_400_file_ingest(browser, tmp_path):
+def test_pages_reload_during_an_800_file_ingest(browser, tmp_path):
     write_samples(tmp_path / "first", 20, 41)
-    write_samples(tmp_path / "batch", 400, 42)      # an ingest of 400 files: SPEC's concurrency case
+    write_samples(tmp_path / "batch", 800, 42)      # SPEC's concurrency case is 400 files; parsing is now
+                                                    # fast enough that 400 can land between two page loads
     db = tmp_path / "live.duckdb"
     ingest([tmp_path / "first"], db, workers=1)
     server, url = serve(db)
@@ -31,12 +32,14 @@ def test_pages_reload_during_a_400_file_ingest(browser, tmp_path):
         page.goto(url + "/")
         settle(page)
         seen = [reports_shown(page)]
-        writer = subprocess.Popen([sys.executable, "-m", "ingest", str(tmp_path / "batch"), "--db", str(db), "--quiet"],
+        # One parsing process at low priority, as on a busy machine: the pages must see it on the way.
+        writer = subprocess.Popen(["nice", "-n", "19", sys.executable, "-m", "ingest", str(tmp_path / "batch"),
+                                   "--db", str(db), "--workers", "1", "--quiet"],
                                   cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         errors = []
         others = iter(["/anomalies", "/budget", "/scores", "/report", "/export"] * 100)
         while writer.poll() is None:
-            for path in ("/", next(others)):      # the overview, counting, then another page
+            for path in ("/", "/", next(others)):      # the overview, counting, then another page
                 page.goto(url + path)
                 settle(page, timeout=60)
                 errors += [e.inner_text() for e in page.query_selector_all('[data-testid="stException"]')]
@@ -56,5 +59,6 @@ def test_pages_reload_during_a_400_file_ingest(browser, tmp_path):
         server.wait(timeout=20)
     assert errors == []
     assert seen == sorted(seen)                      # counts only ever grow
-    assert seen[0] == 20 and seen[-1] == 420
+    assert seen[0] == 20 and seen[-1] == 820
     assert len(set(seen)) >= 3, seen                 # and the pages saw batches land on the way
+    print("reports shown on the way:", seen)
