@@ -61,4 +61,3 @@ def test_pages_reload_during_an_800_file_ingest(browser, tmp_path):
     assert seen == sorted(seen)                      # counts only ever grow
     assert seen[0] == 20 and seen[-1] == 820
     assert len(set(seen)) >= 3, seen                 # and the pages saw batches land on the way
-    print("reports shown on the way:", seen)

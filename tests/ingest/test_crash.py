@@ -54,30 +54,60 @@ def start_ingest(folder, db) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def landed(db) -> int | None:
+    """How many reports the store holds now, read between the writer's batches (None while it
+    writes, or before it has a store)."""
+    try:
+        conn = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return conn.execute("select count(*) from reports").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def kill_when(process, db, held: int, total: int, pause: float) -> None:
+    """kill -9 the ingest `pause` seconds after a batch has landed (more than the `held`
+    reports the store had, fewer than all): a random moment of a run under way, however fast
+    this machine parses."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if held < (landed(db) or 0) < total:
+            time.sleep(pause)
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)              # the ingest and its workers, mid-flight
+    process.wait()
+
+
 def test_kill_minus_nine_at_random_moments_loses_nothing(reference, tmp_path):
     folder, reference_db = reference
     want = shape(reference_db)
+    total = len(want["reports"])
     db = tmp_path / "crashed.duckdb"
     chance = random.Random(20261123)
-    sizes, delay = [], 1.0
-    for attempt in range(12):
+    sizes = []
+    for attempt in range(10):
         process = start_ingest(folder / "in", db)
-        time.sleep(delay + chance.uniform(0.0, delay))
-        os.killpg(process.pid, signal.SIGKILL)          # the ingest and its workers, mid-flight
-        process.wait()
+        if attempt < 2:                                 # early: while it starts, migrates, parses its first
+            time.sleep(chance.uniform(0.2, 1.5))
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        else:                                           # later: anywhere in a batch after one has landed
+            kill_when(process, db, sizes[-1] % total, total, chance.uniform(0.0, 1.0))
         got = shape(db) if db.exists() else {"reports": {}}     # it opens
         for rid, counts in got["reports"].items():      # and holds only whole reports
             assert counts == want["reports"][rid], (attempt, counts["file"])
         sizes.append(len(got["reports"]))
-        if sizes[-1] == 0:
-            delay += 0.5                                # a slow machine: let the next one get further
-        elif sizes[-1] == len(want["reports"]):         # a fast one: it finished before the kill
+        if sizes[-1] == total:                          # it finished before the kill: start over
             for leftover in tmp_path.glob("crashed.duckdb*"):
-                leftover.unlink()                       # start over, and kill sooner
-            delay /= 2
-        if sum(0 < size < len(want["reports"]) for size in sizes) >= 3:
+                leftover.unlink()
+        if sum(0 < size < total for size in sizes) >= 3:
             break
-    assert any(0 < size < len(want["reports"]) for size in sizes), sizes    # killed mid-run at least once
+    assert any(0 < size < total for size in sizes), sizes        # killed mid-run at least once
     finished = start_ingest(folder / "in", db)
     output = finished.communicate(timeout=300)[0].decode(errors="replace")
     assert finished.returncode == 0, output
