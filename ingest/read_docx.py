@@ -474,6 +474,13 @@ def _read_with_python_docx(data: bytes) -> Document:
     return result
 
 
+CORRUPTION = {   # what a reader's exception means, in an auditor's words
+    zlib.error: "压缩数据损坏",
+    EOFError: "文件不完整，可能传输中断",
+    zipfile.BadZipFile: "压缩包内容与其目录不符",
+}
+
+
 def read_docx(source: Path | bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: int = MAX_PARTS) -> Document:
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     check_zip(data, max_expanded, max_parts)
@@ -492,4 +499,5 @@ def read_docx(source: Path | bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_
         raise ParseError(f"文件已损坏，XML 无法解析（{str(exc)[:80]}）") from exc
     except (KeyError, zipfile.BadZipFile, EOFError, zlib.error, OSError,
             NotImplementedError, AttributeError, TypeError) as exc:
-        raise ParseError(f"文件已损坏，无法读取（{type(exc).__name__}）") from exc
+        why = CORRUPTION.get(type(exc), type(exc).__name__)
+        raise ParseError(f"文件已损坏，无法读取（{why}）") from exc
