@@ -45,10 +45,9 @@ def build(path: Path, reports: int, base: int = 2000, seed: int = 1, workers: in
     try:
         store.write_batch(conn, batch)
         copies = -(-reports // base) - 1
-        conn.execute("begin transaction")
-        for k in range(1, copies + 1):
-            _clone(conn, k, limit=min(base, reports - k * base))
-        conn.execute("commit")
+        with store.transaction(conn):
+            for k in range(1, copies + 1):
+                _clone(conn, k, limit=min(base, reports - k * base))
         conn.execute("checkpoint")
         count = conn.execute("select count(*) from reports").fetchall()[0][0]
     finally:

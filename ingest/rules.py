@@ -23,6 +23,7 @@ import queries
 from ingest.config import rule_params
 from ingest.normalise import fold
 from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard
+from ingest.store import transaction
 from ingest.text import nfkc
 
 SQL_RULES = (
@@ -69,8 +70,7 @@ def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
     severity = config["severity"]
     now = dt.datetime.now()
     conn.execute(PREPARE)
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         conn.execute("delete from anomalies")
         for rule in SQL_RULES:
             sql = queries.sql(f"rules/{rule.lower()}")
@@ -92,10 +92,6 @@ def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
                          "detected_at) select report_id, rule, severity, subject, message, message_en, evidence, "
                          "detected_at from python_findings")
             conn.unregister("python_findings")
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     counts = dict(conn.execute("select rule, count(*) from anomalies group by rule").fetchall())
     return {rule: counts.get(rule, 0) for rule in RULES}
 

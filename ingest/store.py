@@ -6,6 +6,7 @@ whoever finds the file locked waits with back-off and says so.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -82,6 +83,18 @@ def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120
             delay = min(delay * 2, 2.0)
 
 
+@contextlib.contextmanager
+def transaction(conn):
+    """One transaction around the block: committed when it ends, rolled back if it raises."""
+    conn.execute("begin transaction")
+    try:
+        yield conn
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+
+
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the store's version; return the version now."""
     conn.execute("create table if not exists schema_version (version integer primary key, applied_at timestamp)")
@@ -90,14 +103,9 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
         version = int(script.name.split("_", 1)[0])
         if version <= current:
             continue
-        conn.execute("begin transaction")
-        try:
+        with transaction(conn):
             conn.execute(script.read_text(encoding="utf-8"))
             conn.execute("insert into schema_version values (?, ?)", [version, dt.datetime.now()])
-            conn.execute("commit")
-        except Exception:
-            conn.execute("rollback")
-            raise
         current = version
     _load_categories(conn)
     return current
@@ -114,12 +122,11 @@ def _load_categories(conn) -> None:
     stored = conn.execute("select count(*) from economic_categories").fetchall()[0][0]
     if stored == frame.height:
         return
-    conn.execute("begin transaction")
-    conn.execute("delete from economic_categories")
-    conn.register("reference_categories", frame)
-    conn.execute("insert into economic_categories select code, name, name_en from reference_categories")
-    conn.unregister("reference_categories")
-    conn.execute("commit")
+    with transaction(conn):
+        conn.execute("delete from economic_categories")
+        conn.register("reference_categories", frame)
+        conn.execute("insert into economic_categories select code, name, name_en from reference_categories")
+        conn.unregister("reference_categories")
 
 
 def export_parquet(path: Path | str, target: Path | str,
@@ -346,8 +353,7 @@ def write_batch(conn, batch: list[dict], log: list[dict] | None = None) -> list[
 
 
 def _write(conn, batch: list[dict], log: list[dict]) -> None:
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         report_ids = [_report_id(item) for item in batch]
         if report_ids:
             _delete_reports(conn, report_ids)
@@ -355,23 +361,14 @@ def _write(conn, batch: list[dict], log: list[dict]) -> None:
                 _insert(conn, table, _joined(batch, table))
         if log:
             _insert(conn, "ingest_log", as_columns("ingest_log", log))
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 def write_log(conn, entries: Iterable[dict]) -> None:
     entries = list(entries)
     if not entries:
         return
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         _insert(conn, "ingest_log", as_columns("ingest_log", entries))
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 REVIEW_STATUSES = ("open", "confirmed", "dismissed")
@@ -390,13 +387,8 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
                      "reviewer": reviewer or None, "reviewed_at": now})
     if not rows:
         return 0
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         _insert(conn, "reviews", as_columns("reviews", rows))
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     return len(rows)
 
 
