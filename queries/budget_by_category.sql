@@ -1,10 +1,8 @@
 -- Planned against actual per economic category for the filtered reports, plus one total row
 -- (is_total). A category is its standard name; a label that maps to no code stands for
--- itself. over_under counts only lines with a plan (planned > 0): a blank actual there is
--- "none spent" (SPEC §1), so it shows as the whole plan left unspent. Money spent on a line
--- without a plan (blank, "-" or 0) is unplanned, not an overspend against zero; it is split
--- into unplanned_table (table lines) and unplanned_text (amounts only the narrative states,
--- where no plan was written anywhere: UNPLANNED_LINE does not fire on them).
+-- itself. Over, under and unplanned spending are the line_* measures of setup.sql: a blank
+-- actual on a planned line shows as the whole plan left unspent, money on a line without a
+-- plan as unplanned (table lines and narrative-only amounts apart).
 with scope as (
     select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
         $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
@@ -20,14 +18,12 @@ with scope as (
            count(*) as lines,
            sum(planned) as planned,
            sum(actual) as actual,
-           sum(coalesce(actual, 0) - planned) filter (planned > 0) as over_under,
-           sum(greatest(coalesce(actual, 0) - planned, 0)) filter (planned > 0) as overspent,
-           sum(least(coalesce(actual, 0) - planned, 0)) filter (planned > 0) as underspent,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0), 0) as unplanned,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin <> 'text'), 0)
-               as unplanned_table,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text'), 0)
-               as unplanned_text
+           line_over_under(planned, actual) as over_under,
+           line_overspent(planned, actual) as overspent,
+           line_underspent(planned, actual) as underspent,
+           line_unplanned(planned, actual) as unplanned,
+           line_unplanned_table(planned, actual, origin) as unplanned_table,
+           line_unplanned_text(planned, actual, origin) as unplanned_text
     from lines
     group by grouping sets ((category), ())
 ), final as (

@@ -15,14 +15,12 @@ with scope as (
            count(*) as lines,
            sum(planned) as planned,
            sum(actual) as actual,
-           sum(coalesce(actual, 0) - planned) filter (planned > 0) as over_under,
-           sum(greatest(coalesce(actual, 0) - planned, 0)) filter (planned > 0) as overspent,
-           sum(least(coalesce(actual, 0) - planned, 0)) filter (planned > 0) as underspent,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0), 0) as unplanned,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin <> 'text'), 0)
-               as unplanned_table,
-           coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text'), 0)
-               as unplanned_text
+           line_over_under(planned, actual) as over_under,
+           line_overspent(planned, actual) as overspent,
+           line_underspent(planned, actual) as underspent,
+           line_unplanned(planned, actual) as unplanned,
+           line_unplanned_table(planned, actual, origin) as unplanned_table,
+           line_unplanned_text(planned, actual, origin) as unplanned_text
     from lines
     group by fiscal_year
 )

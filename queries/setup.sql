@@ -30,3 +30,21 @@ where r.parse_status <> 'failed'
   and (len(statuses) = 0 or r.report_id in (select report_id from anomaly_status where list_contains(statuses, status)))
   and (text = '' or contains(lower(coalesce(r.project_name, '')), lower(text))
                  or contains(lower(coalesce(r.implementing_unit, '')), lower(text)));
+
+-- Over and under spending of budget lines, one measure for every budget chart (aggregates:
+-- use them with group by). Only lines with a plan (planned > 0) count against their plan, a
+-- blank actual there being "none spent" (SPEC §1). Money on a line without a plan (blank,
+-- "-" or 0) is unplanned, not an overspend against zero; it splits into table lines and
+-- amounts only the narrative states (origin 'text', where UNPLANNED_LINE does not fire).
+create or replace temp macro line_over_under(planned, actual) as
+    sum(coalesce(actual, 0) - planned) filter (planned > 0);
+create or replace temp macro line_overspent(planned, actual) as
+    sum(greatest(coalesce(actual, 0) - planned, 0)) filter (planned > 0);
+create or replace temp macro line_underspent(planned, actual) as
+    sum(least(coalesce(actual, 0) - planned, 0)) filter (planned > 0);
+create or replace temp macro line_unplanned(planned, actual) as
+    coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0), 0);
+create or replace temp macro line_unplanned_table(planned, actual, origin) as
+    coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin <> 'text'), 0);
+create or replace temp macro line_unplanned_text(planned, actual, origin) as
+    coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text'), 0);
