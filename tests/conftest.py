@@ -4,6 +4,7 @@ import os
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +28,15 @@ def _shared() -> Path:
 
 SHARED = _shared()
 CORPUS = SHARED / "corpus"
+
+
+def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of one query on a store, read-only (as a test checks what a page shows)."""
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return conn.execute(sql, params or []).fetchall()
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="session")

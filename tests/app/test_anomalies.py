@@ -5,20 +5,12 @@ from __future__ import annotations
 import math
 import shutil
 
-import duckdb
 import pytest
+from conftest import fetch
 
 from ingest import store
 
 SEVERITY_RANK = "case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end"
-
-
-def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql, params or []).fetchall()
-    finally:
-        conn.close()
 
 
 def metrics(app) -> dict[str, str]:

@@ -5,22 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import duckdb
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, fetch
 
 from ingest import PARSER_VERSION, store
 from ingest.pipeline import parse_bytes
 
 HTML = "<script>alert(1)</script>"
-
-
-def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        return conn.execute(sql, params or []).fetchall()
-    finally:
-        conn.close()
 
 
 def frame_with(app, *columns):
