@@ -111,14 +111,20 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_categories():
+    """reference/categories.csv, read once per process (the store is opened for every batch)."""
+    import polars as pl
+
+    reference = Path(__file__).parent / "reference" / "categories.csv"
+    return pl.read_csv(reference, schema_overrides={"code": pl.Utf8}).select("code", "name", "name_en")
+
+
 def _load_categories(conn) -> None:
     """economic_categories mirrors reference/categories.csv (kept in step on every open)."""
     if current_version(conn) < 2:
         return
-    import polars as pl
-
-    reference = Path(__file__).parent / "reference" / "categories.csv"
-    frame = pl.read_csv(reference, schema_overrides={"code": pl.Utf8}).select("code", "name", "name_en")
+    frame = _reference_categories()
     stored = conn.execute("select count(*) from economic_categories").fetchall()[0][0]
     if stored == frame.height:
         return
