@@ -70,12 +70,11 @@ def read_txt(source: Path | bytes) -> Document:
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and len(_cells(lines[j])) >= 2:
+        while j < len(lines) and _cells(lines[j]):
             j += 1
-        if j - i >= 2:
-            rows = tuple(tuple(Cell(text, col) for col, text in enumerate(_cells(line))) for line in lines[i:j])
+        if j > i:
             caption = lines[i - 1].strip() if i else ""
-            document.blocks.append(Table(rows, index, caption=caption))
+            document.blocks.append(Table(_rows(lines[i:j]), index, caption=caption))
             index += 1
             i = j
             continue
@@ -85,14 +84,32 @@ def read_txt(source: Path | bytes) -> Document:
     return document
 
 
+def _rows(lines: list[str]) -> tuple[tuple[Cell, ...], ...]:
+    """Rows of Cells. Word's plain-text export and a browser copy write a merged cell once and
+    leave the rows it spans empty at its place: an empty LEADING cell under a cell above is
+    that merged cell (merged_up), as a vertically merged 一级指标 is in a .docx. Cells keep
+    their positions: trailing empty cells are blanks, not missing columns."""
+    rows: list[tuple[Cell, ...]] = []
+    for r, line in enumerate(lines):
+        texts = _cells(line)
+        row = []
+        leading = True
+        for col, text in enumerate(texts):
+            leading = leading and not text
+            row.append(Cell(text, col, merged_up=leading and r > 0))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
 BARS = re.compile(r"\s*[|｜]\s*")
 
 
 def _cells(line: str) -> list[str]:
-    """The cells of a pasted table row: tab-separated, or between | bars."""
-    if "\t" in line.strip():
-        return [cell.strip() for cell in line.strip().split("\t")]
+    """The cells of a pasted table row: tab-separated (leading and trailing empty cells kept,
+    they are positions), or between | bars."""
     stripped = line.strip()
+    if "\t" in line and stripped:
+        return [cell.strip() for cell in line.rstrip("\r\n").split("\t")]
     if stripped.count("|") + stripped.count("｜") >= 2:
         return [cell for cell in BARS.split(stripped.strip("|｜ "))]
     return []
