@@ -66,6 +66,7 @@ def extract_report(document: Document) -> Report:
     report.indicators = form.indicators
     report.mentions = form.mentions + prose.mentions
     report.notes.extend(dict.fromkeys(form.notes))
+    report.doubts.update(form.doubts)
     report.shape = _shape(form, report)
     _status(report, document)
     report.narrative = narrative(document)

@@ -22,6 +22,7 @@ TABLE_RANK = 0
 LINE_RANK = 1
 SIGNATURE_RANK = 4
 SIGNATURE = re.compile(r"签字|签名|签章|盖章")
+LEVEL_POINTS = re.compile(r"[（(]\d+(?:\.\d+)?分[）)]$")    # "产出指标(50分)"
 TABLE_UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(亿元|万元|千元|元)")
 
 
@@ -33,6 +34,7 @@ class FormFacts:
     indicators: list[Indicator] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    doubts: dict[str, str] = field(default_factory=dict)   # field -> why it needs reading
 
 
 @lru_cache(maxsize=65536)
@@ -45,8 +47,11 @@ def header_key(text: str) -> str:
 class _Grid:
     """A table's text by grid position with merged-cell owners and claimed positions."""
 
-    def __init__(self, table: Table, transposed: bool = False):
+    def __init__(self, table: Table, transposed: bool = False, ends_document: bool = False):
         self.table = table
+        # A published text cut short ends inside its last table: that table's last row may be
+        # a fragment.
+        self.ends_document = ends_document
         cells = table.grid()
         owner = table.owner()
         if transposed:
@@ -136,10 +141,12 @@ def _amount(text: str, unit: str, grid: _Grid, r: int, c: int, snippet: str | No
 
 def extract_form(document: Document) -> FormFacts:
     facts = FormFacts()
+    last_block = next((block.index for block in reversed(document.blocks)
+                       if not isinstance(block, Paragraph) or block.text.strip()), None)
     for table in document.tables():
         if not table.rows:
             continue
-        grid = _Grid(table)
+        grid = _Grid(table, ends_document=table.index == last_block)
         _funds_matrix(grid, facts)
         if not _lines_matrix(grid, facts) and _lines_in_first_column(grid):
             transposed = _Grid(table, transposed=True)
@@ -370,9 +377,14 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
             if name and name not in columns:
                 columns[name] = c
         measures = {"target", "actual", "weight", "score"} & set(columns)
-        if "name" not in columns or len(measures) < 2:
+        levels = {"level1", "level2"} & set(columns)
+        if "name" not in columns or len(measures) + len(levels) < 3 or not measures:
             continue
         grid.claim_row(r)
+        if grid.ends_document and not any(
+                {header_key(grid.text(r2, c)) for c in grid.starts(r2)} & g.SCORE_TOTAL_KEYS
+                for r2 in range(r + 1, grid.height)):
+            facts.doubts.setdefault("indicators", "绩效指标表未到总分行即中断，可能只读到一部分")
         for r2 in range(r + 1, grid.height):
             row_keys = {header_key(grid.text(r2, c)) for c in grid.starts(r2)}
             if row_keys & g.SCORE_TOTAL_KEYS:
@@ -389,16 +401,31 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
 
             def value(key: str) -> str | None:
                 c = columns.get(key)
-                if c is None or grid.owner[r2][c] == grid.owner[r2][columns["name"]]:
+                if c is None or grid.owner[r2][c] in (grid.owner[r2][columns["name"]], grid.owner[r][c]):
                     return None
                 text = clean_value(grid.text(r2, c))
                 return text or None
 
+            row_end = _row_end(grid, r2)
+            measures_at = [columns[k] for k in ("weight", "score") if k in columns]
+            if measures_at and row_end <= min(measures_at):
+                # The row stops before its 分值/得分 columns: nothing to its right can be placed.
+                if r2 == grid.height - 1 and grid.ends_document:
+                    facts.doubts["indicators"] = f"绩效指标表在“{clean_value(name)}”一行中断，其后内容缺失"
+                    return
+                facts.notes.append(f"绩效指标“{clean_value(name)}”一行的单元格少于表头，分值、得分未能定位")
+
+            def level(key: str) -> str | None:
+                c = columns.get(key)
+                if c is None or grid.owner[r2][c] == grid.owner[r][c]:
+                    return None           # merged with the header: the row names no level
+                return LEVEL_POINTS.sub("", squash(grid.text(r2, c))) or None
+
             weight, score = value("weight"), value("score")
             facts.indicators.append(Indicator(
                 line_no=len(facts.indicators) + 1,
-                level1=squash(grid.text(r2, columns["level1"])) or None if "level1" in columns else None,
-                level2=squash(grid.text(r2, columns["level2"])) or None if "level2" in columns else None,
+                level1=level("level1"),
+                level2=level("level2"),
                 name=clean_value(name),
                 target_raw=value("target"),
                 actual_raw=value("actual"),
@@ -427,15 +454,36 @@ def _score_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts)
     grid.claimed.update((r, c) for c in numbers)
     if not numbers:
         return
-    chosen = numbers[0]
-    if columns.get("score") in numbers:
-        chosen = columns["score"]
-    elif len(numbers) >= 2:
-        chosen = numbers[1]
+    # Read by header where the row lines up with it: the 得分 column's cell, whichever order
+    # 分值 and 得分 stand in; a blank 得分 beside a filled 分值 (a form left unfilled) is no score.
+    owners = {key: grid.owner[r][columns[key]] for key in ("weight", "score") if key in columns}
+    chosen = next((c for c in numbers if grid.owner[r][c] == owners.get("score")), None)
+    if chosen is None and any(grid.owner[r][c] == owners.get("weight") for c in numbers):
+        return
+    if chosen is None and len(numbers) >= 2:
+        # A total row laid out apart from the header ("总分 | 100 | 99"): the maximum and the
+        # score, in either order.
+        values = [n.parse_number(grid.text(r, c)) for c in numbers[:2]]
+        chosen = numbers[1] if values[0] >= values[1] else numbers[0]
+    elif chosen is None:
+        # A lone number under no measure column: the score only where the row's label names a
+        # score; beside 合计 it may as well be the weights' sum, so it is left unplaced.
+        if header_key(grid.text(r, label_at)) not in g.SCORE_WORD_KEYS:
+            facts.notes.append(f"总分行的数字 {clean_value(grid.text(r, numbers[0]))} 无法对应得分列，未作为自评得分")
+            return
+        chosen = numbers[0]
     score = n.parse_score(grid.text(r, chosen))
     if score is not None:
         facts.candidates.append(Candidate("self_score", score, grid.evidence(r, chosen, snippet=grid.row_text(r)),
                                           TABLE_RANK))
+
+
+def _row_end(grid: _Grid, r: int) -> int:
+    """The grid column after the last cell a row actually has (plain-text rows can be short)."""
+    if grid.transposed:
+        return grid.width
+    row = grid.table.rows[r]
+    return max((cell.col + cell.span for cell in row), default=0)
 
 
 # -- label | value cells ------------------------------------------------------------------

@@ -12,11 +12,11 @@ from ingest.text import label_key
 
 # Field labels found in a table cell or at the start of a cover line ("项目名称  X").
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "project_name": ("项目名称", "项目名", "项目全称"),
+    "project_name": ("项目名称", "项目名", "项目全称", "转移支付(项目)名称", "转移支付名称", "转移支付项目名称"),
     "implementing_unit": ("项目单位", "实施单位", "项目实施单位", "资金使用单位", "项目承担单位",
                           "承担单位", "项目执行单位", "执行单位", "预算单位", "项目责任单位",
                           "责任单位", "单位名称", "申报单位", "项目实施主体", "实施主体"),
-    "supervising_dept": ("主管部门", "项目主管部门", "主管单位", "业务主管部门", "主管部门名称"),
+    "supervising_dept": ("主管部门", "项目主管部门", "主管单位", "业务主管部门", "主管部门名称", "地方主管部门"),
     "budget_planned": ("计划安排资金", "年初预算数", "年初预算", "预算资金", "预算数", "计划资金",
                        "预算安排资金", "项目预算", "预算金额", "预算总额", "批复预算", "年初预算资金",
                        "计划安排", "项目预算资金", "预算安排"),
@@ -25,7 +25,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "funds_arrived": ("实际到位资金", "到位资金", "实际到位", "资金到位数", "到位数", "实际到位数",
                       "实际到位金额"),
     "spent": ("实际支出", "全年执行数", "实际支出数", "执行数", "实际执行数", "实际使用资金",
-              "实际支出金额", "全年实际支出", "实际支出资金", "支出金额", "全年执行"),
+              "实际支出金额", "全年实际支出", "实际支出资金", "支出金额", "全年执行", "预算执行数"),
     "arrival_rate_stated": ("资金到位率", "到位率"),
     "execution_rate_stated": ("预算执行率", "执行率", "资金执行率", "预算资金执行率"),
     "self_score": ("综合得分", "自评得分", "总分", "自评分", "自评总分", "评价得分", "得分合计",
@@ -53,16 +53,16 @@ SOURCE_LABELS: dict[str, tuple[str, ...]] = {
 
 # Column headers of the funding block in the 财预〔2020〕10号 自评表.
 MATRIX_FUNDS = {
-    "planned": ("年初预算数", "年初预算", "预算数", "计划安排资金", "预算资金", "年初预算资金"),
+    "planned": ("年初预算数", "年初预算", "预算数", "计划安排资金", "预算资金", "年初预算资金", "资金计划"),
     "adjusted": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "调整预算数", "调整预算"),
-    "arrived": ("实际到位", "实际到位资金", "到位资金", "到位数", "资金到位数", "实际到位数"),
-    "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出数", "实际支出", "支出数"),
-    "weight": ("分值",),
+    "arrived": ("实际到位", "实际到位资金", "到位资金", "到位数", "资金到位数", "实际到位数", "资金到位情况"),
+    "spent": ("全年执行数", "全年执行", "执行数", "实际执行数", "实际支出数", "实际支出", "支出数", "预算执行数"),
+    "weight": ("分值", "权重"),
     "rate": ("执行率", "预算执行率"),
     "arrival_rate": ("资金到位率", "到位率"),
     "score": ("得分",),
 }
-FUNDS_TOTAL_ROWS = ("年度资金总额", "资金总额", "项目资金总额", "合计", "总计", "年度资金合计")
+FUNDS_TOTAL_ROWS = ("年度资金总额", "资金总额", "项目资金总额", "合计", "总计", "年度资金合计", "总额")
 
 # Column headers of a budget-line (项目支出明细) table.
 LINE_COLUMNS = {
@@ -84,13 +84,15 @@ INDICATOR_COLUMNS = {
     "target": ("年度指标值", "指标值", "年度目标值", "目标值", "预期目标值", "计划值", "年度目标",
                "预期指标值", "年初目标值", "预期值", "目标"),
     "actual": ("实际完成值", "完成值", "实际值", "实际完成", "全年实际值", "实际完成情况",
-               "全年实际完成值", "实际完成数", "完成情况"),
+               "全年实际完成值", "实际完成数", "完成情况", "实施进度", "完成进度"),
     "weight": ("分值", "权重", "指标分值", "标准分值", "分数"),
     "score": ("得分", "自评得分", "评分", "实际得分"),
     "note": ("偏差原因分析及改进措施", "偏差原因分析及改正措施", "偏差原因分析", "偏差原因",
              "备注", "原因分析", "未完成原因分析", "偏差原因及改进措施", "偏差分析"),
 }
 SCORE_TOTAL_ROWS = ("总分", "合计", "总计", "合计得分", "总得分", "得分合计")
+# Total-row labels that name a score, not a column's sum.
+SCORE_WORDS = ("总分", "合计得分", "总得分", "得分合计", "自评得分", "自评总分")
 
 
 def _index(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -109,6 +111,7 @@ INDICATOR_BY_LABEL = _index(INDICATOR_COLUMNS)
 TOTAL_KEYS = {label_key(t)[0] for t in TOTAL_ROWS}
 FUNDS_TOTAL_KEYS = {label_key(t)[0] for t in FUNDS_TOTAL_ROWS}
 SCORE_TOTAL_KEYS = {label_key(t)[0] for t in SCORE_TOTAL_ROWS}
+SCORE_WORD_KEYS = {label_key(t)[0] for t in SCORE_WORDS}
 
 
 def field_of(text: str) -> tuple[str | None, str | None]:

@@ -12,6 +12,8 @@ OUTLINE = re.compile(
 )
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(?:单位[：:])?\s*(万元|元|千元|亿元|%|％|分)\s*[）)]")
 WHITESPACE = re.compile(r"\s+")
+# "实施单位（盖章）", "填报人（签字）": where to sign is no part of the label.
+SIGN_HERE = re.compile(r"[（(](?:盖章|签字|签章|公章|签名|签字盖章|盖公章)[）)]")
 SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 
 
@@ -56,7 +58,7 @@ def label_key(text: str) -> tuple[str, str | None]:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]
             break
-    key = key.rstrip(":：")
+    key = SIGN_HERE.sub("", key).rstrip(":：。")
     return key, unit
 
 
