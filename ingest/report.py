@@ -34,6 +34,16 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Witness:
+    """Another place the report states a key figure (SPEC §2 provenance): a table total, the
+    sum of its sub-rows or lines, a sentence, a cover line; and whether it agrees."""
+
+    value: float
+    evidence: Evidence
+    agrees: bool
+
+
+@dataclass(frozen=True)
 class Candidate:
     field: str
     value: Any
@@ -121,6 +131,8 @@ class Report:
     indicators: list[Indicator] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     provenance: dict[str, Evidence] = field(default_factory=dict)
+    witnesses: dict[str, list[Witness]] = field(default_factory=dict)   # field -> the other witnesses
+    doubts: dict[str, str] = field(default_factory=dict)   # field -> why its value needs reading
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text: str = ""

@@ -44,7 +44,7 @@ create or replace temp table rule_sources as
     select report_id, field,
            to_json(struct_pack(snippet := snippet, block := block, row := row_no, col := col_no,
                                method := method, note := note)) as source
-    from provenance;
+    from provenance where witness_no = 0;
 create or replace temp macro src(rid, f) as
     (select any_value(s.source) from rule_sources s where s.report_id = rid and s.field = f);
 """

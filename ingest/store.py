@@ -194,12 +194,14 @@ REPORT_TABLES = ("reports", "report_texts", "funding_sources", "budget_lines", "
                  "mentions", "provenance", "report_signatures")
 
 
-def _provenance_row(report_id: str, field: str, evidence: Evidence | None) -> dict:
+def _provenance_row(report_id: str, field: str, evidence: Evidence | None, witness_no: int = 0,
+                    value: float | None = None, agrees: bool | None = None, doubt: str | None = None) -> dict:
     evidence = evidence or Evidence(None, "", "derived")
     return {
         "report_id": report_id, "field": field, "block": evidence.block, "row_no": evidence.row,
         "col_no": evidence.col, "char_start": evidence.start, "char_end": evidence.end,
         "snippet": evidence.snippet, "method": evidence.method, "note": evidence.note,
+        "witness_no": witness_no, "value": value, "agrees": agrees, "doubt": doubt,
     }
 
 
@@ -237,7 +239,18 @@ def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
             "snippet": evidence.snippet,
         })
     for field, evidence in report.provenance.items():
-        rows["provenance"].append(_provenance_row(rid, field, evidence))
+        witnesses = report.witnesses.get(field, [])
+        value = getattr(report, field, None)
+        agrees = all(w.agrees for w in witnesses) if witnesses else None
+        rows["provenance"].append(_provenance_row(
+            rid, field, evidence, value=value if isinstance(value, (int, float)) else None, agrees=agrees,
+            doubt=report.doubts.get(field)))
+        for number, witness in enumerate(witnesses, 1):
+            rows["provenance"].append(_provenance_row(rid, field, witness.evidence, number, witness.value,
+                                                      witness.agrees))
+    for field in report.doubts.keys() - report.provenance.keys():
+        # A doubt about a whole table (indicators read in part) has no single value.
+        rows["provenance"].append(_provenance_row(rid, field, None, doubt=report.doubts[field]))
     if report.signature is not None:
         rows["report_signatures"].append({"report_id": rid, "narrative_chars": len(report.narrative),
                                           "signature": report.signature, "narrative": report.narrative})

@@ -22,7 +22,7 @@ with table_lines as (
                           when 'budget_adjusted' then r.budget_adjusted when 'funds_arrived' then r.funds_arrived end as table_value
     from mentions m
     join reports r on r.report_id = m.report_id
-    join provenance p on p.report_id = m.report_id and p.field = m.subject and p.method = 'table'
+    join provenance p on p.report_id = m.report_id and p.field = m.subject and p.method = 'table' and p.witness_no = 0
     where m.kind = 'amount' and m.role = 'total'
 ), by_total as (
     select report_id,
