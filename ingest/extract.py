@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from ingest import normalise as n
 from ingest.extract_prose_form import ProseFacts, extract_prose
-from ingest.extract_table_form import FormFacts, extract_form
+from ingest.extract_table_form import SUB_ROWS, FormFacts, extract_form
 from ingest.model import Document
 from ingest.regions import locate
-from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report
+from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report, Witness
 from ingest.similarity import narrative, signature
 
 FIELDS_FROM_CANDIDATES = (
@@ -21,6 +21,11 @@ FIELDS_FROM_CANDIDATES = (
     "budget_planned", "budget_adjusted", "funds_arrived", "spent", "arrival_rate_stated",
     "execution_rate_stated", "self_score", "grade_raw",
 )
+# The figures rules rest on, and how far two statements of one may differ and still agree.
+KEY_FIGURES = {
+    "budget_planned": 0.01, "budget_adjusted": 0.01, "funds_arrived": 0.01, "spent": 0.01,
+    "arrival_rate_stated": 0.1, "execution_rate_stated": 0.1, "self_score": 0.05,
+}
 # A file that never says 绩效, 自评 or 评价 is not a performance self-evaluation report.
 REPORT_WORDS = ("绩效", "自评", "评价")
 
@@ -63,6 +68,7 @@ def extract_report(document: Document) -> Report:
     _place(report, document)
     report.funding_sources = _sources(report, form, prose)
     report.budget_lines = _lines(form, prose)
+    _witnesses(report, form.candidates + prose.candidates, chosen, form)
     report.indicators = form.indicators
     report.mentions = form.mentions + prose.mentions
     report.notes.extend(dict.fromkeys(form.notes))
@@ -73,6 +79,54 @@ def extract_report(document: Document) -> Report:
     minhash = signature(report.narrative)
     report.signature = None if minhash is None else minhash.tolist()
     return report
+
+
+def _witnesses(report: Report, candidates: list[Candidate], chosen: dict[str, Candidate], form: FormFacts) -> None:
+    """Every other statement of each key figure, and whether it agrees with the value taken.
+
+    The value stays the best-ranked statement; a disagreement makes it doubtful (it needs
+    reading) only where the parser cannot tell which statement is right: another of the same
+    standing says otherwise, or the rows under a total add up to more than the total. A
+    narrative that contradicts its own table is no doubt but a finding (TEXT_TABLE_MISMATCH)."""
+    others: dict[str, list[tuple[Candidate, str | None]]] = {}
+    for candidate in candidates:
+        others.setdefault(candidate.field, []).append((candidate, None))
+    for witness, kind in form.witnesses:
+        others.setdefault(witness.field, []).append((witness, kind))
+    table_lines = [line for line in report.budget_lines if line.origin == "table"]
+    for name, column in (("spent", "actual"), ("budget_planned", "planned")):
+        amounts = [getattr(line, column) for line in table_lines if getattr(line, column) is not None]
+        if amounts:
+            total = round(sum(amounts), 6)
+            evidence = Evidence(table_lines[0].evidence.block if table_lines[0].evidence else None,
+                                f"支出明细各行之和：{total:g}", "computed")
+            others.setdefault(name, []).append((Candidate(name, total, evidence, 9), "lines_sum"))
+    for name, tolerance in KEY_FIGURES.items():
+        value = getattr(report, name)
+        best = chosen.get(name)
+        if value is None or best is None or best.value != value:
+            continue
+        seen = {_place_of(best.evidence)}
+        found: list[Witness] = []
+        for candidate, kind in others.get(name, []):
+            if _place_of(candidate.evidence) in seen or not isinstance(candidate.value, (int, float)):
+                continue
+            seen.add(_place_of(candidate.evidence))
+            agrees = abs(candidate.value - value) <= tolerance
+            found.append(Witness(candidate.value, candidate.evidence, agrees))
+            if agrees or name in report.doubts:
+                continue
+            if kind == SUB_ROWS and candidate.value > value + tolerance:
+                report.doubts[name] = f"其中各行之和 {candidate.value:g} 大于合计 {value:g}"
+            elif kind is None and candidate.rank <= best.rank:
+                report.doubts[name] = (f"同等来源的两处不一致：取 {value:g}（{best.evidence.snippet[:40]}），"
+                                       f"另一处为 {candidate.value:g}（{candidate.evidence.snippet[:40]}）")
+        if found:
+            report.witnesses[name] = found
+
+
+def _place_of(evidence: Evidence) -> tuple:
+    return evidence.block, evidence.row, evidence.col, evidence.start, evidence.method == "computed"
 
 
 def _derived(evidence: Evidence, note: str) -> Evidence:

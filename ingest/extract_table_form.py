@@ -19,6 +19,9 @@ from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Indica
 from ingest.text import clean_value, label_key, snippet, squash
 
 TABLE_RANK = 0
+# Kinds of witness that are not candidates (extract.py weighs them).
+SUB_ROWS = "sub_rows"            # the sum of the rows under a total: may fall short, never exceed it
+BROKEN_TOTAL = "broken_total"    # a total row of zeros over sub-rows with money
 LINE_RANK = 1
 SIGNATURE_RANK = 4
 SIGNATURE = re.compile(r"签字|签名|签章|盖章")
@@ -35,6 +38,8 @@ class FormFacts:
     mentions: list[Mention] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     doubts: dict[str, str] = field(default_factory=dict)   # field -> why it needs reading
+    # Other statements of a key figure that are not candidates for it: (witness, kind).
+    witnesses: list[tuple[Candidate, str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=65536)
@@ -183,6 +188,8 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
             continue                      # a 支出明细 header: lines, not the funding block
         grid.claim_row(r)
         first_value = min(columns.values())
+        totals: dict[str, tuple[float, Evidence]] = {}
+        parts: dict[str, list[tuple[float, str]]] = {}
         for r2 in range(r + 1, grid.height):
             label_cells = [c for c in grid.starts(r2) if c < first_value and grid.text(r2, c).strip()
                            and grid.owner[r2][c] != grid.owner[r][c]]
@@ -203,7 +210,7 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                         value, evidence = _amount(values[name], unit, grid, r2, columns[name],
                                                   grid.header_snippet(r, r2, columns[name]))
                         if value is not None:
-                            facts.candidates.append(Candidate(target, value, evidence, TABLE_RANK))
+                            totals[target] = (value, evidence)
                 for name, target in (("rate", "execution_rate_stated"), ("arrival_rate", "arrival_rate_stated")):
                     rate = n.parse_rate(values[name]) if name in columns else None
                     if rate is not None:
@@ -224,6 +231,11 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                             written=weight, unit="分", text=label,
                         ))
                 continue
+            for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
+                                 ("arrived", "funds_arrived"), ("spent", "spent")):
+                value = n.parse_amount(values[name], unit) if name in columns else None
+                if value is not None:
+                    parts.setdefault(target, []).append((value.value, clean_value(label)))
             source = _source_level(label)
             if source:
                 column = columns.get("adjusted")
@@ -237,7 +249,36 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                     evidence = evidence or arrived_evidence
                 if planned is not None or arrived is not None:
                     facts.sources.append(FundingSource(source, planned, arrived, evidence))
+        _funds_totals(grid, totals, parts, facts)
         return
+
+
+def _funds_totals(grid: _Grid, totals: dict[str, tuple[float, Evidence]],
+                  parts: dict[str, list[tuple[float, str]]], facts: FormFacts) -> None:
+    """The funding block's totals, each witnessed by the sum of the rows under it (其中 …).
+
+    A total row of zeros over sub-rows that hold money is a broken spreadsheet formula: the
+    sub-rows' sum is taken and the zeros are kept as a witness that does not count."""
+    sums = {target: (round(sum(value for value, _ in rows), 6),
+                     " + ".join(f"{label or '—'} {value:g}" for value, label in rows))
+            for target, rows in parts.items()}
+    broken = bool(totals) and all(value == 0 for value, _ in totals.values()) \
+        and any(total > 0 for total, _ in sums.values())
+    for target, (value, evidence) in totals.items():
+        if broken:
+            facts.witnesses.append((Candidate(target, value, evidence, TABLE_RANK), BROKEN_TOTAL))
+        else:
+            facts.candidates.append(Candidate(target, value, evidence, TABLE_RANK))
+    for target, (total, words) in sums.items():
+        if target not in totals and not broken:
+            continue
+        evidence = Evidence(grid.table.index, f"其中各行之和：{words} = {total:g}"[:200], "computed")
+        if broken:
+            note = "资金总额行全为 0（公式失效），取其中各行之和"
+            facts.candidates.append(Candidate(target, total, Evidence(
+                evidence.block, evidence.snippet, evidence.method, note=note), TABLE_RANK))
+        else:
+            facts.witnesses.append((Candidate(target, total, evidence, TABLE_RANK), SUB_ROWS))
 
 
 def _source_level(label: str) -> str | None:

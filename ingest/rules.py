@@ -34,6 +34,24 @@ SQL_RULES = (
 )
 PYTHON_RULES = ("UNMET_TARGET_FULL_SCORE", "DUPLICATE_REPORT")
 RULES = SQL_RULES + PYTHON_RULES
+# The figures and tables each rule rests on: a doubt on any of them (provenance.doubt) makes
+# the rule's finding a hint, severity info (queries/rules/needs_reading.sql).
+BUDGET = ("budget_planned", "budget_adjusted")
+RESTS_ON: dict[str, tuple[str, ...]] = {
+    "OVERSPEND_LINE": ("budget_lines",),
+    "UNPLANNED_LINE": ("budget_lines",),
+    "FULL_SCORE_PARTIAL_ARRIVAL": ("self_score", "funds_arrived", "arrival_rate_stated", *BUDGET),
+    "FULL_SCORE_PARTIAL_EXECUTION": ("self_score", "spent", "execution_rate_stated", *BUDGET),
+    "LINES_SUM_MISMATCH": ("budget_lines", "spent", *BUDGET),
+    "SPENT_EXCEEDS_ARRIVED": ("spent", "funds_arrived"),
+    "STATED_RATE_MISMATCH": ("spent", "funds_arrived", "arrival_rate_stated", "execution_rate_stated", *BUDGET),
+    "GRADE_SCORE_MISMATCH": ("self_score", "grade_raw"),
+    "INDICATOR_SUM_MISMATCH": ("self_score", "indicators"),
+    "INDICATOR_OVER_WEIGHT": ("indicators",),
+    "UNMET_TARGET_FULL_SCORE": ("indicators",),
+    "SHORTFALL_FULL_SCORE": ("self_score",),
+    "TEXT_TABLE_MISMATCH": ("budget_lines",),
+}
 PARAMETER = re.compile(r"\$([a-z_]+)")
 SCREEN_MARGIN = 0.1
 
@@ -92,6 +110,8 @@ def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
                          "detected_at) select report_id, rule, severity, subject, message, message_en, evidence, "
                          "detected_at from python_findings")
             conn.unregister("python_findings")
+        conn.execute(queries.sql("rules/needs_reading"),
+                     {"rule_names": list(RESTS_ON), "rule_fields": [list(f) for f in RESTS_ON.values()]})
     counts = dict(conn.execute("select rule, count(*) from anomalies group by rule").fetchall())
     return {rule: counts.get(rule, 0) for rule in RULES}
 
