@@ -22,6 +22,7 @@ from ingest.text import clean_value, sentences, snippet, squash
 SENTENCE_RANK = 2
 TITLE_RANK = 3
 SIGNATURE_RANK = 4
+GENERIC_RANK = 5          # a title naming only a kind of fund; a year found only by counting
 
 AMOUNT = re.compile(r"(?<![\d.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
 RATE = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*%")
@@ -32,13 +33,22 @@ QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|【[^】]*】")
 FIELD_WORDS: tuple[tuple[str, str], ...] = (
     ("budget_adjusted", r"调整后(?:的)?(?:预算|资金)?|调整预算|全年预算|预算调整为|调整为"),
     ("budget_planned", r"年初预算|预算资金|预算安排|财政预算|预算金额|预算总额|预算数|预算为|预算|总预算|"
-                       r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金|资金总额|项目资金"),
+                       r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金|资金总额|项目资金|"
+                       r"资金总计|下达|计划投资|总投资"),
     ("funds_arrived", r"实际到位资金|实际到位|到位资金|拨付到位|下达到位|资金到位|到位"),
-    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用"),
+    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用|拨付"),
 )
 FIELD_WORD = [(name, re.compile(pattern)) for name, pattern in FIELD_WORDS]
 # A clause that speaks of a change or a remainder is not the figure itself.
 DELTA = re.compile(r"追加|调增|调减|增加|减少|节约|结余|结转|剩余|差额|缺口|未到位|未能到位|尚未|超支|超出")
+# Other money a report names that is not its own budget, arrival or spending: investment
+# completed, final accounts, contract and tender sums, last year's figures.
+NOT_OWN_TOTAL = re.compile(r"完成投资|决算|结算|审定|中标|合同(?:金额|价|额)|同比|上年|上一年")
+# "2179万元目前已全部拨付", "8010万元均已到位": the amount named first, then that it arrived.
+ARRIVED_AFTER = re.compile(r"^\s*(?:目前|现|现已|已经)?\s*(?:均|全部|已全部|均已)?\s*(?:已|已经)?\s*"
+                           r"(?:全部|全额|足额)?\s*(?:拨付)?到位|^\s*(?:目前|现)?\s*(?:已|均已)?\s*(?:全部|全额|足额)拨付")
+# The words that open a breakdown of the total just named: what follows are parts.
+SPLIT = ("其中", "包括")
 SOURCE_WORD = re.compile(r"(中央|省级|省|自治区|区级|县级|市级|市本级|县本级|区本级|本级|市县|其他|其它|自筹)"
                          r"(?:财政)?(?:资金|拨款|补助|安排)?$")
 CONNECTOR = r"(?:支出|支出了|为|共|共计|合计|约|达|计|使用|花费)?"
@@ -95,7 +105,23 @@ RANGE_AFTER = re.compile(r"^\s*(?:至|到|-|—|–|～|~)")
 
 # A title ends in the document type: 项目支出绩效自评报告, 预算绩效评价自评报告, 绩效自评情况的报告,
 # 支出绩效评价报告 … ("项目" alone stays: it belongs to names like 信息平台维护管理项目).
-TITLE_SUFFIX = re.compile(r"(?:项目支出|支出|预算|绩效|自评|自我评价|自评价|评价|工作|情况|的)*(?:报告书?|自评表)$")
+TITLE_SUFFIX = re.compile(r"(?:项目支出|部门整体支出|部门整体|整体支出|支出|预算|绩效|自评|自我评价|自评价|评价|工作|情况|"
+                          r"单位|总结|及|的)*(?:报告书?|自评表)$")
+# "现将2022年XX局XX项目绩效自评总结报告如下": a first paragraph that names the report.
+REPORT_FOLLOWS = re.compile(r"现将(?P<title>[^，。；:：《》]{4,80}?(?:报告书?|自评表))(?:如下|报告如下)")
+# A title that names only a kind of fund, not a project ("衔接资金项目"): a sentence naming
+# the project outranks it.
+GENERIC_FUND = re.compile(r"(?:财政)?(?:衔接(?:推进乡村振兴)?|专项|转移支付|补助|财政)?(?:资金|经费)?(?:项目)?")
+# A unit named after the year in a title, before the project: "2022年西平县交通运输局XX项目".
+UNIT_AFTER_YEAR = re.compile(r"^(?P<unit>[^，。；、]{2,20}?(?:局|委员会|委|办公室|政府|中心|厅))(?P<rest>.{4,})$")
+# Sentences that name the project when no title does.
+PROJECT_SENTENCES = (
+    re.compile(r"(?:我县|我市|我区|我旗|我局|我单位|本单位)(?P<project>(?:(?:19|20)\d{2}年)?[^，。；：:、\s“”]{2,40}?项目)"
+               r"(?:计划投资|总投资|共投资|计划总投资|预算投资)"),
+    re.compile(r"用于(?:实施|建设)(?P<project>[^，。；：:、\s“”]{4,40}?项目)"),
+    re.compile(r"^该(?P<project>[^，。；：:、\s“”]{4,40}?项目)(?:于|由|是|为|主要|总投资|计划)"),
+)
+PROJECT_SENTENCE_RANK = 4
 TITLE_WORDS = ("绩效", "自评", "评价")
 ORG_SUFFIX = re.compile(r"(?:局|办|委|厅|部|中心|站|所|处|室|院|会|队|馆|社|校|园|公司|政府|办公室|委员会|协会|"
                         r"小组|集团|医院|学校|大学|街道|镇|乡|署)$")
@@ -144,6 +170,9 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
     head = paragraphs[:14]
     for i, paragraph in enumerate(head):
         title = squash(paragraph.text)
+        named = REPORT_FOLLOWS.search(title) if i <= 1 else None
+        if named:
+            title = named.group("title")
         year_note = re.search(r"[（(]((?:19|20)\d{2})年度?[）)]$", title)
         if year_note:
             title = title[:year_note.start()]
@@ -151,7 +180,8 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
             continue
         first = i
         core = _strip_suffix(title)
-        if not core and i > 0 and not re.fullmatch(r"附件\d*", squash(head[i - 1].text)):
+        if not core and i > 0 and not named and not re.fullmatch(r"附件\d*", squash(head[i - 1].text)) \
+                and not TITLE_SUFFIX.search(squash(head[i - 1].text)):
             first = i - 1
             title = squash(head[i - 1].text) + title
             core = _strip_suffix(title)
@@ -167,21 +197,35 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
             year = year_note
         if year:
             facts.candidates.append(Candidate("fiscal_year", int(year.group(1)), evidence, SENTENCE_RANK))
+        keep_whole = False
         if year and year.string is core:
             before, after = core[:year.start()], core[year.end():]
             after = after.lstrip("的")
-            if after:
+            split = UNIT_AFTER_YEAR.match(after) if not before else None
+            if split and strip_places(split.group("unit")) != split.group("unit") and _is_org(split.group("unit")):
+                unit, after = unit or split.group("unit"), split.group("rest")
+            elif not before and not year.group(0).endswith("度") and after:
+                # "2023年西平县农产品交易市场仓储基地建设项目": a year and place that open the
+                # title, with no unit before them, belong to the project's name.
+                keep_whole = True
+            if keep_whole:
+                pass
+            elif after:
                 core = after
                 if before and _is_org(before):
                     unit = unit or before
+            elif _is_org(before):
+                unit, core = unit or before, ""     # "XX中心2024年度项目支出绩效单位自评报告"
             else:
                 core = before
-        core = strip_places(core)
+        if not keep_whole:
+            core = strip_places(core)
         if unit and _is_org(unit):
             facts.candidates.append(Candidate("implementing_unit", unit, evidence, TITLE_RANK))
         if len(core) >= 2:
-            facts.candidates.append(Candidate("project_name", core, evidence, TITLE_RANK))
-        if first > 0:
+            rank = GENERIC_RANK if GENERIC_FUND.fullmatch(core) else TITLE_RANK
+            facts.candidates.append(Candidate("project_name", core, evidence, rank))
+        if first > 0 and not named:
             previous = head[first - 1]
             if _is_org(previous.text) and not re.fullmatch(r"附件\d*", squash(previous.text)):
                 facts.candidates.append(Candidate(
@@ -233,7 +277,7 @@ def _date_lines(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
 # -- sentences -----------------------------------------------------------------------------
 # Each reader looks for something a sentence without these characters cannot hold: the
 # cheap test first spares most sentences most regular expressions.
-NAME_HINTS = ("由", "单位", "主管", "期", "时间")
+NAME_HINTS = ("由", "单位", "主管", "期", "时间", "项目")
 SHORTFALL_HINTS = ("未", "没", "偏", "滞", "缓", "延", "尚", "仅", "低于")
 DOTTED_DATE = re.compile(r"\d[./\-]\d")
 
@@ -276,6 +320,8 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
     categories = n.category_labels_by_last_character()
     for match in AMOUNT.finditer(masked):
         start = _clause_start(masked, match.start(), previous_end)
+        if start > previous_end and masked[start - 1] in ":：" and not masked[start:match.start()].strip():
+            start = _clause_start(masked, start - 1, previous_end)     # "支出:799.12万元": the label before
         clause = masked[start:match.start()]
         previous_start, previous_end = previous_end, match.end()
         amount = n.parse_amount(match.group(0))
@@ -285,7 +331,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
         if amount.converted:
             evidence = Evidence(evidence.block, evidence.snippet, evidence.method, start=evidence.start,
                                 end=evidence.end, note=f"{amount.written:g} {amount.unit} → {amount.value:g} 万元")
-        if "其中" in masked[previous_start:match.start()]:
+        if any(word in masked[previous_start:match.start()] for word in SPLIT):
             in_split = True
         bare = clause.strip().removeprefix("其中").lstrip(":： ")
         label = _category_at_end(bare, categories)
@@ -296,7 +342,14 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             facts.lines.append(mention)
             facts.mentions.append(mention)
             continue
-        if DELTA.search(clause):
+        if DELTA.search(clause) or NOT_OWN_TOTAL.search(clause):
+            continue
+        if ARRIVED_AFTER.match(masked[match.end():]) and not in_split:
+            facts.candidates.append(Candidate("funds_arrived", amount.value, evidence, SENTENCE_RANK))
+            facts.mentions.append(Mention("amount", "funds_arrived", evidence, value=amount.value,
+                                          written=amount.written, unit=amount.unit, text=clause.strip()[-12:],
+                                          role="total"))
+            side, in_split = "arrived", False
             continue
         source = SOURCE_WORD.search(bare) if in_split else None
         if source and side:
@@ -306,8 +359,8 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
                                                    amount.value if side == "arrived" else None, evidence))
                 continue
         name = _field_word(clause)
-        if name is None:
-            continue
+        if name is None or in_split:
+            continue                      # parts of the total just named are not the total
         facts.candidates.append(Candidate(name, amount.value, evidence, SENTENCE_RANK))
         facts.mentions.append(Mention("amount", name, evidence, value=amount.value, written=amount.written,
                                       unit=amount.unit, text=clause.strip()[-12:], role="total"))
@@ -439,6 +492,13 @@ def _band(paragraph, text, offset, match, word: str, low: float, facts: ProseFac
 
 
 def _names(paragraph, text, offset, masked, facts: ProseFacts) -> None:
+    for pattern in PROJECT_SENTENCES:
+        for match in pattern.finditer(masked):
+            project = match.group("project")
+            if _project_like(project) and not GENERIC_FUND.fullmatch(project):
+                facts.candidates.append(Candidate(
+                    "project_name", project, _ev(paragraph, text, offset + match.start(), offset + match.end()),
+                    PROJECT_SENTENCE_RANK))
     for match in IMPLEMENTED.finditer(masked):
         project, unit = match.group("project"), clean_value(match.group("unit"))
         evidence = _ev(paragraph, text, offset + match.start(), offset + match.end())
