@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.anomalies_parts import anomaly_columns, evidence_panel, labelled, plain
 from app_pages.filters import link_params
-from app_pages.i18n import t
+from app_pages.i18n import TEXTS, t
 from app_pages.widgets import report_links
 from ingest.store import archive_dir
 
@@ -96,18 +96,113 @@ def provenance_config() -> dict:
             "note": t("report.note")}
 
 
+def field_label(name: str) -> str:
+    """A field in the page language: a report column, a whole table ('indicators') or one of
+    its rows ('budget_lines.3'); a name the dictionary does not know stays as stored."""
+    if f"report.field.{name}" in TEXTS:
+        return t(f"report.field.{name}")
+    table, _, row_no = name.partition(".")
+    if row_no and f"report.field.{table}" in TEXTS:
+        return t("report.field_row", table=t(f"report.field.{table}"), n=row_no)
+    return name
+
+
+def method_label(method: str | None, witness: bool = False) -> str | None:
+    """The method in the page language. A witness's 'computed' is a sum of lines or sub-rows
+    (its snippet says which), not the ÷ budget of the computed rates."""
+    for key in ([f"report.witness_method.{method}"] if witness else []) + [f"report.method.{method}"]:
+        if key in TEXTS:
+            return t(key)
+    return method
+
+
+def number(value: float | None) -> str:
+    """48.6 -> "48.6", 1234.5 -> "1,234.5": a witness's figure as a sentence states it."""
+    return "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def agreement(row: dict) -> str | None:
+    """✓/✗ for a witness; for the stored value (row 0), whether all its witnesses agree."""
+    if row["agrees"] is None:
+        return None
+    if row["witness_no"]:
+        return t("report.agree.yes") if row["agrees"] else t("report.agree.no")
+    return t("report.agree.all", n=row["witnesses"]) if row["agrees"] else t("report.agree.some_not")
+
+
+def witness_check(row: dict) -> str | None:
+    """The fields table's summary of a field's witnesses and doubt."""
+    marks = [agreement({**row, "witness_no": 0})] if row["witnesses"] else []
+    if row["doubt"]:
+        marks.append(t("report.agree.doubt"))
+    return " · ".join(mark for mark in marks if mark) or None
+
+
+def needs_reading(witnesses: pl.DataFrame) -> list[str]:
+    """One line per field whose witnesses disagree or that carries a doubt: the parser's
+    doubt where it gave one, else which witnesses disagree with the stored value."""
+    lines = []
+    for field, rows in witnesses.group_by("field", maintain_order=True):
+        stored = rows.filter(pl.col("witness_no") == 0).row(0, named=True)
+        disagreeing = rows.filter((pl.col("witness_no") > 0) & ~pl.col("agrees"))
+        if not stored["doubt"] and stored["agrees"] is not False and not disagreeing.height:
+            continue
+        reason = stored["doubt"] or t("report.reason_separator").join(
+            t("report.disagreeing", witness=t("report.witness.other", n=w["witness_no"]),
+              method=method_label(w["method"], witness=True) or "—", value=number(w["value"]),
+              stored=number(stored["value"]))
+            for w in disagreeing.iter_rows(named=True)) or t("report.agree.some_not")
+        lines.append(t("report.needs_reading", field=plain(field_label(field[0])), reason=plain(reason)))
+    return lines
+
+
+def witnesses_section(witnesses: pl.DataFrame) -> None:
+    """Every other place the report states a key figure, beside the stored value, with a ✓/✗
+    for each (fields stated once are left to the fields table above)."""
+    st.subheader(t("report.witnesses"))
+    if not (witnesses["witness_no"] > 0).any():
+        st.caption(t("report.witnesses_none"))
+    shown = witnesses.filter((pl.col("witnesses") > 0) | pl.col("doubt").is_not_null())
+    if not shown.height:
+        return
+    st.caption(t("report.witnesses_intro"))
+    rows = shown.to_dicts()
+    shown = shown.with_columns(
+        pl.Series("field_label", [field_label(row["field"]) for row in rows], dtype=pl.Utf8),
+        pl.Series("witness_label", [t("report.witness.other", n=row["witness_no"]) if row["witness_no"]
+                                    else t("report.witness.stored") for row in rows], dtype=pl.Utf8),
+        pl.Series("agreement", [agreement(row) for row in rows], dtype=pl.Utf8),
+        pl.Series("method_label", [method_label(row["method"], witness=row["witness_no"] > 0) for row in rows],
+                  dtype=pl.Utf8))
+    # A dataframe shows the report's snippets as text: nothing in them is rendered.
+    st.dataframe(shown, hide_index=True, placeholder="—", key="report_witnesses",
+                 column_config={**provenance_config(), "witness_label": t("report.witness"),
+                                "agreement": t("report.agreement"), "doubt": t("report.doubt")},
+                 column_order=["field_label", "witness_label", "value", "agreement", "method_label", "snippet",
+                               "note", "doubt", "block", "row_no", "col_no", "char_start", "char_end"])
+
+
 def fields_tab(report_id: str) -> None:
     fields = data.run("report_fields", report_id=report_id)
+    witnesses = data.run("report_witnesses", report_id=report_id)
+    flagged = needs_reading(witnesses)
+    if flagged:
+        # On top of the tab: a figure its own report contradicts is read before it is used.
+        st.warning("  \n".join([t("report.needs_reading_intro"), *flagged]))
     names = fields["field"].to_list()
     methods = [m for m in fields["method"].unique().to_list() if m]
     shown = fields.with_columns(
         pl.col("field").replace({name: t(f"report.field.{name}") for name in names}).alias("field_label"),
-        pl.col("method").replace({m: t(f"report.method.{m}") for m in methods}).alias("method_label"))
+        pl.col("method").replace({m: t(f"report.method.{m}") for m in methods}).alias("method_label"),
+        pl.Series("witness_check", [witness_check(row) for row in fields.to_dicts()], dtype=pl.Utf8))
     st.subheader(t("report.extracted"))
     extracted = shown.filter(pl.col("extracted"))
-    st.dataframe(extracted, hide_index=True, placeholder="—", column_config=provenance_config(), height=35 * (extracted.height + 1) + 3,
-                 column_order=["field_label", "value", "method_label", "snippet", "note", "block", "row_no", "col_no",
-                               "char_start", "char_end"], key="report_fields")
+    st.dataframe(extracted, hide_index=True, placeholder="—", column_config={
+                     **provenance_config(), "witness_check": t("report.witness_check")},
+                 height=35 * (extracted.height + 1) + 3,
+                 column_order=["field_label", "value", "method_label", "witness_check", "snippet", "note", "block",
+                               "row_no", "col_no", "char_start", "char_end"], key="report_fields")
+    witnesses_section(witnesses)
     st.subheader(t("report.file_info"))
     st.dataframe(shown.filter(~pl.col("extracted")), hide_index=True, placeholder="—", column_config=provenance_config(),
                  column_order=["field_label", "value"], key="report_file_info")

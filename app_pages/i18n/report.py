@@ -108,4 +108,36 @@ TEXTS = {
     "report.field.grade_raw": {"zh": "自评等级（原文）", "en": "Grade as written"},
     "report.field.grade": {"zh": "自评等级", "en": "Grade"},
     "report.field.budget": {"zh": "预算", "en": "budget"},
+    "report.field.indicators": {"zh": "绩效指标表", "en": "Indicator table"},
+    "report.field.budget_lines": {"zh": "支出明细", "en": "Budget lines"},
+    "report.field.funding_sources": {"zh": "资金来源", "en": "Funding sources"},
+    "report.field_row": {"zh": "{table}第 {n} 行", "en": "{table}, row {n}"},
+    # Witnesses (SPEC §2 provenance): the other places a report states a key figure.
+    "report.witnesses": {"zh": "关键数字的旁证", "en": "Witnesses of key figures"},
+    "report.witnesses_intro": {
+        "zh": "报告多处写到同一数字时（表格合计、各行之和、正文、封面），逐一列出，并与所存值比对。",
+        "en": "Where the report states a figure more than once (a table total, the sum of its lines, a "
+              "sentence, the cover), each statement is listed and compared with the stored value."},
+    "report.witnesses_none": {"zh": "这份报告的关键数字各只有一处出处，没有可比对的旁证。",
+                              "en": "Each key figure of this report is stated once: there is no other witness "
+                                    "to compare."},
+    "report.witness": {"zh": "出处", "en": "Witness"},
+    "report.witness.stored": {"zh": "所存值", "en": "stored value"},
+    "report.witness.other": {"zh": "旁证 {n}", "en": "witness {n}"},
+    "report.witness_method.computed": {"zh": "计算", "en": "computed"},
+    "report.witness_check": {"zh": "旁证", "en": "Witnesses"},
+    "report.agreement": {"zh": "是否一致", "en": "Agreement"},
+    "report.agree.yes": {"zh": "✓ 一致", "en": "✓ agrees"},
+    "report.agree.no": {"zh": "✗ 不一致", "en": "✗ disagrees"},
+    "report.agree.all": {"zh": "✓ 旁证均一致（{n}）", "en": "✓ witnesses agree ({n})"},
+    "report.agree.some_not": {"zh": "✗ 有旁证不一致", "en": "✗ a witness disagrees"},
+    "report.agree.doubt": {"zh": "⚠ 需核读", "en": "⚠ needs reading"},
+    "report.doubt": {"zh": "存疑原因", "en": "Why it needs reading"},
+    "report.needs_reading_intro": {"zh": "以下数字的旁证不一致或存疑，使用前请核读原文：",
+                                   "en": "These figures have a witness that disagrees or a doubt; read the report "
+                                         "before relying on them:"},
+    "report.needs_reading": {"zh": "需核读：{field} — {reason}", "en": "Needs reading: {field} — {reason}"},
+    "report.disagreeing": {"zh": "{witness}（{method}）写 {value}，所存值 {stored}",
+                           "en": "{witness} ({method}) states {value}, stored {stored}"},
+    "report.reason_separator": {"zh": "；", "en": "; "},
 }

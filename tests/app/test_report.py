@@ -49,7 +49,7 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
     assert fields.loc["spent", "value"] == spent
     assert fields.loc["spent", "field_label"] == "实际支出（万元）"
     snippet, method = fetch(page_store, "select snippet, method from provenance "
-                                        "where report_id = ? and field = 'spent'", [rid])[0]
+                                        "where report_id = ? and field = 'spent' and witness_no = 0", [rid])[0]
     assert fields.loc["spent", "snippet"] == snippet
     assert fields.loc["spent", "method_label"] == {"table": "表格", "label": "标签行", "text": "正文",
                                                    "derived": "推导", "title": "标题"}[method]
@@ -63,7 +63,7 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
                      [rid])
     assert list(zip(lines["category"], lines["actual"])) == expected
     line_snippets = fetch(page_store, "select snippet from provenance where report_id = ? "
-                                      "and field like 'budget_lines.%' "
+                                      "and field like 'budget_lines.%' and witness_no = 0 "
                                       "order by cast(split_part(field, '.', 2) as integer)", [rid])
     assert lines["snippet"].tolist() == [s for (s,) in line_snippets]
     funding = frame_with(app, "source", "planned", "arrived")
@@ -96,8 +96,8 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
 
 
 def test_a_unit_conversion_and_a_partial_report_are_explained(open_page, page_store):
-    rid, field, note = fetch(page_store, "select report_id, field, note from provenance "
-                                         "where note like '%元 → %万元' and field = 'spent' order by report_id limit 1")[0]
+    rid, field, note = fetch(page_store, "select report_id, field, note from provenance where note like '%元 → %万元' "
+                                         "and field = 'spent' and witness_no = 0 order by report_id limit 1")[0]
     app = open_report(open_page, rid)
     fields = frame_with(app, "field", "value", "snippet").set_index("field")
     assert fields.loc[field, "note"] == note
@@ -190,3 +190,186 @@ def test_report_text_with_html_is_shown_as_text(html_store):
     # The archived original is gone: said plainly, no button.
     assert any("归档原件缺失" in w.body for w in app.warning)
     assert not app.get("download_button")
+
+
+# -- witnesses of key figures (provenance rows witness_no 1..; SPEC §2) ---------------------
+
+DOUBT = "合计行与其中各行之和不一致"
+INDICATOR_DOUBT = "绩效指标表只读到一部分"
+AGREEING = "全年实际支出39.98万元"
+DISAGREEING = "支出明细各行之和：<b>41.5</b>"
+BUDGET_WITNESS = "项目年初预算40万元"
+
+
+@pytest.fixture(scope="module")
+def witness_store(tmp_path_factory):
+    """Two narrative reports. dev-021's spent (39.98, as stored) has two witnesses, a sentence
+    that agrees and a sum of lines (41.5) that does not, and a doubt; its budget_planned (42)
+    a sentence that disagrees (40) and no doubt; its budget line 3 one agreeing witness; its
+    indicator table a doubt with no value. dev-022 has no witness at all. Whatever witnesses
+    and doubts the parser found are cleared first, so the test decides them."""
+    db = tmp_path_factory.mktemp("witnesses") / "witnesses.duckdb"
+    conn = store.open_store(db)
+    ids = {}
+    for name in ("dev-021.txt", "dev-022.txt"):
+        data = (CORPUS / name).read_bytes()
+        report, file_format, _, encoding = parse_bytes(data, name)
+        sha = hashlib.sha256(data).hexdigest()
+        ids[name] = sha[:16]
+        meta = {"report_id": sha[:16], "file_name": name, "sha256": sha, "file_format": file_format,
+                "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(),
+                "archive_path": None, "encoding": encoding}
+        assert store.write_batch(conn, [store.report_rows(report, meta)]) == []
+    rid, other = ids["dev-021.txt"], ids["dev-022.txt"]
+    conn.execute("delete from provenance where report_id in (?, ?) and (witness_no > 0 or field = 'indicators')",
+                 [rid, other])
+    conn.execute("update provenance set agrees = null, doubt = null where report_id in (?, ?)", [rid, other])
+    assert conn.execute("select budget_planned, spent from reports where report_id = ?", [rid]).fetchall() == [
+        (42.0, 39.98)]
+    line_3 = conn.execute("select actual from budget_lines where report_id = ? and line_no = 3",
+                          [rid]).fetchall()[0][0]
+    conn.execute("update provenance set agrees = false, doubt = ? where report_id = ? and field = 'spent'",
+                 [DOUBT, rid])
+    conn.execute("update provenance set agrees = false where report_id = ? and field = 'budget_planned'", [rid])
+    conn.execute("update provenance set agrees = true where report_id = ? and field = 'budget_lines.3'", [rid])
+    conn.executemany(
+        "insert into provenance (report_id, field, witness_no, value, agrees, method, snippet, note, doubt, block) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            [rid, "spent", 1, 39.98, True, "text", AGREEING, None, None, 3],
+            [rid, "spent", 2, 41.5, False, "computed", DISAGREEING, "各行之和", None, 4],
+            [rid, "budget_planned", 1, 40.0, False, "text", BUDGET_WITNESS, None, None, 2],
+            [rid, "budget_lines.3", 1, line_3, True, "table", "合计行", None, None, 4],
+            [rid, "indicators", 0, None, None, "derived", "", None, INDICATOR_DOUBT, None]])
+    conn.close()
+    return db, rid, other, line_3
+
+
+def test_report_witnesses_query_gives_the_stored_value_and_each_witness(witness_store):
+    import duckdb
+
+    import queries
+
+    db, rid, other, line_3 = witness_store
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        witnesses = queries.run(conn, "report_witnesses", report_id=rid)
+        stored_snippet = conn.execute("select snippet from provenance where report_id = ? and field = 'spent' "
+                                      "and witness_no = 0", [rid]).fetchall()[0][0]
+        none = queries.run(conn, "report_witnesses", report_id=other)
+        fields = queries.run(conn, "report_fields", report_id=rid)
+    finally:
+        conn.close()
+    assert [(r["field"], r["witness_no"], r["witnesses"]) for r in witnesses.to_dicts()] == [
+        ("budget_planned", 0, 1), ("budget_planned", 1, 1), ("budget_adjusted", 0, 0), ("funds_arrived", 0, 0),
+        ("spent", 0, 2), ("spent", 1, 2), ("spent", 2, 2),
+        ("arrival_rate_stated", 0, 0), ("execution_rate_stated", 0, 0), ("self_score", 0, 0),
+        ("budget_lines.3", 0, 1), ("budget_lines.3", 1, 1), ("indicators", 0, 0)]
+    columns = ["field", "witness_no", "value", "agrees", "method", "snippet", "note", "doubt"]
+    spent = [tuple(r[c] for c in columns) for r in witnesses.filter(field="spent").to_dicts()]
+    assert spent == [("spent", 0, 39.98, False, "text", stored_snippet, None, DOUBT),
+                     ("spent", 1, 39.98, True, "text", AGREEING, None, None),
+                     ("spent", 2, 41.5, False, "computed", DISAGREEING, "各行之和", None)]
+    budget_planned = witnesses.filter(field="budget_planned").select("value", "agrees", "method", "snippet", "doubt")
+    assert budget_planned.rows()[1:] == [(40.0, False, "text", BUDGET_WITNESS, None)]
+    assert witnesses.filter(field="budget_planned").select("value", "agrees", "doubt").rows()[0] == (42.0, False, None)
+    assert witnesses.filter(field="funds_arrived").select("value", "agrees", "doubt").rows() == [(42.0, None, None)]
+    assert witnesses.filter(field="budget_lines.3")["value"].to_list() == [None, line_3]
+    assert witnesses.filter(field="indicators").select("value", "agrees", "doubt").rows() == [
+        (None, None, INDICATOR_DOUBT)]
+    # Without witnesses the key figures are still listed, each with its stored value alone.
+    assert none["field"].to_list() == ["budget_planned", "budget_adjusted", "funds_arrived", "spent",
+                                       "arrival_rate_stated", "execution_rate_stated", "self_score"]
+    assert none.filter(field="spent").select("value", "witnesses").rows() == [(14.7, 0)]
+    assert set(none["witness_no"]) == {0}
+    # The fields query carries row 0's summary.
+    summary = fields.filter(field="spent").select("value", "witnesses", "agrees", "doubt").rows()
+    assert summary == [("39.98", 2, False, DOUBT)]
+    assert fields.filter(field="funds_arrived").select("witnesses", "agrees", "doubt").rows() == [(0, None, None)]
+
+
+def open_witnesses(db, monkeypatch, report_id: str, lang: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    if lang:
+        app.query_params["lang"] = lang
+    app.run()
+    app.switch_page("app_pages/report.py")
+    app.query_params["id"] = report_id
+    app.run()
+    assert not app.exception
+    return app
+
+
+def witness_rows(app) -> list[tuple]:
+    frame = frame_with(app, "witness_label", "agreement")
+    return [tuple(None if v != v else v for v in row)            # NaN (a blank cell) as None
+            for row in frame[["field_label", "witness_label", "value", "agreement", "method_label",
+                              "snippet"]].itertuples(index=False)]
+
+
+def test_the_report_page_shows_each_witness_and_marks_the_one_that_disagrees(witness_store, monkeypatch):
+    db, rid, _, line_3 = witness_store
+    app = open_witnesses(db, monkeypatch, rid)
+    assert "关键数字的旁证" in [s.value for s in app.subheader]
+    rows = witness_rows(app)
+    spent = [row for row in rows if row[0] == "实际支出（万元）"]
+    assert [row[1:4] for row in spent] == [("所存值", 39.98, "✗ 有旁证不一致"), ("旁证 1", 39.98, "✓ 一致"),
+                                           ("旁证 2", 41.5, "✗ 不一致")]
+    assert [row[4:] for row in spent[1:]] == [("正文", AGREEING), ("计算", DISAGREEING)]
+    assert [row[1:4] for row in rows if row[0] == "年初预算（万元）"] == [
+        ("所存值", 42.0, "✗ 有旁证不一致"), ("旁证 1", 40.0, "✗ 不一致")]
+    assert [row[4:] for row in rows if row[0] == "年初预算（万元）"][1] == ("正文", BUDGET_WITNESS)
+    assert [row[1:4] for row in rows if row[0] == "支出明细第 3 行"] == [
+        ("所存值", None, "✓ 旁证均一致（1）"), ("旁证 1", line_3, "✓ 一致")]
+    assert [row[:4] for row in rows if row[0] == "绩效指标表"] == [("绩效指标表", "所存值", None, None)]
+    # Key figures stated once are not repeated here: the fields table above has them.
+    assert "到位资金（万元）" not in [row[0] for row in rows]
+    doubts = frame_with(app, "witness_label", "agreement").set_index("witness_label")
+    assert doubts.loc["所存值"].set_index("field_label").loc["实际支出（万元）", "doubt"] == DOUBT
+
+    warning = next(w.body for w in app.warning if "需核读" in w.body)
+    assert warning.split("  \n") == ["以下数字的旁证不一致或存疑，使用前请核读原文：",
+                                     "需核读：年初预算（万元） — 旁证 1（正文）写 40，所存值 42",
+                                     f"需核读：实际支出（万元） — {DOUBT}",
+                                     f"需核读：绩效指标表 — {INDICATOR_DOUBT}"]
+    fields = frame_with(app, "field", "value", "snippet").set_index("field")
+    assert fields.loc["spent", "witness_check"] == "✗ 有旁证不一致 · ⚠ 需核读"
+    assert fields["witness_check"].dropna().to_dict() == {"budget_planned": "✗ 有旁证不一致",
+                                                          "spent": "✗ 有旁证不一致 · ⚠ 需核读"}
+    assert "没有可比对的旁证" not in " ".join(c.value for c in app.caption)
+    # A report's snippet is shown as text, never rendered.
+    for element in list(app.markdown) + list(app.caption) + list(app.warning):
+        assert "<b>" not in getattr(element, "value", "") + getattr(element, "body", "")
+
+
+def test_witnesses_in_english(witness_store, monkeypatch):
+    db, rid, _, _ = witness_store
+    app = open_witnesses(db, monkeypatch, rid, lang="en")
+    assert "Witnesses of key figures" in [s.value for s in app.subheader]
+    spent = [row for row in witness_rows(app) if row[0] == "Spent (10k yuan)"]
+    assert [row[1:] for row in spent] == [
+        ("stored value", 39.98, "✗ a witness disagrees", spent[0][4], spent[0][5]),
+        ("witness 1", 39.98, "✓ agrees", "narrative", AGREEING),
+        ("witness 2", 41.5, "✗ disagrees", "computed", DISAGREEING)]
+    warning = next(w.body for w in app.warning if "Needs reading" in w.body)
+    assert f"Needs reading: Spent (10k yuan) — {DOUBT}" in warning.split("  \n")
+    assert ("Needs reading: Budget planned (10k yuan) — witness 1 (narrative) states 40, stored 42"
+            in warning.split("  \n"))
+    assert f"Needs reading: Indicator table — {INDICATOR_DOUBT}" in warning.split("  \n")
+    fields = frame_with(app, "field", "value", "snippet").set_index("field")
+    assert fields.loc["spent", "witness_check"] == "✗ a witness disagrees · ⚠ needs reading"
+
+
+def test_a_report_without_witnesses_says_so(witness_store, monkeypatch):
+    db, _, other, _ = witness_store
+    app = open_witnesses(db, monkeypatch, other)
+    assert "这份报告的关键数字各只有一处出处，没有可比对的旁证。" in [c.value for c in app.caption]
+    assert not any({"witness_label", "agreement"} <= set(f.value.columns) for f in app.dataframe)
+    assert not any("需核读" in w.body for w in app.warning)
+    app = open_witnesses(db, monkeypatch, other, lang="en")
+    assert "Each key figure of this report is stated once: there is no other witness to compare." in [
+        c.value for c in app.caption]
