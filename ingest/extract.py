@@ -188,8 +188,18 @@ def _lines(form: FormFacts, prose: ProseFacts) -> list[BudgetLine]:
     """Lines from the 项目支出明细 table; from the narrative only where no table gives any."""
     if form.lines:
         return form.lines
+    if form.goal_lines:
+        return form.goal_lines
     lines: list[BudgetLine] = []
     seen: set[str] = set()
+    amounts: dict[str, set[float]] = {}
+    for mention in prose.lines:
+        category = n.lookup_category(mention.text or "")
+        amounts.setdefault(category.code if category else (mention.text or ""), set()).add(mention.value)
+    if any(len(values) > 1 for values in amounts.values()):
+        # One category with two amounts: the narrative lists sub-projects' costs, not the
+        # report's lines ("一期监理费22万元…；二期监理费12.66万元").
+        return []
     for mention in prose.lines:
         category = n.lookup_category(mention.text or "")
         key = category.code if category else (mention.text or "")

@@ -95,7 +95,9 @@ SHORTFALL = re.compile(
 NEGATED = re.compile(r"(?:无|不存在|没有|未出现|杜绝)\s*$")
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\s*月)(?!\d)")
-YEAR_FUNDS_AFTER = re.compile(r"^[^，。；、]{0,20}?(?:资金|经费|预算)")
+# A year in brackets or carried over (含2023年转列…, 2022年结转) names other money, not this year's.
+YEAR_FUNDS_AFTER = re.compile(r"^(?!转列|结转|结余)[^，。；、()（）]{0,20}?(?:资金|经费|预算)")
+YEAR_ASIDE = re.compile(r"(?:含|包括|其中)\s*$")
 YEAR_FUNDS_BEFORE = re.compile(r"(?:资金|经费|预算)(?:已)?(?:于|在)\s*$")
 YEAR_EVAL_AFTER = re.compile(r"^[^。；]{0,25}?(?:绩效评价|绩效自评|自评工作|评价工作)")
 # "2022年3月，考评工作组对项目…" / "2024年1月，我局对…开展了自评": who evaluates, right after the date.
@@ -147,7 +149,25 @@ def extract_prose(document: Document) -> ProseFacts:
         text = n.fold(paragraph.text)
         for offset, sentence in sentences(text):
             _sentence(paragraph, text, offset, sentence, facts)
+    _usual_year(paragraphs, facts)
     return facts
+
+
+def _usual_year(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
+    """A report that states its year nowhere on its own still dates what it tells: the year
+    its sentences name most often (document titles and numbers aside) is a last resort."""
+    counts: dict[int, int] = {}
+    first: dict[int, Evidence] = {}
+    for paragraph in paragraphs:
+        text = n.fold(paragraph.text)
+        masked = _masked(text)
+        for match in YEAR.finditer(masked):
+            year = int(match.group(1))
+            counts[year] = counts.get(year, 0) + 1
+            first.setdefault(year, _ev(paragraph, text, match.start(), match.end(), note="正文中最常提到的年份"))
+    if counts:
+        year = max(counts, key=lambda y: (counts[y], -list(counts).index(y)))
+        facts.candidates.append(Candidate("fiscal_year", year, first[year], GENERIC_RANK))
 
 
 def _ev(paragraph: Paragraph, text: str, start: int, end: int, method: str = "text",
@@ -548,7 +568,9 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
         after = masked[match.end():]
         before = masked[:match.start()]
         role = None
-        if YEAR_FUNDS_AFTER.match(after) or YEAR_FUNDS_BEFORE.search(before):
+        if YEAR_ASIDE.search(before):
+            role = None
+        elif YEAR_FUNDS_AFTER.match(after) or YEAR_FUNDS_BEFORE.search(before):
             role = "funds"
         elif YEAR_EVAL_AFTER.match(after) and "考评" not in after[:10]:
             role = "evaluation"

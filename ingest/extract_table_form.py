@@ -38,6 +38,7 @@ class FormFacts:
     mentions: list[Mention] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     doubts: dict[str, str] = field(default_factory=dict)   # field -> why it needs reading
+    goal_lines: list[BudgetLine] = field(default_factory=list)   # "30万元用于…" in the goal block
     # Other statements of a key figure that are not candidates for it: (witness, kind).
     witnesses: list[tuple[Candidate, str]] = field(default_factory=list)
 
@@ -159,6 +160,7 @@ def extract_form(document: Document) -> FormFacts:
             if _lines_matrix(transposed, facts):
                 grid.claimed |= {(c, r) for r, c in transposed.claimed}
         _indicator_matrix(grid, facts)
+        _goal_lines(grid, facts)
         _label_values(grid, facts)
         _signature_dates(grid, facts)
     for paragraph in document.paragraphs(include_furniture=True):
@@ -525,6 +527,44 @@ def _row_end(grid: _Grid, r: int) -> int:
         return grid.width
     row = grid.table.rows[r]
     return max((cell.col + cell.span for cell in row), default=0)
+
+
+# -- 年度总体目标: money by purpose, planned and done ----------------------------------------
+PURPOSE = re.compile(r"(?P<amount>\d+(?:\.\d+)?\s*(?:万元|元))\s*用于(?P<purpose>[^；;。，,：:]{2,40})")
+
+
+def _goal_lines(grid: _Grid, facts: FormFacts) -> None:
+    """Lines by purpose from the 年度总体目标 block: "30万元用于X" under 预期目标 is planned,
+    under 实际完成情况 is actual. Purposes are not economic categories; they are kept as
+    written and mapped to a category only where they name one."""
+    for r in range(grid.height):
+        columns: dict[str, int] = {}
+        for c in grid.starts(r):
+            name = g.GOAL_BY_LABEL.get(header_key(grid.text(r, c)))
+            if name and name not in columns:
+                columns[name] = c
+        if len(columns) < 2:
+            continue
+        found: dict[str, list] = {}
+        for r2 in range(r + 1, min(grid.height, r + 4)):
+            for side, c in columns.items():
+                if grid.owner[r2][c] == grid.owner[r][c]:
+                    continue
+                text = n.fold(grid.text(r2, c))
+                for match in PURPOSE.finditer(text):
+                    amount = n.parse_amount(match.group("amount"))
+                    purpose = clean_value(match.group("purpose")).rstrip("等")
+                    if amount is None:
+                        continue
+                    entry = found.setdefault(purpose, [None, None, grid.evidence(r2, c, "text", snippet=match.group(0))])
+                    entry[0 if side == "planned" else 1] = amount.value
+        for purpose, (planned, actual, evidence) in found.items():
+            category = n.lookup_category(purpose)
+            facts.goal_lines.append(BudgetLine(
+                line_no=len(facts.goal_lines) + 1, category=category.name if category else purpose,
+                category_code=category.code if category else None, category_raw=purpose,
+                planned=planned, actual=actual, origin="text", evidence=evidence))
+        return
 
 
 # -- label | value cells ------------------------------------------------------------------

@@ -90,6 +90,13 @@ INDICATOR_COLUMNS = {
     "note": ("偏差原因分析及改进措施", "偏差原因分析及改正措施", "偏差原因分析", "偏差原因",
              "备注", "原因分析", "未完成原因分析", "偏差原因及改进措施", "偏差分析"),
 }
+# Column headers of the 年度总体目标 block: what was planned and what was done, in words.
+# Units state there what each part of the money was for ("30万元用于基建工程项目审计").
+GOAL_COLUMNS = {
+    "planned": ("预期目标", "年度目标", "年初设定目标", "年度绩效目标"),
+    "actual": ("实际完成情况", "年度总体目标完成情况", "全年实际完成情况", "年度总体目标完成情况综述",
+               "完成情况", "实际完成", "年度目标完成情况"),
+}
 SCORE_TOTAL_ROWS = ("总分", "合计", "总计", "合计得分", "总得分", "得分合计")
 # Total-row labels that name a score, not a column's sum.
 SCORE_WORDS = ("总分", "合计得分", "总得分", "得分合计", "自评得分", "自评总分")
@@ -108,6 +115,7 @@ SOURCE_BY_LABEL = _index(SOURCE_LABELS)
 FUNDS_BY_LABEL = _index(MATRIX_FUNDS)
 LINE_BY_LABEL = _index(LINE_COLUMNS)
 INDICATOR_BY_LABEL = _index(INDICATOR_COLUMNS)
+GOAL_BY_LABEL = _index(GOAL_COLUMNS)
 TOTAL_KEYS = {label_key(t)[0] for t in TOTAL_ROWS}
 FUNDS_TOTAL_KEYS = {label_key(t)[0] for t in FUNDS_TOTAL_ROWS}
 SCORE_TOTAL_KEYS = {label_key(t)[0] for t in SCORE_TOTAL_ROWS}
