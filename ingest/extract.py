@@ -12,9 +12,10 @@ from ingest import normalise as n
 from ingest.extract_prose_form import ProseFacts, extract_prose
 from ingest.extract_table_form import SUB_ROWS, FormFacts, extract_form
 from ingest.model import Document
-from ingest.regions import locate
+from ingest.regions import Place, locate, locate_in_text
 from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report, Witness
 from ingest.similarity import narrative, signature
+from ingest.text import snippet
 
 FIELDS_FROM_CANDIDATES = (
     "project_name", "implementing_unit", "supervising_dept", "fiscal_year", "eval_type", "report_date",
@@ -157,10 +158,18 @@ def _place(report: Report, document: Document) -> None:
     if title is not None and title.method == "title":
         report_names.append(title.snippet)
     place = locate([report.implementing_unit, report.supervising_dept], report_names)
+    note = "对照行政区划表"
     if place is None:
-        return
+        # No name of the unit's or the report's names a place (a 县政协's 部门整体 report):
+        # the one county its own text keeps naming.
+        place = locate_in_text(document.text())
+        note = "单位与项目名称未含地名，取正文中反复提到的县（区），对照行政区划表"
+        if place is None:
+            return
+        at = place.source.find(place.matched)
+        place = Place(place.province, place.region, snippet(place.source, at, at + len(place.matched)), place.matched)
     report.province, report.region = place.province, place.region
-    evidence = Evidence(None, place.source, "derived", note=f"地名“{place.matched}”对照行政区划表")
+    evidence = Evidence(None, place.source, "derived", note=f"地名“{place.matched}”{note}")
     report.provenance["province"] = evidence
     if place.region:
         report.provenance["region"] = evidence
