@@ -344,9 +344,12 @@ def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
                 category_code=category.code if category else None,
                 category_raw=raw,
                 planned=planned[0], actual=actual[0], origin="table",
-                evidence=grid.evidence(r2, category_column, snippet=grid.row_text(r2)),
+                evidence=grid.evidence(r2, category_column, snippet=grid.row_text(r2),
+                                       note=category.note if category else None),
             )
             facts.lines.append(line)
+            if category is not None and category.note:
+                facts.notes.append(category.note)
             if category is None:
                 facts.notes.append(f"支出科目“{raw}”未能对应经济分类科目代码")
             last = r2

@@ -22,9 +22,14 @@ CATEGORIES = Path(__file__).parent / "reference" / "categories.csv"
 # Full-width digits and signs fold to ASCII; the full-width comma does not, because in
 # running text it separates clauses, not thousands.
 WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, 0xFF0E: 0x2E, 0xFF05: 0x25, 0xFF0D: 0x2D,
-         0xFF0B: 0x2B, 0x2212: 0x2D, 0xFF1A: 0x3A, 0x3000: 0x20}
+         0xFF0B: 0x2B, 0x2212: 0x2D, 0xFF1A: 0x3A, 0x3000: 0x20,
+         0x2267: 0x2265, 0x2266: 0x2264, 0x2550: 0x3D, 0xFF1D: 0x3D}       # ≧ ≦ ═ ＝ -> ≥ ≤ =
 
 BLANK = {"", "-", "--", "—", "——", "–", "/", "无", "空", "0.00%", "—%", "n/a", "N/A", "／", "-%"}
+# Values a published copy hides: absent, never zero.
+MASKED = re.compile(r"^(?:略|此处略|点击查看|详见附件|见附件|\*{2,}|x{2,}|X{2,}|（略）|\(略\))$")
+# The digits, separators and points of the first number in a cell: "7,00.0,77" is garbled.
+NUMBER_RUN = re.compile(r"\d[\d,，.]*")
 NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 CELL_NUMBER = re.compile(
     r"^[-+]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*(?:亿元|万元|千元|元|万|%|分)?$"
@@ -41,13 +46,21 @@ def parse_number(text: str | None) -> float | None:
     if text is None:
         return None
     value = fold(text).strip().replace(" ", "")
-    if value in BLANK:
+    if value in BLANK or MASKED.match(value):
         return None
     value = value.replace("，", ",")
     match = NUMBER.search(value)
     if not match:
         return None
+    run = NUMBER_RUN.search(value, match.start() if match.group(0)[0].isdigit() else match.start() + 1)
+    if run and not NUMBER.fullmatch(run.group(0).rstrip(",.")):
+        return None                       # garbled ("7,00.0,77"): never guessed
     return float(match.group(0).replace(",", ""))
+
+
+def is_masked(text: str | None) -> bool:
+    """"略", "点击查看": a value the published copy hides."""
+    return bool(text) and bool(MASKED.match(fold(text).strip().replace(" ", "")))
 
 
 def is_number_cell(text: str) -> bool:
@@ -315,6 +328,8 @@ def eval_type(text: str) -> str | None:
 class Category:
     code: str
     name: str
+    matched: str = "name"       # name | code | containment: how the label was mapped
+    note: str | None = None     # what an auditor should know about the mapping
 
 
 @lru_cache(maxsize=1)
@@ -352,14 +367,36 @@ def category_labels_by_last_character() -> dict[str, list[str]]:
 
 
 def lookup_category(label: str) -> Category | None:
-    """The standard code and name for a line label ("接待费" -> 30217 公务接待费)."""
+    """The standard code and name for a line label ("接待费" -> 30217 公务接待费).
+
+    A valid code written in the label wins, even where the name suggests another (the
+    disagreement is noted); a label that ends in a standard name ("仓储租赁费") maps to it,
+    marked as mapped by containment."""
     by_label, by_code = _categories()
     key, _ = label_key(label)
     key = key.strip("“”\"'")
     code = CODE_IN_LABEL.search(key)
     if code and code.group(1) in by_code:
-        return by_code[code.group(1)]
+        category = by_code[code.group(1)]
+        named = _by_name(re.sub(r"^\d+", "", key.replace(code.group(1), "")), by_label)
+        if named is not None and named.code != category.code:
+            return Category(category.code, category.name, "code",
+                            f"科目代码 {category.code}（{category.name}）与名称“{label.strip()}”所指的 "
+                            f"{named.code} {named.name} 不一致，按代码")
+        return category
     key = re.sub(r"^\d+", "", key)
+    exact = _by_name(key, by_label)
+    if exact is not None:
+        return exact
+    for name in category_labels():
+        if len(name) >= 3 and key.endswith(name) and len(key) - len(name) <= 8:
+            found = by_label[name]
+            return Category(found.code, found.name, "containment",
+                            f"“{label.strip()}”含标准科目名“{name}”，按包含关系对应 {found.code} {found.name}")
+    return None
+
+
+def _by_name(key: str, by_label: dict[str, Category]) -> Category | None:
     for candidate in (key, re.sub(r"[（(].*?[）)]$", "", key), key.removesuffix("支出"),
                       key.removesuffix("费用") + "费"):
         if candidate in by_label:

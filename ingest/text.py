@@ -6,10 +6,13 @@ import unicodedata
 from functools import lru_cache
 
 # Leading outline numbers units type by hand: 一、 （一） (1) 1. 1、 ① 第一、
+# "1.2023年…" is a list number before a year, not the number 1.2023.
 OUTLINE = re.compile(
     r"^(?:第?[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)][、.．]?|"
-    r"\d+(?:\.\d+)*[、.．](?!\d)|[①-⑳]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[、.．])\s*"
+    r"\d+(?:\.\d+)*[、.．](?!\d)|\d{1,2}[.．](?=(?:19|20)\d{2}\s*年)|[①-⑳]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+[、.．])\s*"
 )
+# Signs Chinese input methods type for ≥, ≤ and = (NFKC leaves them as they are).
+SIGNS = str.maketrans({"≧": "≥", "≦": "≤", "═": "=", "＝": "="})
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(?:单位[：:])?\s*(万元|元|千元|亿元|%|％|分)\s*[）)]")
 WHITESPACE = re.compile(r"\s+")
 # "实施单位（盖章）", "填报人（签字）": where to sign is no part of the label.
@@ -24,13 +27,13 @@ def nfkc(text: str) -> str:
 @lru_cache(maxsize=65536)
 def squash(text: str) -> str:
     """NFKC with every whitespace removed: how labels are compared (项　目　名　称 = 项目名称)."""
-    return WHITESPACE.sub("", nfkc(text))
+    return WHITESPACE.sub("", nfkc(text)).translate(SIGNS)
 
 
 def clean_value(text: str) -> str:
     """A value as written, tidied: outer whitespace and stray separators removed, inner runs
     of whitespace folded to one space (a cell's line breaks are layout, not content)."""
-    text = text.replace("\u3000", " ").strip()
+    text = text.replace("\u3000", " ").translate(SIGNS).strip()
     text = WHITESPACE.sub(" ", text)
     return text.strip(" ：:　_＿|｜")
 

@@ -94,10 +94,22 @@ def test_pasted_table_lines_become_a_table(table_text):
     assert [b.index for b in document.blocks] == [0, 1, 2]
 
 
-def test_one_tabbed_line_stays_a_paragraph():
+def test_one_tabbed_line_is_a_table_row():
+    # SPEC §1: a line of TAB-separated cells is a table row, alone or not.
     document = read_txt("项目名称\t乡村道路维护\n综合得分95分".encode("utf-8"))
-    assert [(type(b).__name__, b.text) for b in document.blocks] == [
-        ("Paragraph", "项目名称\t乡村道路维护"), ("Paragraph", "综合得分95分")]
+    assert [type(b).__name__ for b in document.blocks] == ["Table", "Paragraph"]
+    assert document.blocks[0].grid() == [["项目名称", "乡村道路维护"]]
+    assert document.blocks[1].text == "综合得分95分"
+
+
+def test_empty_leading_cells_are_the_merged_cell_above_and_positions_are_kept():
+    text = "绩效指标\t一级指标\t三级指标\t分值\t得分\n\t产出指标\t开工率\t10\t9\n\t\t完工率\t10\t\n备注：无"
+    document = read_txt(text.encode("utf-8"))
+    table = document.blocks[0]
+    assert table.grid() == [["绩效指标", "一级指标", "三级指标", "分值", "得分"],
+                            ["绩效指标", "产出指标", "开工率", "10", "9"],
+                            ["绩效指标", "产出指标", "完工率", "10", ""]]
+    assert [type(b).__name__ for b in document.blocks] == ["Table", "Paragraph"]
 
 
 @pytest.mark.parametrize(("data", "name"), [
