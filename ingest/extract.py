@@ -27,6 +27,8 @@ KEY_FIGURES = {
     "budget_planned": 0.01, "budget_adjusted": 0.01, "funds_arrived": 0.01, "spent": 0.01,
     "arrival_rate_stated": 0.1, "execution_rate_stated": 0.1, "self_score": 0.05,
 }
+# Lines that add up to this many times the report's total are in 元 under a 万元 cover.
+YUAN_RATIO = (9950.0, 10050.0)
 # A file that never says 绩效, 自评 or 评价 is not a performance self-evaluation report.
 REPORT_WORDS = ("绩效", "自评", "评价")
 
@@ -69,6 +71,7 @@ def extract_report(document: Document) -> Report:
     _place(report, document)
     report.funding_sources = _sources(report, form, prose)
     report.budget_lines = _lines(form, prose)
+    _lines_in_yuan(report, form)
     _witnesses(report, form.candidates + prose.candidates, chosen, form)
     report.indicators = form.indicators
     report.mentions = form.mentions + prose.mentions
@@ -80,6 +83,38 @@ def extract_report(document: Document) -> Report:
     minhash = signature(report.narrative)
     report.signature = None if minhash is None else minhash.tolist()
     return report
+
+
+def _lines_in_yuan(report: Report, form: FormFacts) -> None:
+    """A 支出明细 table that states no unit, under a cover in 万元, whose lines add up to ten
+    thousand times the report's own total, is in 元: converted, and the conversion recorded."""
+    lines = [line for line in report.budget_lines
+             if line.origin == "table" and not (line.evidence and line.evidence.note and "→" in line.evidence.note)]
+    if not lines or len(lines) != len([line for line in report.budget_lines if line.origin == "table"]):
+        return
+    for column, total in (("actual", report.spent), ("planned", report.budget)):
+        amounts = [getattr(line, column) for line in lines if getattr(line, column) is not None]
+        if not amounts or not total:
+            continue
+        ratio = sum(amounts) / total
+        if YUAN_RATIO[0] <= ratio <= YUAN_RATIO[1]:
+            break
+    else:
+        return
+    note = f"表未注单位，各行之和约为报告合计的一万倍，按元折算为万元"
+    blocks = {line.evidence.block for line in lines if line.evidence}
+    for line in lines:
+        line.planned = None if line.planned is None else round(line.planned / 10000, 6)
+        line.actual = None if line.actual is None else round(line.actual / 10000, 6)
+        if line.evidence:
+            old = line.evidence
+            line.evidence = Evidence(old.block, old.snippet, old.method, old.row, old.col, old.start, old.end,
+                                     "；".join(filter(None, (old.note, note))))
+    for mention in form.mentions:
+        if mention.kind == "table_total" and mention.evidence.block in blocks and mention.value is not None:
+            mention.value = round(mention.value / 10000, 6)
+            mention.unit = "元"
+    report.notes.append(note)
 
 
 def _witnesses(report: Report, candidates: list[Candidate], chosen: dict[str, Candidate], form: FormFacts) -> None:

@@ -93,6 +93,8 @@ SHORTFALL = re.compile(
     r"尚未完成|仅完成|低于(?:年度|预期|计划)?(?:指标值|目标值?|预期|计划)|未全部完成|未能按期"
 )
 NEGATED = re.compile(r"(?:无|不存在|没有|未出现|杜绝)\s*$")
+# "未完成的绩效目标：无" admits nothing.
+NOTHING_AFTER = re.compile(r"^[^，。；:：]{0,15}[:：]\s*(?:无|没有|暂无|不存在)\s*(?:[。；;]|$)")
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?P<du>度)?(?!\s*\d{1,2}\s*月)(?!\d)")
 # A year in brackets or carried over (含2023年转列…, 2022年结转) names other money, not this year's.
@@ -583,7 +585,7 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
 
 def _shortfalls(paragraph, text, offset, masked, facts: ProseFacts) -> None:
     for match in SHORTFALL.finditer(masked):
-        if NEGATED.search(masked[:match.start()]):
+        if NEGATED.search(masked[:match.start()]) or NOTHING_AFTER.match(masked[match.end():]):
             continue
         facts.mentions.append(Mention(
             "shortfall", "phrase", _ev(paragraph, text, offset + match.start(), offset + match.end()),

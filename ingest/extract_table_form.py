@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest import glossary as g
 from ingest import normalise as n
-from ingest.model import Document, Paragraph, Table
+from ingest.model import Cell, Document, Paragraph, Table
 from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Indicator, Mention
 from ingest.text import clean_value, label_key, snippet, squash
 
@@ -149,10 +149,10 @@ def extract_form(document: Document) -> FormFacts:
     facts = FormFacts()
     last_block = next((block.index for block in reversed(document.blocks)
                        if not isinstance(block, Paragraph) or block.text.strip()), None)
-    for table in document.tables():
+    for table, parts in joined_tables(document):
         if not table.rows:
             continue
-        grid = _Grid(table, ends_document=table.index == last_block)
+        grid = _Grid(table, ends_document=last_block in parts)
         _funds_matrix(grid, facts)
         if not _lines_matrix(grid, facts) and _lines_in_first_column(grid):
             transposed = _Grid(table, transposed=True)
@@ -166,6 +166,79 @@ def extract_form(document: Document) -> FormFacts:
     for paragraph in document.paragraphs(include_furniture=True):
         _label_line(paragraph, facts)
     return facts
+
+
+# A line between the two parts of a table split across pages: "续表", "（续）", "续上表".
+CONTINUED = re.compile(r"[（(]?续(?:表|上表)?\d*[）)]?[:：]?|[（(]续[）)]")
+
+
+def joined_tables(document: Document) -> list[tuple[Table, set[int]]]:
+    """Tables with their continuations joined, each with the block indices it was made of.
+
+    A 项目支出明细 or 绩效指标 table that runs over a page break is often saved as two tables:
+    the second repeats the header, or starts straight with rows of the same width. Joined,
+    the second half is read by the first half's header instead of being lost."""
+    out: list[tuple[Table, set[int]]] = []
+    previous: Table | None = None
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            if block.text.strip() and not CONTINUED.fullmatch(squash(block.text)):
+                previous = None
+            continue
+        if block.parent is not None:
+            out.append((block, {block.index}))
+            continue
+        repeated = _continues(previous, block) if previous is not None else None
+        if repeated is not None:
+            joined = _join(previous, block, drop_first=repeated)
+            out[-1] = (joined, out[-1][1] | {block.index})
+            previous = joined
+            continue
+        out.append((block, {block.index}))
+        previous = block
+    out.extend((table, {table.index}) for table in document.furniture if isinstance(table, Table))
+    return out
+
+
+def _header_keys(row) -> tuple[str, ...]:
+    return tuple(header_key(cell.text) for cell in row if not cell.merged_up and cell.text.strip())
+
+
+def _is_header_row(keys: tuple[str, ...]) -> bool:
+    indicator = {g.INDICATOR_BY_LABEL.get(k) for k in keys}
+    lines = {g.LINE_BY_LABEL.get(k) for k in keys}
+    return ("name" in indicator and len(indicator & {"target", "actual", "weight", "score"}) >= 1) or \
+        ("category" in lines and bool(lines & {"planned", "actual"}))
+
+
+def _continues(first: Table, second: Table) -> bool | None:
+    """Whether `second` continues `first`: True when it repeats the header (drop it), False
+    when it carries on without one, None when it is a table of its own."""
+    headers = [i for i, row in enumerate(first.rows) if _is_header_row(_header_keys(row))]
+    if not headers or not second.rows:
+        return None
+    last = first.rows[-1]
+    if any(header_key(cell.text) in g.SCORE_TOTAL_KEYS | g.TOTAL_KEYS for cell in last if not cell.merged_up):
+        return None                       # the first part ended with its total: nothing follows
+    if _header_keys(second.rows[0]) == _header_keys(first.rows[headers[-1]]):
+        return True
+    if any(_is_header_row(_header_keys(row)) for row in second.rows[:2]):
+        return None
+    return False if second.width == first.width else None
+
+
+def _join(first: Table, second: Table, drop_first: bool) -> Table:
+    rows = list(second.rows[1:] if drop_first else second.rows)
+    if rows:
+        # The top row of a continuation has no cell above it in its own table: leading empty
+        # cells there are the merged cells of the last row before the break.
+        top = []
+        leading = True
+        for cell in rows[0]:
+            leading = leading and not cell.text.strip()
+            top.append(Cell(cell.text, cell.col, cell.span, cell.merged_up or leading))
+        rows[0] = tuple(top)
+    return Table(first.rows + tuple(rows), first.index, first.part, first.parent, first.caption)
 
 
 def _lines_in_first_column(grid: _Grid) -> bool:
@@ -189,23 +262,38 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
         if any(g.LINE_BY_LABEL.get(header_key(grid.text(r, c))) == "category" for c in grid.starts(r)):
             continue                      # a 支出明细 header: lines, not the funding block
         grid.claim_row(r)
+        first_data = r + 1
+        below = _sub_header(grid, r, columns, g.FUNDS_BY_LABEL)
+        if below:
+            columns = below
+            grid.claim_row(r + 1)
+            first_data = r + 2
         first_value = min(columns.values())
+        header_end = _row_end(grid, first_data - 1)
         totals: dict[str, tuple[float, Evidence]] = {}
         parts: dict[str, list[tuple[float, str]]] = {}
-        for r2 in range(r + 1, grid.height):
+        for r2 in range(first_data, grid.height):
             label_cells = [c for c in grid.starts(r2) if c < first_value and grid.text(r2, c).strip()
                            and grid.owner[r2][c] != grid.owner[r][c]]
             label = grid.text(r2, label_cells[-1]) if label_cells else ""
             values = {name: grid.text(r2, c) for name, c in columns.items()}
-            if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
+            if not all(n.is_number_like(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
                 break                     # words under the amounts: the funding block is over
+            if _row_end(grid, r2) > header_end:
+                # More values than headers: amounts and rates sit under their own kind of
+                # header; 分值 and 得分 cannot be told apart from the unnamed column.
+                unplaced = [k for k in ("weight", "score") if k in columns and values[k].strip()]
+                for k in unplaced:
+                    values[k] = ""
+                if unplaced:
+                    facts.notes.append(f"“{clean_value(label)}”一行的数值多于表头，分值、得分未能定位")
             key = header_key(label)
             if key not in g.FUNDS_TOTAL_KEYS and (g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS
                                                   or n.lookup_category(label)):
                 break
             grid.claim_row(r2)
             unit = grid.column_unit(r, columns.get("planned", first_value)) or grid.unit
-            if key in g.FUNDS_TOTAL_KEYS or r2 == r + 1 and not g.source_of(label):
+            if key in g.FUNDS_TOTAL_KEYS or r2 == first_data and not g.source_of(label):
                 for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
                                      ("arrived", "funds_arrived"), ("spent", "spent")):
                     if name in columns:
@@ -255,6 +343,33 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
         return
 
 
+def _sub_header(grid: _Grid, r: int, columns: dict[str, int], index: dict[str, str]) -> dict[str, int] | None:
+    """Columns named by a header over two rows ("预算数" over "年初 | 调整后"), or None when the
+    row under `r` is not a second header row. A word below is read with the one above it."""
+    if r + 1 >= grid.height:
+        return None
+    below = [c for c in grid.starts(r + 1) if grid.text(r + 1, c).strip() and grid.owner[r + 1][c] != grid.owner[r][c]]
+    if not below or any(n.is_number_like(grid.text(r + 1, c)) for c in below):
+        return None
+    combined = dict(columns)
+    found = False
+    for c in below:
+        upper = grid.text(r, c)
+        left = c
+        while not upper.strip() and left > 0:       # a plain-text row writes a merged header once
+            left -= 1
+            upper = grid.text(r, left)
+        lower = grid.text(r + 1, c)
+        for label in (lower + upper, upper + lower, lower):
+            name = index.get(header_key(label))
+            if name:
+                combined = {k: v for k, v in combined.items() if v != c and not (k == name)}
+                combined[name] = c
+                found = True
+                break
+    return combined if found else None
+
+
 def _funds_totals(grid: _Grid, totals: dict[str, tuple[float, Evidence]],
                   parts: dict[str, list[tuple[float, str]]], facts: FormFacts) -> None:
     """The funding block's totals, each witnessed by the sum of the rows under it (其中 …).
@@ -291,11 +406,10 @@ def _source_level(label: str) -> str | None:
     key = header_key(label)
     if "结转" in key or "结余" in key:
         return None
+    # 财政拨款 or 财政资金 without a level names none: the 自评表 lists it under 其中 as the
+    # whole of the money, not as one level's share.
     for level, words in (("中央", ("中央",)), ("省级", ("省级", "省财政", "自治区")),
-                         # 当年财政拨款 without a level is the unit's own level: units filing
-                         # these reports are city and county bodies.
-                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政",
-                                   "财政拨款", "财政资金")),
+                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政")),
                          ("其它", ("其他", "其它", "自筹"))):
         if any(w in key for w in words):
             return level
@@ -450,7 +564,7 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 if c is None or grid.owner[r2][c] in (grid.owner[r2][columns["name"]], grid.owner[r][c]):
                     return None
                 text = clean_value(grid.text(r2, c))
-                return text or None
+                return None if n.is_masked(text) else text or None
 
             row_end = _row_end(grid, r2)
             measures_at = [columns[k] for k in ("weight", "score") if k in columns]
@@ -468,13 +582,19 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 return LEVEL_POINTS.sub("", squash(grid.text(r2, c))) or None
 
             weight, score = value("weight"), value("score")
+            target, actual = value("target"), value("actual")
+            comparator, unit = value("comparator"), value("unit")
+            if target is not None and (comparator or unit):
+                target = f"{comparator or ''}{target}{unit or ''}"
+            if actual is not None and unit and n.is_number_cell(actual):
+                actual = f"{actual}{unit}"
             facts.indicators.append(Indicator(
                 line_no=len(facts.indicators) + 1,
                 level1=level("level1"),
                 level2=level("level2"),
                 name=clean_value(name),
-                target_raw=value("target"),
-                actual_raw=value("actual"),
+                target_raw=target,
+                actual_raw=actual,
                 weight=n.parse_number(weight),
                 score=n.parse_number(score),
                 note=value("note"),
@@ -656,7 +776,7 @@ def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c:
         value = n.parse_date(text)
     else:
         value = clean_value(text) or None
-        if value and (n.is_number_cell(value) or len(value) > 80):
+        if value and (n.is_number_cell(value) or len(value) > 80 or n.is_masked(value)):
             value = None
     if value is None:
         return None
@@ -715,9 +835,9 @@ def _label_pattern() -> re.Pattern:
     labels = sorted({l for labels in g.FIELD_LABELS.values() for l in labels}, key=len, reverse=True)
     spaced = ["[ \u3000]*".join(re.escape(ch) for ch in label) for label in labels]
     return re.compile(
-        r"(?:^|(?<=\s\s)|(?<=\t)|(?<=[；;，,|｜]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
+        r"(?:^|(?<=\s)|(?<=[；;，,|｜]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
         r"[ \u3000]*(?:[（(][ \u3000]*(?:单位[：:])?[ \u3000]*(?P<unit>万元|元)[ \u3000]*[)）]|[（(][^）)]{1,8}[)）])?"
-        r"(?P<sep>[ \u3000]*[：:|｜][ \u3000]*|[ \u3000\t\n]+)"
+        r"(?P<sep>[ \u3000]*[：:|｜。][ \u3000]*|[ \u3000\t\n]+)"
     )
 
 
@@ -726,7 +846,11 @@ LABEL_LINE = _label_pattern()
 
 def _pairs(text: str) -> list[tuple[str, str | None, str, int, int]]:
     """(field, unit, value, start, end) for each "label：value" pair in a short line."""
-    matches = list(LABEL_LINE.finditer(text))
+    # Several labels on one line ("项目实施单位：X　主管部门：Y"): after one space a label opens
+    # a new pair only with its colon; after a tab, two spaces or a separator, as it is.
+    matches = [m for m in LABEL_LINE.finditer(text)
+               if m.start() == 0 or text[m.start() - 1] == "\t" or not text[m.start() - 1].isspace()
+               or (m.start() >= 2 and text[m.start() - 2].isspace()) or re.search(r"[：:]", m.group("sep"))]
     out = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)

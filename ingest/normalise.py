@@ -63,6 +63,15 @@ def is_masked(text: str | None) -> bool:
     return bool(text) and bool(MASKED.match(fold(text).strip().replace(" ", "")))
 
 
+NUMBER_LIKE = re.compile(r"^[-+]?\d[\d,，.]*\s*(?:亿元|万元|千元|元|万|%|分)?$")
+
+
+def is_number_like(text: str) -> bool:
+    """A cell meant as a number, garbled or not ("7,00.0,77"): it holds a place in a row of
+    amounts, and parse_number() still refuses to guess its value."""
+    return bool(NUMBER_LIKE.match(fold(text).strip().replace(" ", "")))
+
+
 def is_number_cell(text: str) -> bool:
     value = fold(text).strip().replace(" ", "")
     return bool(CELL_NUMBER.match(value))

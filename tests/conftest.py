@@ -28,6 +28,8 @@ def _shared() -> Path:
 
 SHARED = _shared()
 CORPUS = SHARED / "corpus"
+# Reports as government units published them: cut short, tables as TAB-separated lines.
+PUBLISHED = SHARED / "published"
 
 
 def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
@@ -47,4 +49,15 @@ def corpus_store(tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
     summary = ingest([CORPUS], path, workers=2)
     assert summary.offered == len(list(CORPUS.glob("*.truth.json")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def published_store(tmp_path_factory):
+    """A store built from the published reports alone."""
+    from ingest.pipeline import ingest
+
+    path = tmp_path_factory.mktemp("published") / "published.duckdb"
+    summary = ingest([PUBLISHED], path, workers=2)
+    assert summary.offered == len(list(PUBLISHED.glob("*.truth.json")))
     return path
