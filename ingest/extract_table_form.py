@@ -286,7 +286,9 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 for k in unplaced:
                     values[k] = ""
                 if unplaced:
-                    facts.notes.append(f"“{clean_value(label)}”一行的数值多于表头，分值、得分未能定位")
+                    note = f"“{clean_value(label)}”一行的数值多于表头，分值、得分未能定位"
+                    facts.notes.append(note)
+                    facts.doubts.setdefault("execution_score", note)
             key = header_key(label)
             if key not in g.FUNDS_TOTAL_KEYS and (g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS
                                                   or n.lookup_category(label)):
@@ -573,7 +575,9 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 if r2 == grid.height - 1 and grid.ends_document:
                     facts.doubts["indicators"] = f"绩效指标表在“{clean_value(name)}”一行中断，其后内容缺失"
                     return
-                facts.notes.append(f"绩效指标“{clean_value(name)}”一行的单元格少于表头，分值、得分未能定位")
+                note = f"绩效指标“{clean_value(name)}”一行的单元格少于表头，分值、得分未能定位"
+                facts.notes.append(note)
+                facts.doubts.setdefault("indicators", note)
 
             def level(key: str) -> str | None:
                 c = columns.get(key)

@@ -46,7 +46,7 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "SPENT_EXCEEDS_ARRIVED": ("spent", "funds_arrived"),
     "STATED_RATE_MISMATCH": ("spent", "funds_arrived", "arrival_rate_stated", "execution_rate_stated", *BUDGET),
     "GRADE_SCORE_MISMATCH": ("self_score", "grade_raw"),
-    "INDICATOR_SUM_MISMATCH": ("self_score", "indicators"),
+    "INDICATOR_SUM_MISMATCH": ("self_score", "indicators", "execution_score"),
     "INDICATOR_OVER_WEIGHT": ("indicators",),
     "UNMET_TARGET_FULL_SCORE": ("indicators",),
     "SHORTFALL_FULL_SCORE": ("self_score",),

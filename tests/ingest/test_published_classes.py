@@ -110,6 +110,7 @@ def test_unfilled_form_has_no_score():
         ("效益指标", "社会效益指标", "残疾人生活保障水平", "逐步提高", None, 40.0, None),
     ]
     assert report.parse_status == "partial"
+    assert report.doubts == {}
 
 
 BROKEN_TOTAL = "\n".join([
@@ -152,6 +153,7 @@ def test_a_row_with_more_values_than_headers_keeps_only_what_can_be_placed():
     scores = [m for m in report.mentions if m.kind == "score" and m.subject == "execution_rate"]
     assert scores == []
     assert any("未能定位" in note for note in report.notes)
+    assert "execution_score" in report.doubts
 
 
 TWO_ROW_HEADER = [

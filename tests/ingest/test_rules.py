@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from ingest import PARSER_VERSION, config, store
-from ingest.report import BudgetLine, Evidence, Indicator, Mention, Report
+from ingest.report import BudgetLine, Evidence, Indicator, Mention, Report, Witness
 from ingest.rules import RULES, falls_short, quantity, run_rules
 from ingest.similarity import signature
 
@@ -302,3 +302,30 @@ def test_thresholds_come_from_the_configuration():
     report = base(spent=95.19, execution_rate_stated=98.5)
     assert fired(run(report), "STATED_RATE_MISMATCH") == {("r0.docx", None)}
     assert fired(run(report, settings=loose), "STATED_RATE_MISMATCH") == set()
+
+
+# -- needs reading ----------------------------------------------------------------------------
+def test_a_finding_on_a_value_in_doubt_is_a_hint_to_read_not_a_finding():
+    doubtful = base(self_score=100.0, spent=90.0)
+    doubtful.doubts["spent"] = "同等来源的两处不一致：取 90，另一处为 100"
+    doubtful.witnesses["spent"] = [Witness(100.0, Evidence(0, "全年执行数：100", "table", row=4, col=3), False)]
+    settled = base(self_score=100.0, spent=90.0)
+    cut_short = base(self_score=90.0, indicators=[indicator(1, "培训人次", "≥100人次", "120人次", 50, 50)])
+    cut_short.doubts["indicators"] = "绩效指标表未到总分行即中断，可能只读到一部分"
+    conn = run(doubtful, settled, cut_short)
+    rows = conn.execute(
+        "select r.file_name, a.severity, a.message, a.evidence from anomalies a join reports r using (report_id) "
+        "where a.rule in ('FULL_SCORE_PARTIAL_EXECUTION', 'INDICATOR_SUM_MISMATCH') order by r.file_name").fetchall()
+    by_file = {name: (severity, message, json.loads(evidence)) for name, severity, message, evidence in rows}
+    severity, message, evidence = by_file["r0.docx"]
+    assert severity == "info"
+    assert message.startswith("需核读（同等来源的两处不一致：取 90，另一处为 100）：自评满分 100 分")
+    assert evidence["needs_reading"] == [{"field": "spent", "doubt": "同等来源的两处不一致：取 90，另一处为 100"}]
+    assert evidence["self_score"] == 100
+    assert by_file["r1.docx"][0] == "high"
+    assert by_file["r2.docx"][0] == "info"          # 50 of 90 points read before the table broke off
+    assert by_file["r2.docx"][2]["needs_reading"][0]["field"] == "indicators"
+    witnesses = conn.execute(
+        "select witness_no, value, agrees, doubt from provenance p join reports r using (report_id) "
+        "where r.file_name = 'r0.docx' and p.field = 'spent' order by witness_no").fetchall()
+    assert witnesses == [(0, 90.0, False, "同等来源的两处不一致：取 90，另一处为 100"), (1, 100.0, False, None)]
