@@ -107,6 +107,10 @@ def field_label(name: str) -> str:
     return name
 
 
+# The only fields whose 'computed' means a rate worked out from the figures; elsewhere it is a sum.
+COMPUTED_RATES = ("arrival_rate", "execution_rate")
+
+
 def method_label(method: str | None, witness: bool = False) -> str | None:
     """The method in the page language. A witness's 'computed' is a sum of lines or sub-rows
     (its snippet says which), not the ÷ budget of the computed rates."""
@@ -152,7 +156,10 @@ def needs_reading(witnesses: pl.DataFrame) -> list[str]:
               method=method_label(w["method"], witness=True) or "—", value=number(w["value"]),
               stored=number(stored["value"]))
             for w in disagreeing.iter_rows(named=True)) or t("report.agree.some_not")
-        lines.append(t("report.needs_reading", field=plain(field_label(field[0])), reason=plain(reason)))
+        # Only the parser's doubt makes a figure need reading (and its findings info); a
+        # witness that disagrees is shown as such (a broken total, a narrative's other figure).
+        key = "report.needs_reading" if stored["doubt"] else "report.disagrees"
+        lines.append(t(key, field=plain(field_label(field[0])), reason=plain(reason)))
     return lines
 
 
@@ -172,8 +179,7 @@ def witnesses_section(witnesses: pl.DataFrame) -> None:
         pl.Series("witness_label", [t("report.witness.other", n=row["witness_no"]) if row["witness_no"]
                                     else t("report.witness.stored") for row in rows], dtype=pl.Utf8),
         pl.Series("agreement", [agreement(row) for row in rows], dtype=pl.Utf8),
-        pl.Series("method_label", [method_label(row["method"], witness=row["witness_no"] > 0) for row in rows],
-                  dtype=pl.Utf8))
+        pl.Series("method_label", [method_label(row["method"], witness=True) for row in rows], dtype=pl.Utf8))
     # A dataframe shows the report's snippets as text: nothing in them is rendered.
     st.dataframe(shown, hide_index=True, placeholder="—", key="report_witnesses",
                  column_config={**provenance_config(), "witness_label": t("report.witness"),
@@ -190,10 +196,10 @@ def fields_tab(report_id: str) -> None:
         # On top of the tab: a figure its own report contradicts is read before it is used.
         st.warning("  \n".join([t("report.needs_reading_intro"), *flagged]))
     names = fields["field"].to_list()
-    methods = [m for m in fields["method"].unique().to_list() if m]
     shown = fields.with_columns(
         pl.col("field").replace({name: t(f"report.field.{name}") for name in names}).alias("field_label"),
-        pl.col("method").replace({m: t(f"report.method.{m}") for m in methods}).alias("method_label"),
+        pl.Series("method_label", [method_label(row["method"], witness=row["field"] not in COMPUTED_RATES)
+                                   for row in fields.to_dicts()], dtype=pl.Utf8),
         pl.Series("witness_check", [witness_check(row) for row in fields.to_dicts()], dtype=pl.Utf8))
     st.subheader(t("report.extracted"))
     extracted = shown.filter(pl.col("extracted"))

@@ -137,6 +137,7 @@ TEXTS = {
                                    "en": "These figures have a witness that disagrees or a doubt; read the report "
                                          "before relying on them:"},
     "report.needs_reading": {"zh": "需核读：{field} — {reason}", "en": "Needs reading: {field} — {reason}"},
+    "report.disagrees": {"zh": "旁证不一致：{field} — {reason}", "en": "Witnesses disagree: {field} — {reason}"},
     "report.disagreeing": {"zh": "{witness}（{method}）写 {value}，所存值 {stored}",
                            "en": "{witness} ({method}) states {value}, stored {stored}"},
     "report.reason_separator": {"zh": "；", "en": "; "},

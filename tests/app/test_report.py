@@ -333,7 +333,7 @@ def test_the_report_page_shows_each_witness_and_marks_the_one_that_disagrees(wit
 
     warning = next(w.body for w in app.warning if "需核读" in w.body)
     assert warning.split("  \n") == ["以下数字的旁证不一致或存疑，使用前请核读原文：",
-                                     "需核读：年初预算（万元） — 旁证 1（正文）写 40，所存值 42",
+                                     "旁证不一致：年初预算（万元） — 旁证 1（正文）写 40，所存值 42",
                                      f"需核读：实际支出（万元） — {DOUBT}",
                                      f"需核读：绩效指标表 — {INDICATOR_DOUBT}"]
     fields = frame_with(app, "field", "value", "snippet").set_index("field")
@@ -357,7 +357,7 @@ def test_witnesses_in_english(witness_store, monkeypatch):
         ("witness 2", 41.5, "✗ disagrees", "computed", DISAGREEING)]
     warning = next(w.body for w in app.warning if "Needs reading" in w.body)
     assert f"Needs reading: Spent (10k yuan) — {DOUBT}" in warning.split("  \n")
-    assert ("Needs reading: Budget planned (10k yuan) — witness 1 (narrative) states 40, stored 42"
+    assert ("Witnesses disagree: Budget planned (10k yuan) — witness 1 (narrative) states 40, stored 42"
             in warning.split("  \n"))
     assert f"Needs reading: Indicator table — {INDICATOR_DOUBT}" in warning.split("  \n")
     fields = frame_with(app, "field", "value", "snippet").set_index("field")
@@ -369,7 +369,7 @@ def test_a_report_without_witnesses_says_so(witness_store, monkeypatch):
     app = open_witnesses(db, monkeypatch, other)
     assert "这份报告的关键数字各只有一处出处，没有可比对的旁证。" in [c.value for c in app.caption]
     assert not any({"witness_label", "agreement"} <= set(f.value.columns) for f in app.dataframe)
-    assert not any("需核读" in w.body for w in app.warning)
+    assert not any("需核读" in w.body or "旁证不一致" in w.body for w in app.warning)
     app = open_witnesses(db, monkeypatch, other, lang="en")
     assert "Each key figure of this report is stated once: there is no other witness to compare." in [
         c.value for c in app.caption]
