@@ -156,7 +156,7 @@ CASES = {
         "supervising_dept": "黔东南州财政局", "province": "贵州省", "fiscal_year": 2023,
         "budget_planned": 200.0, "budget_adjusted": 220.0, "spent": 209.0, "execution_rate_stated": 95.0,
         "self_score": 97.5, "parse_status": "ok",
-    }, [], [("市县", 220.0, None)]),
+    }, [], []),   # 当年财政拨款 names no level (as the published 自评表 truth has it): no funding source
     "narrative_yuan": (narrative_yuan_template, {
         "project_name": "家具产业人才培训经费", "implementing_unit": "赣州市南康区人力资源和社会保障局",
         "supervising_dept": "赣州市南康区人民政府", "province": "江西省", "region": "南康区",
