@@ -34,9 +34,10 @@ FIELD_WORDS: tuple[tuple[str, str], ...] = (
     ("budget_adjusted", r"调整后(?:的)?(?:预算|资金)?|调整预算|全年预算|预算调整为|调整为"),
     ("budget_planned", r"年初预算|预算资金|预算安排|财政预算|预算金额|预算总额|预算数|预算为|预算|总预算|"
                        r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金|资金总额|项目资金|"
-                       r"资金总计|下达|计划投资|总投资"),
+                       r"资金总计|下达|计划投资"),
     ("funds_arrived", r"实际到位资金|实际到位|到位资金|拨付到位|下达到位|资金到位|到位"),
-    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用|拨付"),
+    ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用|"
+              r"(?:完成|实际|累计)拨付"),   # 财政拨付 alone is money sent to the unit, not spent by it
 )
 FIELD_WORD = [(name, re.compile(pattern)) for name, pattern in FIELD_WORDS]
 # A clause that speaks of a change or a remainder is not the figure itself.
