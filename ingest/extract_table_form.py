@@ -119,6 +119,18 @@ class _Grid:
                 row_label = clean_value(self.text(r, start))
         return f"{row_label} · {clean_value(self.text(r_header, c))}：{clean_value(self.text(r, c))}"
 
+    def header_columns(self, r: int, index: dict[str, str], skip_claimed: bool = True) -> dict[str, int]:
+        """Row r read as a header: each column name of `index` and the first grid column
+        whose cell names it (cells another block has claimed are skipped, if asked)."""
+        columns: dict[str, int] = {}
+        for c in self.starts(r):
+            if skip_claimed and (r, c) in self.claimed:
+                continue
+            name = index.get(header_key(self.text(r, c)))
+            if name and name not in columns:
+                columns[name] = c
+        return columns
+
     def claim_row(self, r: int) -> None:
         self.claimed.update((r, c) for c in range(len(self.cells[r])))
 
@@ -250,11 +262,7 @@ def _lines_in_first_column(grid: _Grid) -> bool:
 # -- the funding block of the 自评表 -----------------------------------------------------
 def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
     for r in range(grid.height):
-        columns: dict[str, int] = {}
-        for c in grid.starts(r):
-            name = g.FUNDS_BY_LABEL.get(header_key(grid.text(r, c)))
-            if name and name not in columns:
-                columns[name] = c
+        columns = grid.header_columns(r, g.FUNDS_BY_LABEL, skip_claimed=False)
         if len(columns) < 2 or not ({"planned", "adjusted", "spent"} & set(columns)):
             continue
         if any(n.is_number_cell(grid.text(r, c)) for c in grid.starts(r)):
@@ -423,13 +431,7 @@ def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
     found = False
     r = 0
     while r < grid.height:
-        columns: dict[str, int] = {}
-        for c in grid.starts(r):
-            if (r, c) in grid.claimed:
-                continue
-            name = g.LINE_BY_LABEL.get(header_key(grid.text(r, c)))
-            if name and name not in columns:
-                columns[name] = c
+        columns = grid.header_columns(r, g.LINE_BY_LABEL)
         if not ({"planned", "actual"} & set(columns)) or len(columns) < 2:
             r += 1
             continue
@@ -531,13 +533,7 @@ def _table_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts,
 # -- 绩效指标 -------------------------------------------------------------------------------
 def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
     for r in range(grid.height):
-        columns: dict[str, int] = {}
-        for c in grid.starts(r):
-            if (r, c) in grid.claimed:
-                continue
-            name = g.INDICATOR_BY_LABEL.get(header_key(grid.text(r, c)))
-            if name and name not in columns:
-                columns[name] = c
+        columns = grid.header_columns(r, g.INDICATOR_BY_LABEL)
         measures = {"target", "actual", "weight", "score"} & set(columns)
         levels = {"level1", "level2"} & set(columns)
         if "name" not in columns or len(measures) + len(levels) < 3 or not measures:
@@ -665,11 +661,7 @@ def _goal_lines(grid: _Grid, facts: FormFacts) -> None:
     under 实际完成情况 is actual. Purposes are not economic categories; they are kept as
     written and mapped to a category only where they name one."""
     for r in range(grid.height):
-        columns: dict[str, int] = {}
-        for c in grid.starts(r):
-            name = g.GOAL_BY_LABEL.get(header_key(grid.text(r, c)))
-            if name and name not in columns:
-                columns[name] = c
+        columns = grid.header_columns(r, g.GOAL_BY_LABEL, skip_claimed=False)
         if len(columns) < 2:
             continue
         found: dict[str, list] = {}
