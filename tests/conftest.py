@@ -41,23 +41,22 @@ def fetch(db, sql: str, params: list | None = None) -> list[tuple]:
         conn.close()
 
 
-@pytest.fixture(scope="session")
-def corpus_store(tmp_path_factory):
-    """A store built from the whole corpus, the way an auditor would build it."""
+def _store_of(folder: Path, tmp_path_factory) -> Path:
+    """A store built from every report of `folder`, the way an auditor would build it."""
     from ingest.pipeline import ingest
 
-    path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
-    summary = ingest([CORPUS], path, workers=2)
-    assert summary.offered == len(list(CORPUS.glob("*.truth.json")))
+    path = tmp_path_factory.mktemp(folder.name) / f"{folder.name}.duckdb"
+    summary = ingest([folder], path, workers=2)
+    assert summary.offered == len(list(folder.glob("*.truth.json")))
     return path
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    return _store_of(CORPUS, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def published_store(tmp_path_factory):
-    """A store built from the published reports alone."""
-    from ingest.pipeline import ingest
-
-    path = tmp_path_factory.mktemp("published") / "published.duckdb"
-    summary = ingest([PUBLISHED], path, workers=2)
-    assert summary.offered == len(list(PUBLISHED.glob("*.truth.json")))
-    return path
+    """The reports as government units published them: cut short, tables as TAB lines."""
+    return _store_of(PUBLISHED, tmp_path_factory)
