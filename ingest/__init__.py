@@ -2,4 +2,4 @@
 
 # Bump when extraction changes what it produces; `--reparse` re-reads every archived
 # original with the current version.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
