@@ -302,7 +302,8 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                                                   or n.lookup_category(label)):
                 break
             grid.claim_row(r2)
-            unit = grid.column_unit(r, columns.get("planned", first_value)) or grid.unit
+            unit = (grid.column_unit(r, columns.get("planned", first_value))
+                    or _label_unit(grid, r, first_value) or grid.unit)
             if key in g.FUNDS_TOTAL_KEYS or r2 == first_data and not g.source_of(label):
                 for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
                                      ("arrived", "funds_arrived"), ("spent", "spent")):
@@ -351,6 +352,14 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                     facts.sources.append(FundingSource(source, planned, arrived, evidence))
         _funds_totals(grid, totals, parts, facts)
         return
+
+
+def _label_unit(grid: _Grid, r: int, first_value: int) -> str | None:
+    """The unit a header row states in its label cell: "项目资金（元）"."""
+    for c in grid.starts(r):
+        if c < first_value and "元" in grid.text(r, c):
+            return n.unit_of(grid.text(r, c))
+    return None
 
 
 def _sub_header(grid: _Grid, r: int, columns: dict[str, int], index: dict[str, str]) -> dict[str, int] | None:
@@ -539,6 +548,7 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
         if "name" not in columns or len(measures) + len(levels) < 3 or not measures:
             continue
         grid.claim_row(r)
+        first_indicator = len(facts.indicators)
         if grid.ends_document and not any(
                 {header_key(grid.text(r2, c)) for c in grid.starts(r2)} & g.SCORE_TOTAL_KEYS
                 for r2 in range(r + 1, grid.height)):
@@ -546,6 +556,13 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
         for r2 in range(r + 1, grid.height):
             row_keys = {header_key(grid.text(r2, c)) for c in grid.starts(r2)}
             if row_keys & g.SCORE_TOTAL_KEYS:
+                read = facts.indicators[first_indicator:]
+                if "score" in columns and read and all(indicator.score is None for indicator in read):
+                    # Every 得分 of the form is blank: it was published unfilled, and the
+                    # total row's number is the weights' sum, not a score.
+                    facts.notes.append("绩效指标得分均为空，总分行的数字不作为自评得分")
+                    grid.claim_row(r2)
+                    return
                 _score_total(grid, r2, columns, facts)
                 return
             name = grid.text(r2, columns["name"])
@@ -718,6 +735,13 @@ def _label_values(grid: _Grid, facts: FormFacts) -> None:
 
 def _value_position(grid: _Grid, r: int, c: int) -> tuple[int, int] | None:
     c2 = grid.right_of(r, c)
+    # A row exported from a sheet leaves the cells it did not merge empty: the value is the
+    # first written cell to the right ("自评等级 | | | 优").
+    while c2 is not None and (r, c2) not in grid.claimed and not grid.text(r, c2).strip():
+        following = grid.right_of(r, c2)
+        if following is None:
+            break
+        c2 = following
     if c2 is not None and (r, c2) not in grid.claimed:
         right = grid.text(r, c2)
         if not _is_label(right):

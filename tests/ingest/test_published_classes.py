@@ -319,3 +319,31 @@ def test_list_number_before_a_year_and_labels_ending_in_a_full_stop():
     report = _parse(_txt(text), "noise.txt")
     assert (report.project_name, report.fiscal_year, report.budget_planned, report.spent, report.self_score) == (
         "河道保洁服务", 2023, 35.0, 35.0, 95.0)
+
+
+SHEET_EXPORT = "\n".join([
+    "项目支出绩效自评表（2021年度）",
+    "项目名称\t\t\t城市道路桥梁检测",
+    "实施单位\t\t\t韶关市浈江区市政设施管理所",
+    "项目资金（元）\t\t年初预算数\t全年预算数\t全年执行数\t执行率",
+    "\t年度资金总额\t380,000.00\t400,000.00\t392,000.00\t98%",
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+    "\t产出指标\t数量指标\t检测桥梁座数\t≥12座\t12座\t40",
+    "\t效益指标\t社会效益指标\t桥梁通行安全\t保障\t保障\t50",
+    "总分\t100\t",
+    "自评等级\t\t\t\t\t\t优",
+])
+
+
+def test_a_sheet_exported_as_text():
+    report = _parse(_txt(SHEET_EXPORT), "sheet.txt")
+    # The value of a row is its first written cell to the right, past the empty ones.
+    assert (report.project_name, report.implementing_unit, report.grade) == (
+        "城市道路桥梁检测", "韶关市浈江区市政设施管理所", "优")
+    # 项目资金（元）: the header's own label states the unit.
+    assert (report.budget_planned, report.budget_adjusted, report.spent) == (38.0, 40.0, 39.2)
+    assert report.provenance["budget_adjusted"].note == "400000 元 → 40 万元"
+    # Every 得分 is blank: the 100 beside 总分 is the weights' sum, not a score.
+    assert report.self_score is None
+    assert [(i.name, i.weight, i.score) for i in report.indicators] == [
+        ("检测桥梁座数", 40.0, None), ("桥梁通行安全", 50.0, None)]
