@@ -68,7 +68,7 @@ def extract_report(document: Document) -> Report:
     report.grade = n.normalise_grade(report.grade_raw)
     if report.grade:
         report.provenance["grade"] = _derived(report.provenance["grade_raw"], f"{report.grade_raw} → {report.grade}")
-    _place(report, document)
+    _place(report, document, prose.title)
     report.funding_sources = _sources(report, form, prose)
     report.budget_lines = _lines(form, prose)
     _lines_in_yuan(report, form)
@@ -187,11 +187,8 @@ def _rates(report: Report) -> None:
             report.execution_rate = round(report.spent / budget * 100, 4)
 
 
-def _place(report: Report, document: Document) -> None:
-    title = report.provenance.get("project_name")
-    report_names = [report.project_name]
-    if title is not None and title.method == "title":
-        report_names.append(title.snippet)
+def _place(report: Report, document: Document, title: str | None) -> None:
+    report_names = [report.project_name, title]
     place = locate([report.implementing_unit, report.supervising_dept], report_names)
     note = "对照行政区划表"
     if place is None:

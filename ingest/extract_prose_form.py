@@ -34,7 +34,7 @@ FIELD_WORDS: tuple[tuple[str, str], ...] = (
     ("budget_adjusted", r"调整后(?:的)?(?:预算|资金)?|调整预算|全年预算|预算调整为|调整为"),
     ("budget_planned", r"年初预算|预算资金|预算安排|财政预算|预算金额|预算总额|预算数|预算为|预算|总预算|"
                        r"计划安排资金|计划安排|安排[^，。；]{0,30}?(?:经费|资金)|批复资金|下达资金|资金总额|项目资金|"
-                       r"资金总计|下达|计划投资"),
+                       r"资金总计|下达|计划投资|计划总投资"),
     ("funds_arrived", r"实际到位资金|实际到位|到位资金|拨付到位|下达到位|资金到位|到位"),
     ("spent", r"实际支出|全年执行|累计支出|实际使用|已支出|支出|执行|已支付|累计支付|支付|已使用|使用|"
               r"(?:完成|实际|累计)拨付"),   # 财政拨付 alone is money sent to the unit, not spent by it
@@ -48,6 +48,9 @@ NOT_OWN_TOTAL = re.compile(r"完成投资|决算|结算|审定|中标|合同(?:�
 # "2179万元目前已全部拨付", "8010万元均已到位": the amount named first, then that it arrived.
 ARRIVED_AFTER = re.compile(r"^\s*(?:目前|现|现已|已经)?\s*(?:均|全部|已全部|均已)?\s*(?:已|已经)?\s*"
                            r"(?:全部|全额|足额)?\s*(?:拨付)?到位|^\s*(?:目前|现)?\s*(?:已|均已)?\s*(?:全部|全额|足额)拨付")
+# One level's share of the money: "市级资金", "县级配套资金", "中央补助".
+LEVEL_AT_END = re.compile(r"(?:中央|省级|省|自治区|州级|市级|县级|区级|市本级|县本级|本级|市县|乡镇)"
+                          r"(?:财政)?(?:配套)?(?:资金|补助|拨款)?$")
 # The words that open a breakdown of the total just named: what follows are parts.
 SPLIT = ("其中", "包括")
 SOURCE_WORD = re.compile(r"(中央|省级|省|自治区|区级|县级|市级|市本级|县本级|区本级|本级|市县|其他|其它|自筹)"
@@ -94,6 +97,9 @@ SHORTFALL = re.compile(
     r"尚未完成|仅完成|低于(?:年度|预期|计划)?(?:指标值|目标值?|预期|计划)|未全部完成|未能按期"
 )
 NEGATED = re.compile(r"(?:无|不存在|没有|未出现|杜绝)\s*$")
+# A section heading: an outline number, a few words, no sentence.
+HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+                     r"[^，,。；;：:]{2,28}[。：:]?")
 # "未完成的绩效目标：无" admits nothing.
 NOTHING_AFTER = re.compile(r"^[^，。；:：]{0,15}[:：]\s*(?:无|没有|暂无|不存在)\s*(?:[。；;]|$)")
 
@@ -141,6 +147,7 @@ class ProseFacts:
     mentions: list[Mention] = field(default_factory=list)
     arrived_in_full: Evidence | None = None
     all_from: tuple[str, Evidence] | None = None
+    title: str | None = None          # the report's title, as the place names in it count
 
 
 def extract_prose(document: Document) -> ProseFacts:
@@ -212,6 +219,7 @@ def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
             continue                      # the 自评表 heading names no project
         core = re.sub(r"^附件\d*", "", core)
         evidence = Evidence(paragraph.index, clean_value(" ".join(p.text for p in head[first:i + 1]))[:200], "title")
+        facts.title = title
         unit = None
         if "关于" in core:
             unit, _, core = core.partition("关于")
@@ -367,7 +375,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             continue
         if DELTA.search(clause) or NOT_OWN_TOTAL.search(clause):
             continue
-        if ARRIVED_AFTER.match(masked[match.end():]) and not in_split:
+        if ARRIVED_AFTER.match(masked[match.end():]) and not in_split and not LEVEL_AT_END.search(bare):
             facts.candidates.append(Candidate("funds_arrived", amount.value, evidence, SENTENCE_RANK))
             facts.mentions.append(Mention("amount", "funds_arrived", evidence, value=amount.value,
                                           written=amount.written, unit=amount.unit, text=clause.strip()[-12:],
@@ -382,8 +390,8 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
                                                    amount.value if side == "arrived" else None, evidence))
                 continue
         name = _field_word(clause)
-        if name is None or in_split:
-            continue                      # parts of the total just named are not the total
+        if name is None or in_split or _names_a_level(clause):
+            continue                      # parts of the total, or one level's share, are not the total
         facts.candidates.append(Candidate(name, amount.value, evidence, SENTENCE_RANK))
         facts.mentions.append(Mention("amount", name, evidence, value=amount.value, written=amount.written,
                                       unit=amount.unit, text=clause.strip()[-12:], role="total"))
@@ -393,6 +401,16 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             side, in_split = "arrived", False
         else:
             side, in_split = None, False
+
+
+def _names_a_level(clause: str) -> bool:
+    """"县级配套资金到位": the words before the field's keyword name one level's share."""
+    words = clause
+    for _, pattern in FIELD_WORD:
+        found = list(pattern.finditer(clause))
+        if found:
+            words = clause[:found[-1].start()] if found[-1].start() < len(words) else words
+    return bool(LEVEL_AT_END.search(words.strip()))
 
 
 def _category_at_end(clause: str, categories: dict[str, list[str]]) -> str | None:
@@ -485,6 +503,8 @@ def _scores_and_grades(paragraph, text, offset, masked, facts: ProseFacts) -> No
         word = n.grade_word(rest)
         if not word:
             continue
+        if re.match(r"[”\"」』]?的?\d", squash(rest)[len(word):]):
+            continue                      # "为“优”的4个": a count of projects by grade
         follow = squash(rest)[len(word):len(word) + 1]
         if follow and re.match(r"[\u4e00-\u9fff]", follow) and follow not in "等级次的，。":
             continue
@@ -585,6 +605,8 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
 
 
 def _shortfalls(paragraph, text, offset, masked, facts: ProseFacts) -> None:
+    if HEADING.fullmatch(squash(paragraph.text)):
+        return                            # "三、未完成的绩效目标及原因" names a section, admits nothing
     for match in SHORTFALL.finditer(masked):
         if NEGATED.search(masked[:match.start()]) or NOTHING_AFTER.match(masked[match.end():]):
             continue

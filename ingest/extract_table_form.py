@@ -568,6 +568,9 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
             name = grid.text(r2, columns["name"])
             if grid.owner[r2][columns["name"]] == grid.owner[r][columns["name"]]:
                 continue
+            if g.INDICATOR_BY_LABEL.get(header_key(name)) == "name":
+                grid.claim_row(r2)        # the header repeated where a page broke the table
+                continue
             grid.claim_row(r2)
             if g.is_placeholder(name):
                 continue

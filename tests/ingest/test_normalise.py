@@ -351,3 +351,17 @@ def test_amount_in_yuan_is_ten_thousandth_in_wanyuan(x):
     assert amount.value == pytest.approx(float(x) / 10000, abs=1e-6)
     assert amount.written == float(x)
     assert amount.converted
+
+
+@pytest.mark.parametrize(("label", "code", "matched"), [
+    ("其他对个人和家庭的补助", "30399", "name"),
+    ("奖励金", "30309", "name"),
+    ("绩效工资", "30107", "name"),
+    ("住房公积金", "30113", "name"),
+    ("仓储租赁费", "30214", "containment"),
+    ("30201 印刷费", "30201", "code"),
+    ("基建工程项目审计", None, None),
+])
+def test_categories_of_wages_and_of_payments_to_households(label, code, matched):
+    category = lookup_category(label)
+    assert (category.code if category else None, category.matched if category else None) == (code, matched)

@@ -347,3 +347,51 @@ def test_a_sheet_exported_as_text():
     assert report.self_score is None
     assert [(i.name, i.weight, i.score) for i in report.indicators] == [
         ("检测桥梁座数", 40.0, None), ("桥梁通行安全", 50.0, None)]
+
+
+def test_a_header_repeated_inside_the_indicator_table_is_no_indicator():
+    text = "\n".join([
+        "部门预算项目支出绩效自评表（2022年度）",
+        "项目名称\t社区矫正工作经费",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t完成值\t权重\t得分",
+        "\t产出指标\t数量指标\t矫正对象建档率\t100%\t100%\t40\t40",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t完成值\t权重\t得分",
+        "\t效益指标\t社会效益指标\t再犯罪率\t≤0.2%\t0.1%\t50\t50",
+        "总分\t\t\t\t\t\t\t90",
+    ])
+    report = _parse(_txt(text), "repeated.txt")
+    assert [(i.level1, i.name, i.weight, i.score) for i in report.indicators] == [
+        ("产出指标", "矫正对象建档率", 40.0, 40.0), ("效益指标", "再犯罪率", 50.0, 50.0)]
+
+
+def test_money_by_level_is_not_the_total_and_a_heading_admits_nothing():
+    text = "\n".join([
+        "齐齐哈尔市龙沙区2022年度街巷硬化工程绩效自评报告",
+        "一、项目基本情况",
+        "街巷硬化工程由齐齐哈尔市龙沙区住房和城乡建设局组织实施，项目计划总投资160万元。",
+        "二、资金到位及使用情况",
+        "省级资金100万元、市级资金40万元已全部到位，区级配套资金到位20万元，合计到位160万元。"
+        "实际支出160万元，预算执行率100%。",
+        "三、未完成的绩效目标及原因",
+        "未完成的绩效目标：无。",
+        "四、自评结论",
+        "本项目自评得分100分，评价等级为优。全区6个子项目中，自评结果为“优”的4个，为“良”的2个。",
+    ])
+    report = _parse(_txt(text), "levels.txt")
+    assert (report.budget_planned, report.funds_arrived, report.spent, report.self_score) == (
+        160.0, 160.0, 160.0, 100.0)
+    # The district named in the title is more specific than the unit's prefecture.
+    assert (report.province, report.region) == ("黑龙江省", "龙沙区")
+    assert not [m for m in report.mentions if m.kind == "shortfall"]
+    assert (report.grade_raw, report.grade) == ("优", "优")
+    assert report.doubts == {}
+
+
+def test_counts_of_projects_by_grade_are_no_grade():
+    text = "\n".join([
+        "2023年度部门项目支出绩效自评报告",
+        "本部门6个项目全部开展自评，自评结果为“优”的4个，为“良”的2个。",
+        "项目预算资金合计300万元，实际支出288万元。",
+    ])
+    report = _parse(_txt(text), "counts.txt")
+    assert report.grade_raw is None
