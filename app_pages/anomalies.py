@@ -10,10 +10,11 @@ import plotly.express as px
 import streamlit as st
 
 from app_pages import data
-from app_pages.anomalies_parts import (SEVERITIES, STATUSES, anomaly_columns, evidence_panel, labelled,
+from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_panel, labelled,
                                        rule_label)
 from app_pages.i18n import t
 from app_pages.widgets import report_links
+from ingest.store import REVIEW_STATUSES
 
 PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
 EXPANDED_LIMIT = 10      # selected anomalies whose evidence is drawn
@@ -56,7 +57,7 @@ def _identity(row: dict) -> str:
 left, middle, right = st.columns(3)
 severities = left.multiselect(t("anomalies.severity"), SEVERITIES, key="anomaly_severities",
                               format_func=lambda s: t(f"severity.{s}"), placeholder=t("filters.any"))
-statuses = middle.multiselect(t("anomalies.status"), STATUSES, key="anomaly_statuses",
+statuses = middle.multiselect(t("anomalies.status"), REVIEW_STATUSES, key="anomaly_statuses",
                               format_func=lambda s: t(f"status.{s}"), placeholder=t("filters.any"))
 stored_rules = data.run("filter_options")["rules"].to_list()
 rule_choices = sorted(set((stored_rules[0] if stored_rules else None) or [])

@@ -10,9 +10,9 @@ import streamlit as st
 
 from app_pages import data
 from app_pages.i18n import lang, t
+from ingest.store import REVIEW_STATUSES
 
 SEVERITIES = ("high", "medium", "low", "info")
-STATUSES = ("open", "confirmed", "dismissed")
 # Characters that would turn a report's own words into markdown (emphasis, links, headings,
 # tables, html, maths) in labels that Streamlit renders as markdown.
 MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -38,7 +38,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
     if "severity" in columns:
         added.append(pl.col("severity").replace({s: t("severity." + s) for s in SEVERITIES}).alias("severity_label"))
     if "status" in columns:
-        added.append(pl.col("status").replace({s: t("status." + s) for s in STATUSES}).alias("status_label"))
+        added.append(pl.col("status").replace({s: t("status." + s) for s in REVIEW_STATUSES}).alias("status_label"))
     if "message" in columns:
         shown = pl.col("message")
         if lang() == "en" and "message_en" in columns:
@@ -70,7 +70,7 @@ def evidence_panel(row: dict, expanded: bool, show_file: bool = True) -> None:
         st.caption(t("anomalies.history"))
         history = data.run("review_history", report_id=row["report_id"], rule=row["rule"], subject=row.get("subject"))
         if history.height:
-            shown = history.with_columns(pl.col("status").replace({s: t("status." + s) for s in STATUSES}))
+            shown = history.with_columns(pl.col("status").replace({s: t("status." + s) for s in REVIEW_STATUSES}))
             st.dataframe(shown, hide_index=True, placeholder="—", column_config={
                 "status": t("col.status"), "comment": t("anomalies.comment_col"),
                 "reviewer": t("anomalies.reviewer_col"), "reviewed_at": t("anomalies.reviewed_at")})

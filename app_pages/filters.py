@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from app_pages.i18n import LANGUAGES, t
+from ingest.store import REVIEW_STATUSES
 
 GRADES = ("优", "良", "中", "差")
-STATUSES = ("open", "confirmed", "dismissed")
 # filter field -> (URL key, type)
 LISTS = {
     "years": ("year", int), "provinces": ("province", str), "regions": ("region", str),
@@ -121,7 +121,7 @@ def sidebar(options: dict[str, list]) -> Filters:
         chosen["rules"] = st.multiselect(t("filters.rules"), rules, key="f_rules",
                                          format_func=lambda rule: f"{rule} {t('rule.' + rule)}",
                                          placeholder=t("filters.any"))
-        chosen["statuses"] = st.multiselect(t("filters.statuses"), list(STATUSES), key="f_statuses",
+        chosen["statuses"] = st.multiselect(t("filters.statuses"), list(REVIEW_STATUSES), key="f_statuses",
                                             format_func=lambda status: t(f"status.{status}"),
                                             placeholder=t("filters.any"))
         chosen["text"] = st.text_input(t("filters.text"), key="f_text", max_chars=100)

@@ -11,7 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ingest.pipeline import Parsed, Summary, ingest
+from ingest.parse import Parsed
+from ingest.pipeline import Summary, ingest
 
 # What the uploader accepts. .doc/.wps/.pdf are taken on purpose: the pipeline records them
 # as failed with the reason (save as .docx), which tells the auditor more than a refusal.

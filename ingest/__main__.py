@@ -67,7 +67,7 @@ def print_summary(console: Console, summary: Summary, db: Path) -> None:
         failed.add_column("文件")
         failed.add_column("原因")
         for name, reason in summary.failures[:50]:
-            failed.add_row(name, reason)
+            failed.add_row(name, str(reason))
         if len(summary.failures) > 50:
             failed.add_row("…", f"另有 {len(summary.failures) - 50} 个，见 ingest_log 表")
         console.print(failed)

@@ -8,9 +8,10 @@ the funds arrived in full without a figure of its own.
 """
 from __future__ import annotations
 
-from ingest import normalise as n
+from ingest import normalise
 from ingest.extract_prose_form import ProseFacts, extract_prose
 from ingest.extract_table_form import SUB_ROWS, FormFacts, extract_form
+from ingest.messages import Message
 from ingest.model import Document
 from ingest.regions import Place, locate, locate_in_text
 from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Report, Witness
@@ -51,7 +52,7 @@ def extract_report(document: Document) -> Report:
     for name in FIELDS_FROM_CANDIDATES:
         if name in chosen:
             value = chosen[name].value
-            if isinstance(value, n.DateValue):
+            if isinstance(value, normalise.DateValue):
                 value = value.start
             setattr(report, name, value)
             report.provenance[name] = chosen[name].evidence
@@ -65,7 +66,7 @@ def extract_report(document: Document) -> Report:
 
     _funds(report, prose)
     _rates(report)
-    report.grade = n.normalise_grade(report.grade_raw)
+    report.grade = normalise.normalise_grade(report.grade_raw)
     if report.grade:
         report.provenance["grade"] = _derived(report.provenance["grade_raw"], f"{report.grade_raw} → {report.grade}")
     _place(report, document, prose.title)
@@ -101,7 +102,7 @@ def _lines_in_yuan(report: Report, form: FormFacts) -> None:
             break
     else:
         return
-    note = f"表未注单位，各行之和约为报告合计的一万倍，按元折算为万元"
+    note = "表未注单位，各行之和约为报告合计的一万倍，按元折算为万元"
     blocks = {line.evidence.block for line in lines if line.evidence}
     for line in lines:
         line.planned = None if line.planned is None else round(line.planned / 10000, 6)
@@ -235,14 +236,14 @@ def _lines(form: FormFacts, prose: ProseFacts) -> list[BudgetLine]:
     seen: set[str] = set()
     amounts: dict[str, set[float]] = {}
     for mention in prose.lines:
-        category = n.lookup_category(mention.text or "")
+        category = normalise.lookup_category(mention.text or "")
         amounts.setdefault(category.code if category else (mention.text or ""), set()).add(mention.value)
     if any(len(values) > 1 for values in amounts.values()):
         # One category with two amounts: the narrative lists sub-projects' costs, not the
         # report's lines ("一期监理费22万元…；二期监理费12.66万元").
         return []
     for mention in prose.lines:
-        category = n.lookup_category(mention.text or "")
+        category = normalise.lookup_category(mention.text or "")
         key = category.code if category else (mention.text or "")
         if key in seen:
             continue
@@ -275,7 +276,7 @@ def _status(report: Report, document: Document) -> None:
     text = report.text
     if not found_anything or not any(word in text for word in REPORT_WORDS):
         report.parse_status = "failed"
-        report.notes.insert(0, "不是项目支出绩效自评报告：未找到预算、支出、自评得分、支出明细或绩效指标")
+        report.notes.insert(0, str(Message("parse.not_a_report")))
     elif any(v is None for v in values.values()):
         report.parse_status = "partial"
     else:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest import normalise as n
-from ingest.extract_table_form import _source_level
+from ingest import glossary, normalise
 from ingest.model import Document, Paragraph
 from ingest.regions import strip_places
 from ingest.report import Candidate, Evidence, FundingSource, Mention
@@ -156,7 +155,7 @@ def extract_prose(document: Document) -> ProseFacts:
     _title(paragraphs, facts)
     _date_lines(paragraphs, facts)
     for paragraph in paragraphs:
-        text = n.fold(paragraph.text)
+        text = normalise.fold(paragraph.text)
         for offset, sentence in sentences(text):
             _sentence(paragraph, text, offset, sentence, facts)
     _usual_year(paragraphs, facts)
@@ -169,7 +168,7 @@ def _usual_year(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
     counts: dict[int, int] = {}
     first: dict[int, Evidence] = {}
     for paragraph in paragraphs:
-        text = n.fold(paragraph.text)
+        text = normalise.fold(paragraph.text)
         masked = _masked(text)
         for match in YEAR.finditer(masked):
             year = int(match.group(1))
@@ -193,7 +192,7 @@ def _masked(sentence: str) -> str:
 # -- title, cover date, signature -----------------------------------------------------------
 def _is_org(text: str) -> bool:
     bare = re.sub(r"[（(][^）)]*[）)]$", "", squash(text))
-    return 3 <= len(bare) <= 40 and bool(ORG_SUFFIX.search(bare)) and not n.find_dates(text)
+    return 3 <= len(bare) <= 40 and bool(ORG_SUFFIX.search(bare)) and not normalise.find_dates(text)
 
 
 def _title(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
@@ -282,8 +281,8 @@ def _date_lines(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
                     "fiscal_year", int(year_line.group(1)),
                     Evidence(paragraph.index, paragraph.text.strip(), "label"), 1))
             continue
-        found = n.find_dates(text)
-        if not found or found[0][0].group(0) != n.fold(text):
+        found = normalise.find_dates(text)
+        if not found or found[0][0].group(0) != normalise.fold(text):
             year_line = re.fullmatch(r"[（(]((?:19|20)\d{2})年度?[）)]", text)
             if year_line:
                 facts.candidates.append(Candidate(
@@ -334,7 +333,7 @@ def _sentence(paragraph: Paragraph, text: str, offset: int, sentence: str, facts
             facts.arrived_in_full = _ev(paragraph, text, offset + full.start(), offset + full.end(), "derived")
     source = ALL_FROM.search(masked) if ("全部" in masked or "均" in masked) else None
     if source and facts.all_from is None:
-        level = _source_level(source.group("source"))
+        level = glossary.source_level(source.group("source"))
         if level:
             facts.all_from = (level, _ev(paragraph, text, offset + source.start(), offset + source.end()))
 
@@ -348,14 +347,14 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
     previous_end = 0
     in_split = False          # inside "其中 …" after a total
     side: str | None = None   # which total the split belongs to: planned | arrived
-    categories = n.category_labels_by_last_character()
+    categories = normalise.category_labels_by_last_character()
     for match in AMOUNT.finditer(masked):
         start = _clause_start(masked, match.start(), previous_end)
         if start > previous_end and masked[start - 1] in ":：" and not masked[start:match.start()].strip():
             start = _clause_start(masked, start - 1, previous_end)     # "支出:799.12万元": the label before
         clause = masked[start:match.start()]
         previous_start, previous_end = previous_end, match.end()
-        amount = n.parse_amount(match.group(0))
+        amount = normalise.parse_amount(match.group(0))
         if amount is None:
             continue
         evidence = _ev(paragraph, text, offset + start, offset + match.end())
@@ -367,7 +366,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
         bare = clause.strip().removeprefix("其中").lstrip(":： ")
         label = _category_at_end(bare, categories)
         if label:
-            category = n.lookup_category(label)
+            category = normalise.lookup_category(label)
             mention = Mention("amount", category.name if category else label, evidence, value=amount.value,
                               written=amount.written, unit=amount.unit, text=label, role="line")
             facts.lines.append(mention)
@@ -384,7 +383,7 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             continue
         source = SOURCE_WORD.search(bare) if in_split else None
         if source and side:
-            level = _source_level(source.group(1))
+            level = glossary.source_level(source.group(1))
             if level:
                 facts.sources.append(FundingSource(level, amount.value if side == "planned" else None,
                                                    amount.value if side == "arrived" else None, evidence))
@@ -489,7 +488,7 @@ def _scores_and_grades(paragraph, text, offset, masked, facts: ProseFacts) -> No
             continue
         if masked[match.end():match.end() + 2] in ("以上", "以下"):
             continue
-        score = n.parse_score(match.group("num"))
+        score = normalise.parse_score(match.group("num"))
         if score is None:
             continue
         rank = SENTENCE_RANK if match.group("label") in STRONG_SCORE else SENTENCE_RANK + 1
@@ -500,7 +499,7 @@ def _scores_and_grades(paragraph, text, offset, masked, facts: ProseFacts) -> No
         if not conn and not label.endswith(("等级", "等次")) and masked[match.end() - 1:match.end()] not in "“\"「『":
             continue
         rest = masked[match.end():match.end() + 8]
-        word = n.grade_word(rest)
+        word = normalise.grade_word(rest)
         if not word:
             continue
         if re.match(r"[”\"」』]?的?\d", squash(rest)[len(word):]):
@@ -528,7 +527,7 @@ def _scores_and_grades(paragraph, text, offset, masked, facts: ProseFacts) -> No
 
 
 def _band(paragraph, text, offset, match, word: str, low: float, facts: ProseFacts) -> None:
-    grade = n.normalise_grade(word)
+    grade = normalise.normalise_grade(word)
     if grade and not any(m.kind == "grade_band" and m.subject == grade for m in facts.mentions):
         facts.mentions.append(Mention("grade_band", grade, _ev(paragraph, text, offset + match.start(),
                                                                offset + match.end()), value=low, text=word))
@@ -564,7 +563,7 @@ def _names(paragraph, text, offset, masked, facts: ProseFacts) -> None:
                 "supervising_dept", dept, _ev(paragraph, text, offset + match.start(), offset + match.end()),
                 SENTENCE_RANK))
     for match in PERIOD_WORDS.finditer(masked):
-        period = n.parse_period(masked[match.end():match.end() + 40])
+        period = normalise.parse_period(masked[match.end():match.end() + 40])
         if period:
             facts.candidates.append(Candidate(
                 "period", period, _ev(paragraph, text, offset + match.start(), offset + match.end() + 24),
@@ -577,7 +576,7 @@ def _project_like(name: str) -> bool:
 
 
 def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None:
-    for match, value in n.find_dates(masked):
+    for match, value in normalise.find_dates(masked):
         if match.start() > 12:
             continue                      # a date that opens the sentence dates what it says
         rest = masked[match.end():]

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest import glossary as g
-from ingest import normalise as n
+from ingest import glossary
+from ingest import normalise
 from ingest.model import Cell, Document, Paragraph, Table
 from ingest.report import BudgetLine, Candidate, Evidence, FundingSource, Indicator, Mention
 from ingest.text import clean_value, label_key, snippet, squash
@@ -115,7 +115,7 @@ class _Grid:
         """"年度资金总额 · 全年预算数：58" for a value at (r, c) under a header row."""
         row_label = clean_value(self.text(r, self.starts(r)[0])) if self.starts(r) else ""
         for start in self.starts(r):
-            if start < c and self.text(r, start).strip() and not n.is_number_cell(self.text(r, start)):
+            if start < c and self.text(r, start).strip() and not normalise.is_number_cell(self.text(r, start)):
                 row_label = clean_value(self.text(r, start))
         return f"{row_label} · {clean_value(self.text(r_header, c))}：{clean_value(self.text(r, c))}"
 
@@ -135,20 +135,20 @@ class _Grid:
         self.claimed.update((r, c) for c in range(len(self.cells[r])))
 
     def column_unit(self, r_header: int, c: int) -> str | None:
-        return n.unit_of(self.text(r_header, c)) if "元" in self.text(r_header, c) else None
+        return normalise.unit_of(self.text(r_header, c)) if "元" in self.text(r_header, c) else None
 
 
 def _table_unit(table: Table) -> str:
     """单位：元 above or inside the table; 万元 otherwise (the templates' default)."""
     for text in [table.caption] + [c.text for c in (table.rows[0] if table.rows else ())]:
-        match = TABLE_UNIT.search(n.fold(text))
+        match = TABLE_UNIT.search(normalise.fold(text))
         if match:
             return match.group(1)
     return "万元"
 
 
 def _amount(text: str, unit: str, grid: _Grid, r: int, c: int, snippet: str | None = None):
-    amount = n.parse_amount(text, unit)
+    amount = normalise.parse_amount(text, unit)
     if amount is None:
         return None, None
     note = None
@@ -217,8 +217,8 @@ def _header_keys(row) -> tuple[str, ...]:
 
 
 def _is_header_row(keys: tuple[str, ...]) -> bool:
-    indicator = {g.INDICATOR_BY_LABEL.get(k) for k in keys}
-    lines = {g.LINE_BY_LABEL.get(k) for k in keys}
+    indicator = {glossary.INDICATOR_BY_LABEL.get(k) for k in keys}
+    lines = {glossary.LINE_BY_LABEL.get(k) for k in keys}
     return ("name" in indicator and len(indicator & {"target", "actual", "weight", "score"}) >= 1) or \
         ("category" in lines and bool(lines & {"planned", "actual"}))
 
@@ -230,7 +230,7 @@ def _continues(first: Table, second: Table) -> bool | None:
     if not headers or not second.rows:
         return None
     last = first.rows[-1]
-    if any(header_key(cell.text) in g.SCORE_TOTAL_KEYS | g.TOTAL_KEYS for cell in last if not cell.merged_up):
+    if any(header_key(cell.text) in glossary.SCORE_TOTAL_KEYS | glossary.TOTAL_KEYS for cell in last if not cell.merged_up):
         return None                       # the first part ended with its total: nothing follows
     if _header_keys(second.rows[0]) == _header_keys(first.rows[headers[-1]]):
         return True
@@ -255,23 +255,23 @@ def _join(first: Table, second: Table, drop_first: bool) -> Table:
 
 def _lines_in_first_column(grid: _Grid) -> bool:
     """A transposed 支出明细 table names 计划/实际 rows down its first column."""
-    names = {g.LINE_BY_LABEL.get(header_key(row[0])) for row in grid.cells if row}
+    names = {glossary.LINE_BY_LABEL.get(header_key(row[0])) for row in grid.cells if row}
     return bool({"planned", "actual"} & names)
 
 
 # -- the funding block of the 自评表 -----------------------------------------------------
 def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
     for r in range(grid.height):
-        columns = grid.header_columns(r, g.FUNDS_BY_LABEL, skip_claimed=False)
+        columns = grid.header_columns(r, glossary.FUNDS_BY_LABEL, skip_claimed=False)
         if len(columns) < 2 or not ({"planned", "adjusted", "spent"} & set(columns)):
             continue
-        if any(n.is_number_cell(grid.text(r, c)) for c in grid.starts(r)):
+        if any(normalise.is_number_cell(grid.text(r, c)) for c in grid.starts(r)):
             continue                      # "计划安排资金 | 9 | 实际到位资金 | 8.52": label/value pairs
-        if any(g.LINE_BY_LABEL.get(header_key(grid.text(r, c))) == "category" for c in grid.starts(r)):
+        if any(glossary.LINE_BY_LABEL.get(header_key(grid.text(r, c))) == "category" for c in grid.starts(r)):
             continue                      # a 支出明细 header: lines, not the funding block
         grid.claim_row(r)
         first_data = r + 1
-        below = _sub_header(grid, r, columns, g.FUNDS_BY_LABEL)
+        below = _sub_header(grid, r, columns, glossary.FUNDS_BY_LABEL)
         if below:
             columns = below
             grid.claim_row(r + 1)
@@ -285,7 +285,7 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                            and grid.owner[r2][c] != grid.owner[r][c]]
             label = grid.text(r2, label_cells[-1]) if label_cells else ""
             values = {name: grid.text(r2, c) for name, c in columns.items()}
-            if not all(n.is_number_like(v) or n.fold(v).strip() in n.BLANK for v in values.values()):
+            if not all(normalise.is_number_like(v) or normalise.fold(v).strip() in normalise.BLANK for v in values.values()):
                 break                     # words under the amounts: the funding block is over
             if _row_end(grid, r2) > header_end:
                 # More values than headers: amounts and rates sit under their own kind of
@@ -298,13 +298,13 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                     facts.notes.append(note)
                     facts.doubts.setdefault("execution_score", note)
             key = header_key(label)
-            if key not in g.FUNDS_TOTAL_KEYS and (g.field_of(label)[0] or key in g.SCORE_TOTAL_KEYS
-                                                  or n.lookup_category(label)):
+            if key not in glossary.FUNDS_TOTAL_KEYS and (glossary.field_of(label)[0] or key in glossary.SCORE_TOTAL_KEYS
+                                                  or normalise.lookup_category(label)):
                 break
             grid.claim_row(r2)
             unit = (grid.column_unit(r, columns.get("planned", first_value))
                     or _label_unit(grid, r, first_value) or grid.unit)
-            if key in g.FUNDS_TOTAL_KEYS or r2 == first_data and not g.source_of(label):
+            if key in glossary.FUNDS_TOTAL_KEYS or r2 == first_data and not glossary.source_of(label):
                 for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
                                      ("arrived", "funds_arrived"), ("spent", "spent")):
                     if name in columns:
@@ -313,19 +313,19 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                         if value is not None:
                             totals[target] = (value, evidence)
                 for name, target in (("rate", "execution_rate_stated"), ("arrival_rate", "arrival_rate_stated")):
-                    rate = n.parse_rate(values[name]) if name in columns else None
+                    rate = normalise.parse_rate(values[name]) if name in columns else None
                     if rate is not None:
                         evidence = grid.evidence(r2, columns[name], snippet=grid.header_snippet(r, r2, columns[name]))
                         facts.candidates.append(Candidate(target, rate, evidence, TABLE_RANK))
                 if "score" in columns:
-                    score = n.parse_number(values["score"])
+                    score = normalise.parse_number(values["score"])
                     if score is not None:
                         facts.mentions.append(Mention(
                             "score", "execution_rate", grid.evidence(r2, columns["score"]), value=score,
                             written=score, unit="分", text=label,
                         ))
                 if "weight" in columns:
-                    weight = n.parse_number(values["weight"])
+                    weight = normalise.parse_number(values["weight"])
                     if weight is not None:
                         facts.mentions.append(Mention(
                             "weight", "execution_rate", grid.evidence(r2, columns["weight"]), value=weight,
@@ -334,13 +334,13 @@ def _funds_matrix(grid: _Grid, facts: FormFacts) -> None:
                 continue
             for name, target in (("planned", "budget_planned"), ("adjusted", "budget_adjusted"),
                                  ("arrived", "funds_arrived"), ("spent", "spent")):
-                value = n.parse_amount(values[name], unit) if name in columns else None
+                value = normalise.parse_amount(values[name], unit) if name in columns else None
                 if value is not None:
                     parts.setdefault(target, []).append((value.value, clean_value(label)))
-            source = _source_level(label)
+            source = glossary.source_level(label)
             if source:
                 column = columns.get("adjusted")
-                if column is None or n.parse_number(values.get("adjusted")) is None:
+                if column is None or normalise.parse_number(values.get("adjusted")) is None:
                     column = columns.get("planned")
                 planned = arrived = evidence = None
                 if column is not None:
@@ -358,7 +358,7 @@ def _label_unit(grid: _Grid, r: int, first_value: int) -> str | None:
     """The unit a header row states in its label cell: "项目资金（元）"."""
     for c in grid.starts(r):
         if c < first_value and "元" in grid.text(r, c):
-            return n.unit_of(grid.text(r, c))
+            return normalise.unit_of(grid.text(r, c))
     return None
 
 
@@ -368,7 +368,7 @@ def _sub_header(grid: _Grid, r: int, columns: dict[str, int], index: dict[str, s
     if r + 1 >= grid.height:
         return None
     below = [c for c in grid.starts(r + 1) if grid.text(r + 1, c).strip() and grid.owner[r + 1][c] != grid.owner[r][c]]
-    if not below or any(n.is_number_like(grid.text(r + 1, c)) for c in below):
+    if not below or any(normalise.is_number_like(grid.text(r + 1, c)) for c in below):
         return None
     combined = dict(columns)
     found = False
@@ -417,30 +417,12 @@ def _funds_totals(grid: _Grid, totals: dict[str, tuple[float, Evidence]],
             facts.witnesses.append((Candidate(target, total, evidence, TABLE_RANK), SUB_ROWS))
 
 
-def _source_level(label: str) -> str | None:
-    """The funding level a row label names; carry-over (上年结转) is not a level."""
-    known = g.source_of(label)
-    if known:
-        return known
-    key = header_key(label)
-    if "结转" in key or "结余" in key:
-        return None
-    # 财政拨款 or 财政资金 without a level names none: the 自评表 lists it under 其中 as the
-    # whole of the money, not as one level's share.
-    for level, words in (("中央", ("中央",)), ("省级", ("省级", "省财政", "自治区")),
-                         ("市县", ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政")),
-                         ("其它", ("其他", "其它", "自筹"))):
-        if any(w in key for w in words):
-            return level
-    return None
-
-
 # -- 项目支出明细: economic-category lines -------------------------------------------------
 def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
     found = False
     r = 0
     while r < grid.height:
-        columns = grid.header_columns(r, g.LINE_BY_LABEL)
+        columns = grid.header_columns(r, glossary.LINE_BY_LABEL)
         if not ({"planned", "actual"} & set(columns)) or len(columns) < 2:
             r += 1
             continue
@@ -456,14 +438,14 @@ def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
         if not rows:
             r += 1
             continue
-        if "category" not in columns and not any(n.lookup_category(label) for _, label, _, _ in rows):
+        if "category" not in columns and not any(normalise.lookup_category(label) for _, label, _, _ in rows):
             r += 1
             continue
         found = True
         grid.claim_row(r)
         last = r
         for r2, label, planned, actual in rows:
-            category = n.lookup_category(label)
+            category = normalise.lookup_category(label)
             raw = clean_value(label)
             line = BudgetLine(
                 line_no=len(facts.lines) + 1,
@@ -492,7 +474,7 @@ def _lines_matrix(grid: _Grid, facts: FormFacts) -> bool:
 
 def _is_total(label: str) -> bool:
     key = header_key(label)
-    return key in g.TOTAL_KEYS or (key.endswith("合计") and len(key) <= 8)
+    return key in glossary.TOTAL_KEYS or (key.endswith("合计") and len(key) <= 8)
 
 
 def _line_rows(grid: _Grid, r_header: int, columns: dict[str, int], category_column: int):
@@ -511,12 +493,12 @@ def _line_rows(grid: _Grid, r_header: int, columns: dict[str, int], category_col
         if any(grid.owner[r2][c] == grid.owner[r_header][c] for c in value_columns):
             continue                      # the header's own merged continuation row
         cells = [grid.text(r2, c) for c in value_columns]
-        if not all(n.is_number_cell(v) or n.fold(v).strip() in n.BLANK for v in cells):
+        if not all(normalise.is_number_cell(v) or normalise.fold(v).strip() in normalise.BLANK for v in cells):
             break
         key, _ = label_key(label)
         if not key or re.fullmatch(r"[(（].*[)）]", key):
             continue                      # "（按经济科目）" under 支出内容
-        if g.field_of(label)[0]:
+        if glossary.field_of(label)[0]:
             break
         amounts = {c: _amount(grid.text(r2, c), units[c], grid, r2, c) for c in value_columns}
         planned = amounts.get(columns.get("planned"), (None, None))
@@ -533,7 +515,7 @@ def _table_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts,
         if c is None:
             continue
         unit = grid.column_unit(r_header, c) or grid.unit
-        amount = n.parse_amount(grid.text(r, c), unit)
+        amount = normalise.parse_amount(grid.text(r, c), unit)
         if amount is not None:
             facts.mentions.append(Mention("table_total", subject, grid.evidence(r, c), value=amount.value,
                                           written=amount.written, unit=amount.unit))
@@ -542,7 +524,7 @@ def _table_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts,
 # -- 绩效指标 -------------------------------------------------------------------------------
 def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
     for r in range(grid.height):
-        columns = grid.header_columns(r, g.INDICATOR_BY_LABEL)
+        columns = grid.header_columns(r, glossary.INDICATOR_BY_LABEL)
         measures = {"target", "actual", "weight", "score"} & set(columns)
         levels = {"level1", "level2"} & set(columns)
         if "name" not in columns or len(measures) + len(levels) < 3 or not measures:
@@ -550,12 +532,12 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
         grid.claim_row(r)
         first_indicator = len(facts.indicators)
         if grid.ends_document and not any(
-                {header_key(grid.text(r2, c)) for c in grid.starts(r2)} & g.SCORE_TOTAL_KEYS
+                {header_key(grid.text(r2, c)) for c in grid.starts(r2)} & glossary.SCORE_TOTAL_KEYS
                 for r2 in range(r + 1, grid.height)):
             facts.doubts.setdefault("indicators", "绩效指标表未到总分行即中断，可能只读到一部分")
         for r2 in range(r + 1, grid.height):
             row_keys = {header_key(grid.text(r2, c)) for c in grid.starts(r2)}
-            if row_keys & g.SCORE_TOTAL_KEYS:
+            if row_keys & glossary.SCORE_TOTAL_KEYS:
                 read = facts.indicators[first_indicator:]
                 if "score" in columns and read and all(indicator.score is None for indicator in read):
                     # Every 得分 of the form is blank: it was published unfilled, and the
@@ -568,13 +550,13 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
             name = grid.text(r2, columns["name"])
             if grid.owner[r2][columns["name"]] == grid.owner[r][columns["name"]]:
                 continue
-            if g.INDICATOR_BY_LABEL.get(header_key(name)) == "name":
+            if glossary.INDICATOR_BY_LABEL.get(header_key(name)) == "name":
                 grid.claim_row(r2)        # the header repeated where a page broke the table
                 continue
             grid.claim_row(r2)
-            if g.is_placeholder(name):
+            if glossary.is_placeholder(name):
                 continue
-            if any(g.field_of(grid.text(r2, c))[0] for c in grid.starts(r2)[:1]):
+            if any(glossary.field_of(grid.text(r2, c))[0] for c in grid.starts(r2)[:1]):
                 break
 
             def value(key: str) -> str | None:
@@ -582,7 +564,7 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 if c is None or grid.owner[r2][c] in (grid.owner[r2][columns["name"]], grid.owner[r][c]):
                     return None
                 text = clean_value(grid.text(r2, c))
-                return None if n.is_masked(text) else text or None
+                return None if normalise.is_masked(text) else text or None
 
             row_end = _row_end(grid, r2)
             measures_at = [columns[k] for k in ("weight", "score") if k in columns]
@@ -606,7 +588,7 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
             comparator, unit = value("comparator"), value("unit")
             if target is not None and (comparator or unit):
                 target = f"{comparator or ''}{target}{unit or ''}"
-            if actual is not None and unit and n.is_number_cell(actual):
+            if actual is not None and unit and normalise.is_number_cell(actual):
                 actual = f"{actual}{unit}"
             facts.indicators.append(Indicator(
                 line_no=len(facts.indicators) + 1,
@@ -615,8 +597,8 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
                 name=clean_value(name),
                 target_raw=target,
                 actual_raw=actual,
-                weight=n.parse_number(weight),
-                score=n.parse_number(score),
+                weight=normalise.parse_number(weight),
+                score=normalise.parse_number(score),
                 note=value("note"),
                 evidence=grid.evidence(r2, columns["name"], snippet=grid.row_text(r2)),
             ))
@@ -626,15 +608,15 @@ def _indicator_matrix(grid: _Grid, facts: FormFacts) -> None:
 def _score_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts) -> None:
     """The 总分 row: "总分 | 100 | 97.8": the maximum then the score; a lone number is the score."""
     starts = grid.starts(r)
-    label_at = next(c for c in starts if header_key(grid.text(r, c)) in g.SCORE_TOTAL_KEYS)
+    label_at = next(c for c in starts if header_key(grid.text(r, c)) in glossary.SCORE_TOTAL_KEYS)
     numbers = []
     for c in starts:
         if c <= label_at:
             continue
         text = grid.text(r, c)
-        if g.field_of(text)[0]:
+        if glossary.field_of(text)[0]:
             break
-        if n.is_number_cell(text):
+        if normalise.is_number_cell(text):
             numbers.append(c)
     grid.claimed.add((r, label_at))
     grid.claimed.update((r, c) for c in numbers)
@@ -649,16 +631,16 @@ def _score_total(grid: _Grid, r: int, columns: dict[str, int], facts: FormFacts)
     if chosen is None and len(numbers) >= 2:
         # A total row laid out apart from the header ("总分 | 100 | 99"): the maximum and the
         # score, in either order.
-        values = [n.parse_number(grid.text(r, c)) for c in numbers[:2]]
+        values = [normalise.parse_number(grid.text(r, c)) for c in numbers[:2]]
         chosen = numbers[1] if values[0] >= values[1] else numbers[0]
     elif chosen is None:
         # A lone number under no measure column: the score only where the row's label names a
         # score; beside 合计 it may as well be the weights' sum, so it is left unplaced.
-        if header_key(grid.text(r, label_at)) not in g.SCORE_WORD_KEYS:
+        if header_key(grid.text(r, label_at)) not in glossary.SCORE_WORD_KEYS:
             facts.notes.append(f"总分行的数字 {clean_value(grid.text(r, numbers[0]))} 无法对应得分列，未作为自评得分")
             return
         chosen = numbers[0]
-    score = n.parse_score(grid.text(r, chosen))
+    score = normalise.parse_score(grid.text(r, chosen))
     if score is not None:
         facts.candidates.append(Candidate("self_score", score, grid.evidence(r, chosen, snippet=grid.row_text(r)),
                                           TABLE_RANK))
@@ -681,7 +663,7 @@ def _goal_lines(grid: _Grid, facts: FormFacts) -> None:
     under 实际完成情况 is actual. Purposes are not economic categories; they are kept as
     written and mapped to a category only where they name one."""
     for r in range(grid.height):
-        columns = grid.header_columns(r, g.GOAL_BY_LABEL, skip_claimed=False)
+        columns = grid.header_columns(r, glossary.GOAL_BY_LABEL, skip_claimed=False)
         if len(columns) < 2:
             continue
         found: dict[str, list] = {}
@@ -689,16 +671,16 @@ def _goal_lines(grid: _Grid, facts: FormFacts) -> None:
             for side, c in columns.items():
                 if grid.owner[r2][c] == grid.owner[r][c]:
                     continue
-                text = n.fold(grid.text(r2, c))
+                text = normalise.fold(grid.text(r2, c))
                 for match in PURPOSE.finditer(text):
-                    amount = n.parse_amount(match.group("amount"))
+                    amount = normalise.parse_amount(match.group("amount"))
                     purpose = clean_value(match.group("purpose")).rstrip("等")
                     if amount is None:
                         continue
                     entry = found.setdefault(purpose, [None, None, grid.evidence(r2, c, "text", snippet=match.group(0))])
                     entry[0 if side == "planned" else 1] = amount.value
         for purpose, (planned, actual, evidence) in found.items():
-            category = n.lookup_category(purpose)
+            category = normalise.lookup_category(purpose)
             facts.goal_lines.append(BudgetLine(
                 line_no=len(facts.goal_lines) + 1, category=category.name if category else purpose,
                 category_code=category.code if category else None, category_raw=purpose,
@@ -715,8 +697,8 @@ def _label_values(grid: _Grid, facts: FormFacts) -> None:
             text = grid.text(r, c)
             if not text.strip():
                 continue
-            name, unit = g.field_of(text)
-            source = None if name else g.source_of(text)
+            name, unit = glossary.field_of(text)
+            source = None if name else glossary.source_of(text)
             if not name and not source:
                 _inline_pairs(text, grid.evidence(r, c, "table"), facts, TABLE_RANK)
                 continue
@@ -759,8 +741,8 @@ def _value_position(grid: _Grid, r: int, c: int) -> tuple[int, int] | None:
 
 def _is_label(text: str) -> bool:
     key = header_key(text)
-    return bool(key) and (g.field_of(text)[0] is not None or g.source_of(text) is not None
-                          or key in g.FUNDS_BY_LABEL or key in g.LINE_BY_LABEL)
+    return bool(key) and (glossary.field_of(text)[0] is not None or glossary.source_of(text) is not None
+                          or key in glossary.FUNDS_BY_LABEL or key in glossary.LINE_BY_LABEL)
 
 
 def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c: int,
@@ -770,8 +752,8 @@ def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c:
         evidence = grid.evidence(r, c)
     value = None
     if name in ("budget_planned", "budget_adjusted", "funds_arrived", "spent"):
-        amount = n.parse_amount(text, unit)
-        if amount is None or not n.is_number_cell(text):
+        amount = normalise.parse_amount(text, unit)
+        if amount is None or not normalise.is_number_cell(text):
             return None
         value = amount.value
         if amount.converted:
@@ -779,27 +761,27 @@ def _field_value(name: str, text: str, unit: str, grid: _Grid | None, r: int, c:
                                 evidence.start, evidence.end,
                                 f"{amount.written:g} {amount.unit} → {amount.value:g} 万元")
     elif name in ("arrival_rate_stated", "execution_rate_stated"):
-        if not n.is_number_cell(text):
+        if not normalise.is_number_cell(text):
             return None
-        value = n.parse_rate(text)
+        value = normalise.parse_rate(text)
     elif name == "self_score":
-        if not n.is_number_cell(text):
+        if not normalise.is_number_cell(text):
             return None
-        value = n.parse_score(text)
+        value = normalise.parse_score(text)
     elif name == "grade_raw":
-        value = n.ticked_grade(text) or n.grade_word(text)
+        value = normalise.ticked_grade(text) or normalise.grade_word(text)
     elif name == "eval_type":
-        value = n.eval_type(text)
+        value = normalise.eval_type(text)
     elif name == "period":
-        value = n.parse_period(text)
+        value = normalise.parse_period(text)
     elif name == "fiscal_year":
-        match = re.search(r"(?:19|20)\d{2}", n.fold(text))
+        match = re.search(r"(?:19|20)\d{2}", normalise.fold(text))
         value = int(match.group(0)) if match else None
     elif name == "report_date":
-        value = n.parse_date(text)
+        value = normalise.parse_date(text)
     else:
         value = clean_value(text) or None
-        if value and (n.is_number_cell(value) or len(value) > 80 or n.is_masked(value)):
+        if value and (normalise.is_number_cell(value) or len(value) > 80 or normalise.is_masked(value)):
             value = None
     if value is None:
         return None
@@ -810,7 +792,7 @@ def _source_cell(grid: _Grid, r: int, c: int, r2: int, c2: int, source: str, fac
     """A 中央财政 / 市县财政 row of the 基本概况 table: planned or arrived by the column it sits in."""
     side = None
     for r_up in range(r - 1, -1, -1):
-        name, _ = g.field_of(grid.text(r_up, c))
+        name, _ = glossary.field_of(grid.text(r_up, c))
         if name in ("budget_planned", "budget_adjusted"):
             side = "planned"
             break
@@ -819,9 +801,9 @@ def _source_cell(grid: _Grid, r: int, c: int, r2: int, c2: int, source: str, fac
             break
     if side is None or r2 != r:
         return
-    unit = g.field_of(grid.text(r_up, c))[1] or grid.unit
+    unit = glossary.field_of(grid.text(r_up, c))[1] or grid.unit
     value, evidence = _amount(grid.text(r2, c2), unit, grid, r2, c2)
-    if value is None or not n.is_number_cell(grid.text(r2, c2)):
+    if value is None or not normalise.is_number_cell(grid.text(r2, c2)):
         return
     for existing in facts.sources:
         if existing.source == source and getattr(existing, side) is None and existing.evidence \
@@ -842,7 +824,7 @@ def _signature_dates(grid: _Grid, facts: FormFacts) -> None:
                 recent = r
             if r - recent > 3:
                 continue
-            for match, value in n.find_dates(text):
+            for match, value in normalise.find_dates(text):
                 evidence = grid.evidence(r, c)
                 facts.mentions.append(Mention(
                     "date", "signed", evidence, text=match.group(0), role="signed",
@@ -855,7 +837,7 @@ def _signature_dates(grid: _Grid, facts: FormFacts) -> None:
 
 # -- cover lines and label: value pairs inside one cell ------------------------------------
 def _label_pattern() -> re.Pattern:
-    labels = sorted({l for labels in g.FIELD_LABELS.values() for l in labels}, key=len, reverse=True)
+    labels = sorted({l for labels in glossary.FIELD_LABELS.values() for l in labels}, key=len, reverse=True)
     spaced = ["[ \u3000]*".join(re.escape(ch) for ch in label) for label in labels]
     return re.compile(
         r"(?:^|(?<=\s)|(?<=[；;，,|｜]))[ \u3000]*(?P<label>" + "|".join(spaced) + r")"
@@ -878,7 +860,7 @@ def _pairs(text: str) -> list[tuple[str, str | None, str, int, int]]:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[match.end():end]
-        name, unit = g.field_of(match.group("label"))
+        name, unit = glossary.field_of(match.group("label"))
         if name:
             out.append((name, match.group("unit") or unit, value, match.start(), end))
     return out

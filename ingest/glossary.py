@@ -51,6 +51,18 @@ SOURCE_LABELS: dict[str, tuple[str, ...]] = {
     "其它": ("其它", "其他", "其他资金", "其它资金", "自筹资金", "单位自筹", "社会资金"),
 }
 
+# Words inside a funding row's label that name its level, where the label is none of the
+# SOURCE_LABELS ("其中：县级配套资金"). 财政拨款 or 财政资金 without a level names none: the
+# 自评表 lists it under 其中 as the whole of the money, not as one level's share.
+LEVEL_WORDS: dict[str, tuple[str, ...]] = {
+    "中央": ("中央",),
+    "省级": ("省级", "省财政", "自治区"),
+    "市县": ("本级", "市级", "县级", "区级", "市县", "市财政", "县财政", "区财政"),
+    "其它": ("其他", "其它", "自筹"),
+}
+# Carried-over money is no level of its own.
+CARRY_OVER_WORDS = ("结转", "结余")
+
 # Column headers of the funding block in the 财预〔2020〕10号 自评表.
 MATRIX_FUNDS = {
     "planned": ("年初预算数", "年初预算", "预算数", "计划安排资金", "预算资金", "年初预算资金", "资金计划"),
@@ -140,3 +152,18 @@ def is_placeholder(text: str) -> bool:
     """Blank-template rows: "指标1：", "……", empty."""
     key = re.sub(r"[.。…·、:：\s]", "", label_key(text)[0])
     return not key or bool(re.fullmatch(r"指标(?:\d+|[nN一二三四五六七八九十])?", key))
+
+
+def source_level(label: str) -> str | None:
+    """The funding level a row label names: "其中：中央补助" -> 中央, "县级配套资金" -> 市县;
+    carry-over (上年结转) is no level."""
+    known = source_of(label)
+    if known:
+        return known
+    key = re.sub(r"[（(【\[].*?[）)】\]]", "", label_key(label)[0])
+    if any(word in key for word in CARRY_OVER_WORDS):
+        return None
+    for level, words in LEVEL_WORDS.items():
+        if any(word in key for word in words):
+            return level
+    return None

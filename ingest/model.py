@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
+from ingest.messages import Message
+
 BODY = "body"
 HEADER = "header"
 FOOTER = "footer"
@@ -90,7 +92,6 @@ class Document:
     furniture: list[Block] = field(default_factory=list)    # headers and footers
     file_format: str = ""
     encoding: str | None = None                            # text files: the detected one
-    notes: list[str] = field(default_factory=list)          # what the reader noticed
 
     def paragraphs(self, include_furniture: bool = False) -> Iterator[Paragraph]:
         for block in self.all_blocks(include_furniture):
@@ -126,4 +127,9 @@ class Document:
 
 
 class ParseError(Exception):
-    """A file that cannot be read as a report. The message is shown to auditors."""
+    """A file that cannot be read as a report, with the reason auditors are shown (a code of
+    messages.MESSAGES and its parameters): `ParseError("txt.binary")`."""
+
+    def __init__(self, code: str, **params):
+        self.message = Message(code, params)
+        super().__init__(str(self.message))

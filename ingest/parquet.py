@@ -24,6 +24,7 @@ from typing import Callable
 import duckdb
 
 from ingest import PARSER_VERSION
+from ingest.schema import table_schemas
 
 MANIFEST = "jixiao-parquet.json"
 PARTITION_BY = ("fiscal_year", "province")
@@ -45,8 +46,6 @@ def export(conn: duckdb.DuckDBPyConnection, target: Path, schema_version: int,
            on_table: Callable[[str, int], None] | None = None) -> dict:
     """Write every table of the store open on `conn` under `target` (replacing an earlier
     export there); return the manifest. `on_table(name, rows)` follows the progress."""
-    from ingest.store import table_schemas
-
     target = Path(target).resolve()
     if target.exists() and not is_parquet_store(target) and any(target.iterdir()):
         raise ParquetError(f"目标文件夹 {target} 不是空文件夹，也不是 Jixiao 的 Parquet 导出：为免覆盖其他文件，请换一个文件夹")
@@ -134,8 +133,6 @@ def connect(folder: Path) -> duckdb.DuckDBPyConnection:
 def _load(folder: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory database holding the export's tables, typed as in the store. Every file
     under a table's folder is read, so merged exports load as one."""
-    from ingest.store import table_schemas
-
     found = manifest(folder)
     try:
         version = int(found["schema_version"])

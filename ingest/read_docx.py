@@ -15,7 +15,6 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -24,6 +23,7 @@ from lxml import etree
 
 import posixpath
 
+from ingest.messages import megabytes
 from ingest.model import BODY, FOOTER, HEADER, Block, Cell, Document, Paragraph, ParseError, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -386,15 +386,12 @@ def check_zip(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: in
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise ParseError("文件不是有效的 .docx（无法作为 zip 打开）") from exc
+        raise ParseError("docx.not_zip") from exc
     if len(infos) > max_parts:
-        raise ParseError(f"文件包含 {len(infos)} 个部件，超过上限 {max_parts}")
+        raise ParseError("docx.too_many_parts", parts=len(infos), limit=max_parts)
     expanded = sum(info.file_size for info in infos)
     if expanded > max_expanded:
-        raise ParseError(
-            f"文件解压后约 {expanded / 1024 / 1024:.0f} MB，超过上限 "
-            f"{max_expanded / 1024 / 1024:.0f} MB（疑似压缩炸弹）"
-        )
+        raise ParseError("docx.zip_bomb", mb=megabytes(expanded), limit_mb=megabytes(max_expanded))
 
 
 class _Unsupported(Exception):
@@ -474,30 +471,34 @@ def _read_with_python_docx(data: bytes) -> Document:
     return result
 
 
-CORRUPTION = {   # what a reader's exception means, in an auditor's words
-    zlib.error: "压缩数据损坏",
-    EOFError: "文件不完整，可能传输中断",
-    zipfile.BadZipFile: "压缩包内容与其目录不符",
+CORRUPTION = {   # what a reader's exception means, as a message an auditor can read
+    zlib.error: "docx.deflate",
+    EOFError: "docx.truncated",
+    zipfile.BadZipFile: "docx.directory",
 }
 
 
-def read_docx(source: Path | bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: int = MAX_PARTS) -> Document:
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    check_zip(data, max_expanded, max_parts)
+def read_docx(data: bytes, limits: dict | None = None) -> Document:
+    """A .docx's blocks in reading order (the reader contract of parse.READERS), refused
+    before anything is inflated when the zip would expand past `limits`."""
+    limits = limits or {}
+    check_zip(data, limits.get("max_expanded_bytes", MAX_EXPANDED_BYTES), limits.get("max_parts", MAX_PARTS))
     try:
         try:
             return _read_direct(data)
         except (_Unsupported, KeyError):
             return _read_with_python_docx(data)
     except PackageNotFoundError as exc:
-        raise ParseError("文件不是有效的 .docx（缺少 Word 文档部件）") from exc
+        raise ParseError("docx.no_document") from exc
     except ValueError as exc:
-        raise ParseError(f"文件不是 Word 文档：{exc}") from exc
+        raise ParseError("docx.not_word", why=str(exc)[:120]) from exc
     except etree.XMLSyntaxError as exc:
         if "entit" in str(exc).lower():
-            raise ParseError("文件的 XML 含可疑的实体定义（疑似恶意构造），已拒绝读取") from exc
-        raise ParseError(f"文件已损坏，XML 无法解析（{str(exc)[:80]}）") from exc
+            raise ParseError("docx.xml_entities") from exc
+        raise ParseError("docx.xml_broken", why=str(exc)[:80]) from exc
     except (KeyError, zipfile.BadZipFile, EOFError, zlib.error, OSError,
             NotImplementedError, AttributeError, TypeError) as exc:
-        why = CORRUPTION.get(type(exc), type(exc).__name__)
-        raise ParseError(f"文件已损坏，无法读取（{why}）") from exc
+        code = CORRUPTION.get(type(exc))
+        if code:
+            raise ParseError(code) from exc
+        raise ParseError("docx.damaged", why=type(exc).__name__) from exc

@@ -8,11 +8,9 @@ Table block, so the same label-and-structure extraction reads them.
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
+import re
 
 from charset_normalizer import from_bytes
-
-import re
 
 from ingest.model import Cell, Document, Paragraph, ParseError, Table
 
@@ -47,22 +45,23 @@ def detect_encoding(data: bytes) -> str:
         return name
     best = from_bytes(data).best()
     if best is None:
-        raise ParseError("无法识别文本文件的编码")
+        raise ParseError("txt.unknown_encoding")
     return codecs.lookup(best.encoding).name
 
 
-def read_txt(source: Path | bytes) -> Document:
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+def read_txt(data: bytes, limits: dict | None = None) -> Document:
+    """A plain-text report's blocks (the reader contract of parse.READERS; a text file has
+    no limits of its own beyond the file size the pipeline checks)."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = detect_encoding(data)
         if not encoding.startswith(("utf-16", "utf-32")):
-            raise ParseError("文件含二进制内容，不是文本文件")
+            raise ParseError("txt.binary")
     else:
         encoding = detect_encoding(data)
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ParseError(f"文本无法按 {encoding} 解码") from exc
+        raise ParseError("txt.undecodable", encoding=encoding) from exc
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     document = Document(file_format="txt", encoding=encoding)
     lines = text.split("\n")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import os
 import re
 import time
@@ -19,9 +18,8 @@ from typing import Callable, Iterable
 import duckdb
 
 from ingest import parquet
-from ingest.report import Evidence, Report, as_row
-
-MIGRATIONS = Path(__file__).parent / "migrations"
+from ingest.rows import REPORT_TABLES, report_rows  # noqa: F401  (report_rows: callers lay out rows here)
+from ingest.schema import MIGRATIONS, Columns, as_columns, table_schemas
 DEFAULT_STORE = Path("data") / "jixiao.duckdb"
 # Another process holds the file (a lock), or, inside one process, the file is open with
 # another configuration (read-only pages while a review or upload writes): both pass.
@@ -34,6 +32,10 @@ Error = duckdb.Error
 
 class StoreError(Exception):
     """A store that cannot be used (locked too long, not a DuckDB file, unwritable)."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the store past the time this one would wait."""
 
 
 def store_path(cli_value: str | os.PathLike | None = None) -> Path:
@@ -75,7 +77,7 @@ def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120
             if not LOCKED.search(message):
                 raise StoreError(f"无法打开数据库 {path}：{message.splitlines()[0]}") from exc
             if time.monotonic() >= deadline:
-                raise StoreError(f"数据库 {path} 被其他进程占用，已等待 {wait_seconds:.0f} 秒仍未释放") from exc
+                raise StoreBusy(f"数据库 {path} 被其他进程占用，已等待 {wait_seconds:.0f} 秒仍未释放") from exc
             if on_wait and not told:
                 on_wait(f"数据库正被其他进程使用，等待解锁…（{path}）")
                 told = True
@@ -190,106 +192,6 @@ def known_files(conn) -> dict[str, tuple[str, str]]:
 
 
 # -- writing reports ---------------------------------------------------------------------
-REPORT_TABLES = ("reports", "report_texts", "funding_sources", "budget_lines", "indicators",
-                 "mentions", "provenance", "report_signatures")
-
-
-def _provenance_row(report_id: str, field: str, evidence: Evidence | None, witness_no: int = 0,
-                    value: float | None = None, agrees: bool | None = None, doubt: str | None = None) -> dict:
-    evidence = evidence or Evidence(None, "", "derived")
-    return {
-        "report_id": report_id, "field": field, "block": evidence.block, "row_no": evidence.row,
-        "col_no": evidence.col, "char_start": evidence.start, "char_end": evidence.end,
-        "snippet": evidence.snippet, "method": evidence.method, "note": evidence.note,
-        "witness_no": witness_no, "value": value, "agrees": agrees, "doubt": doubt,
-    }
-
-
-def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
-    """All rows one parsed file contributes, by table."""
-    rid = meta["report_id"]
-    head = {
-        "report_id": rid, "file_name": meta["file_name"], "file_sha256": meta["sha256"],
-        "file_format": meta["file_format"], "parser_version": meta["parser_version"],
-        "ingested_at": meta["ingested_at"], "parse_status": report.parse_status, "shape": report.shape,
-    }
-    head.update(report.values())
-    head["archive_path"] = meta.get("archive_path")
-    head["missing_fields"] = json.dumps(report.missing, ensure_ascii=False)
-    head["notes"] = json.dumps(report.notes, ensure_ascii=False)
-    rows: dict[str, list[dict]] = {name: [] for name in REPORT_TABLES}
-    rows["reports"].append(head)
-    rows["report_texts"].append({"report_id": rid, "text": report.text, "encoding": meta.get("encoding")})
-    for i, source in enumerate(report.funding_sources, 1):
-        rows["funding_sources"].append({"report_id": rid, "source_no": i, **as_row(source)})
-        rows["provenance"].append(_provenance_row(rid, f"funding_sources.{i}", source.evidence))
-    for line in report.budget_lines:
-        rows["budget_lines"].append({"report_id": rid, **as_row(line)})
-        rows["provenance"].append(_provenance_row(rid, f"budget_lines.{line.line_no}", line.evidence))
-    for indicator in report.indicators:
-        rows["indicators"].append({"report_id": rid, **as_row(indicator)})
-        rows["provenance"].append(_provenance_row(rid, f"indicators.{indicator.line_no}", indicator.evidence))
-    for i, mention in enumerate(report.mentions, 1):
-        evidence = mention.evidence
-        rows["mentions"].append({
-            "report_id": rid, "mention_no": i, "kind": mention.kind, "subject": mention.subject,
-            "role": mention.role, "value": mention.value, "written": mention.written, "unit": mention.unit,
-            "text": mention.text, "date_start": mention.date_start, "date_end": mention.date_end,
-            "block": evidence.block, "char_start": evidence.start, "char_end": evidence.end,
-            "snippet": evidence.snippet,
-        })
-    for field, evidence in report.provenance.items():
-        witnesses = report.witnesses.get(field, [])
-        value = getattr(report, field, None)
-        agrees = all(w.agrees for w in witnesses) if witnesses else None
-        rows["provenance"].append(_provenance_row(
-            rid, field, evidence, value=value if isinstance(value, (int, float)) else None, agrees=agrees,
-            doubt=report.doubts.get(field)))
-        for number, witness in enumerate(witnesses, 1):
-            rows["provenance"].append(_provenance_row(rid, field, witness.evidence, number, witness.value,
-                                                      witness.agrees))
-    for field in report.doubts.keys() - report.provenance.keys():
-        # A doubt about a whole table (indicators read in part) has no single value.
-        rows["provenance"].append(_provenance_row(rid, field, None, doubt=report.doubts[field]))
-    if report.signature is not None:
-        rows["report_signatures"].append({"report_id": rid, "narrative_chars": len(report.narrative),
-                                          "signature": report.signature, "narrative": report.narrative})
-    return rows
-
-
-@functools.cache
-def table_schemas() -> dict[str, dict[str, str]]:
-    """Every table's columns and their DuckDB types, read from the migrations themselves
-    (applied to an in-memory database once per process), so rows can be laid out as
-    columns in a worker process without opening the store."""
-    conn = duckdb.connect(":memory:")
-    try:
-        for script in sorted(MIGRATIONS.glob("*.sql")):
-            conn.execute(script.read_text(encoding="utf-8"))
-        schemas: dict[str, dict[str, str]] = {}
-        for table, column, kind in conn.execute(
-                "select table_name, column_name, data_type from information_schema.columns "
-                "order by table_name, ordinal_position").fetchall():
-            schemas.setdefault(table, {})[column] = kind
-        return schemas
-    finally:
-        conn.close()
-
-
-Columns = dict[str, list]          # column name -> values, one per row
-
-
-def as_columns(table: str, rows: list[dict]) -> Columns:
-    """Rows (dicts) laid out as the table's columns; keys the table lacks are dropped."""
-    return {column: [row.get(column) for row in rows] for column in table_schemas()[table]}
-
-
-def report_columns(report: Report, meta: dict) -> dict[str, Columns]:
-    """What one parsed file contributes, table by table, as columns: cheap to send from a
-    worker process and to join into a batch."""
-    return {table: as_columns(table, rows) for table, rows in report_rows(report, meta).items()}
-
-
 @functools.cache
 def _polars_types() -> dict:
     # polars is imported where frames are built, not on import: parsing workers import
@@ -390,6 +292,7 @@ def write_log(conn, entries: Iterable[dict]) -> None:
         _insert(conn, "ingest_log", as_columns("ingest_log", entries))
 
 
+# An auditor's verdicts on an anomaly: the one home of these words (pages import them).
 REVIEW_STATUSES = ("open", "confirmed", "dismissed")
 
 

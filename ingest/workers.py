@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
+from ingest.messages import Message, megabytes
+from ingest.parse import parse_path
+
 POLL_SECONDS = 0.2
 MEMORY_CHECK_SECONDS = 0.05     # how often a busy worker's memory is read (a /proc read each)
 
 
 def _serve(connection: Connection, limits: dict) -> None:
     """A worker's life: parse what it is sent until told to stop."""
-    from ingest.pipeline import parse_path
-
     while True:
         try:
             task = connection.recv()
@@ -80,7 +81,7 @@ class Pool:
         self.context = multiprocessing.get_context("forkserver")
         # Workers start from a server that imported the parser once, with none of our
         # threads (the progress bar's) copied into them.
-        self.context.set_forkserver_preload(["ingest.pipeline"])
+        self.context.set_forkserver_preload(["ingest.parse"])
         self.workers: list[_Worker] = []
         self.peak_bytes = 0                     # the most resident memory seen in a worker
 
@@ -167,16 +168,16 @@ class Pool:
             fresh.task, fresh.started = task, time.monotonic()
             fresh.connection.send(key(task))
 
-    def _trouble(self, worker: _Worker, ready) -> str | None:
+    def _trouble(self, worker: _Worker, ready) -> Message | None:
         """Why a busy worker must be stopped, or None while it is fine."""
         if worker.process.sentinel in ready or not worker.process.is_alive():
-            return "解析进程异常退出（文件可能已损坏或结构异常）"
+            return Message("worker.died")
         seconds = self.limits["seconds_per_file"]
         if time.monotonic() - worker.started > seconds:
-            return f"解析超时（超过 {seconds:g} 秒），已停止"
+            return Message("worker.timeout", {"seconds": f"{seconds:g}"})
         memory = self.limits["worker_memory_bytes"]
         if self._memory(worker) > memory:
-            return f"解析占用内存超过上限（{memory / 1024 / 1024:.0f} MB），已停止"
+            return Message("worker.memory", {"limit_mb": megabytes(memory)})
         return None
 
     def _memory(self, worker: _Worker) -> int:

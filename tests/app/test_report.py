@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS, fetch
 
 from ingest import PARSER_VERSION, store
-from ingest.pipeline import parse_bytes
+from ingest.parse import parse_bytes
 
 HTML = "<script>alert(1)</script>"
 

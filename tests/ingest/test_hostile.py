@@ -16,35 +16,42 @@ from hypothesis import strategies as st
 from bench import hostile
 from ingest import config
 from ingest.model import ParseError
-from ingest.pipeline import Task, gave_up, ingest, parse_bytes, task_key
+from ingest.messages import MESSAGES, Message, render
+from ingest.parse import parse_bytes
+from ingest.pipeline import Task, gave_up, ingest, task_key
 from ingest.read_docx import read_docx
 from ingest.read_txt import read_txt
-from ingest.workers import Pool
+from ingest.workers import Pool, _resident_bytes
 
-EXPECTED = {   # file -> (status, words its reason must contain)
-    "empty.docx": ("failed", "文件为空"),
-    "truncated.docx": ("failed", "不是有效的 .docx"),
-    "not-a-zip.docx": ("failed", "不是有效的 .docx"),
-    "corrupt-deflate.docx": ("failed", "文件已损坏，无法读取（压缩数据损坏）"),
-    "legacy.doc": ("failed", "旧版 Word 格式"),
-    "legacy-named.docx": ("failed", "另存为 .docx"),
-    "encrypted.docx": ("failed", "已加密"),
-    "zip-bomb.docx": ("failed", "压缩炸弹"),
-    "lying-zip.docx": ("failed", "文件已损坏，无法读取（压缩包内容与其目录不符）"),
-    "billion-laughs.docx": ("failed", "实体定义"),
-    "external-entity.docx": ("failed", "不是项目支出绩效自评报告"),
-    "poem.docx": ("failed", "不是项目支出绩效自评报告"),
+EXPECTED = {   # file -> (status, the reason's code: ingest/messages.py)
+    "empty.docx": ("failed", "file.empty"),
+    "truncated.docx": ("failed", "docx.not_zip"),
+    # A plain text file named .docx is text: the bytes decide, not the name.
+    "not-a-zip.docx": ("failed", "parse.not_a_report"),
+    "corrupt-deflate.docx": ("failed", "docx.deflate"),
+    "legacy.doc": ("failed", "file.legacy_word"),
+    "legacy-named.docx": ("failed", "file.legacy_word"),
+    "encrypted.docx": ("failed", "file.encrypted"),
+    "zip-bomb.docx": ("failed", "docx.zip_bomb"),
+    "lying-zip.docx": ("failed", "docx.directory"),
+    "billion-laughs.docx": ("failed", "docx.xml_entities"),
+    "external-entity.docx": ("failed", "parse.not_a_report"),
+    "poem.docx": ("failed", "parse.not_a_report"),
     "no-tables.docx": ("ok", None),
     "copy-a.docx": ("ok", None),
-    "copy-b.docx": ("skipped", "内容相同"),
+    "copy-b.docx": ("skipped", "skip.duplicate_in_run"),
     "utf16be.txt": ("ok", None),
     "utf32.txt": ("ok", None),
     "gb18030.txt": ("ok", None),
-    "big5.txt": ("failed", "不是项目支出绩效自评报告"),
-    "binary.txt": ("failed", "编码"),
-    "report.pdf": ("failed", "PDF"),
-    "huge.docx": ("failed", "文件过大"),
+    "big5.txt": ("failed", "parse.not_a_report"),
+    "binary.txt": ("failed", "txt.unknown_encoding"),
+    "report.pdf": ("failed", "file.pdf"),
+    "huge.docx": ("failed", "file.too_large"),
 }
+# What a bad file may be told; `parse.bug` (the parser itself crashed) is never among them.
+REFUSALS = {code for code in MESSAGES if code.split(".")[0] in ("file", "docx", "txt")} | {
+    "parse.not_a_report", "parse.too_deep"}
+MB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +67,15 @@ def test_every_bad_input_is_recorded_with_its_reason_and_the_run_goes_on(hostile
     described, db, summary = hostile_run
     assert set(described) == set(EXPECTED)
     conn = duckdb.connect(str(db), read_only=True)
-    logged = {name: (status, error) for name, status, error in
-              conn.execute("select file_name, status, error from ingest_log").fetchall()}
+    logged = {name: (status, code, error, params) for name, status, code, error, params in conn.execute(
+        "select file_name, status, error_code, error, error_params from ingest_log").fetchall()}
     conn.close()
-    for name, (status, words) in EXPECTED.items():
-        got_status, error = logged[name]
-        assert got_status == status, (name, got_status, error)
-        if words:
-            assert words in error, (name, error)
+    for name, (status, code) in EXPECTED.items():
+        got_status, got_code, error, params = logged[name]
+        assert (got_status, got_code) == (status, code), (name, got_status, got_code, error)
+        if code:
+            # The Chinese text stored beside the code is the code's own message.
+            assert error == render(code, params, "zh") and render(code, params, "en"), name
     assert summary.offered == len(EXPECTED)
 
 
@@ -92,8 +100,9 @@ def test_a_report_without_its_tables_is_read_from_its_narrative(hostile_run):
 def test_the_zip_bomb_is_refused_before_anything_is_inflated():
     bomb = hostile.zip_bomb(400)
     assert len(bomb) < 2 * 1024 * 1024
-    with pytest.raises(ParseError, match="压缩炸弹"):
+    with pytest.raises(ParseError, match="压缩炸弹") as raised:
         read_docx(bomb)
+    assert raised.value.message.code == "docx.zip_bomb"
 
 
 def limits(**changes) -> dict:
@@ -107,7 +116,7 @@ def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_read(tmp_path):
     (tmp_path / "in" / "b-good.docx").write_bytes((CORPUS / "dev-006.docx").read_bytes())
     summary = ingest([tmp_path / "in"], tmp_path / "s.duckdb", workers=1, settings=limits(seconds_per_file=1))
     assert (summary.ok, summary.failed) == (1, 1), summary.failures
-    assert summary.failures[0][0] == "a-slow.docx" and "解析超时" in summary.failures[0][1]
+    assert summary.failures[0][0] == "a-slow.docx" and summary.failures[0][1].code == "worker.timeout"
     # The stopped file's original is kept all the same, for --reparse with a later parser.
     conn = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     rows = conn.execute("select file_name, parse_status, archive_path from reports order by file_name").fetchall()
@@ -117,14 +126,38 @@ def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_read(tmp_path):
         assert (tmp_path / "archive" / archive_path).read_bytes() == (tmp_path / "in" / name).read_bytes()
 
 
+def _idle_worker_bytes() -> int:
+    """Resident memory of a parsing worker that has parsed one small report."""
+    good = CORPUS / "dev-006.docx"
+    pool = Pool(1, config.limits(config.load()))
+    worker = pool._start()
+    try:
+        worker.connection.send(task_key(Task(str(good), "good.docx", "c" * 64, "")))
+        worker.connection.recv()
+        return _resident_bytes(worker.process.pid)
+    finally:
+        pool._retire(worker)
+
+
 def test_a_worker_that_grows_past_the_memory_limit_is_stopped(tmp_path):
+    # The limit stands well above what an idle worker holds; the big file (45 MB of short
+    # lines, under the 50 MB file limit) needs far more than that to become paragraphs.
+    idle = _idle_worker_bytes()
+    limit_mb = idle // MB + 150
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a-slow.docx").write_bytes(hostile.slow_report(200_000))
+    line = "本项目年度预算资金按计划执行。\n".encode("utf-8")
+    (tmp_path / "in" / "a-big.txt").write_bytes(line * (45 * MB // len(line)))
     (tmp_path / "in" / "b-good.docx").write_bytes((CORPUS / "dev-006.docx").read_bytes())
     summary = ingest([tmp_path / "in"], tmp_path / "s.duckdb", workers=1,
-                     settings=limits(worker_memory_mb=40, seconds_per_file=120))
+                     settings=limits(worker_memory_mb=limit_mb, seconds_per_file=300))
     failures = dict(summary.failures)
-    assert "内存超过上限" in failures["a-slow.docx"]
+    assert list(failures) == ["a-big.txt"]
+    assert failures["a-big.txt"] == Message("worker.memory", {"limit_mb": str(limit_mb)})
+    assert summary.worker_peak_bytes > limit_mb * MB
+    conn = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    rows = conn.execute("select file_name, parse_status from reports order by file_name").fetchall()
+    conn.close()
+    assert rows == [("a-big.txt", "failed"), ("b-good.docx", "ok")]
 
 
 def test_a_worker_that_dies_costs_one_file(tmp_path):
@@ -139,7 +172,7 @@ def test_a_worker_that_dies_costs_one_file(tmp_path):
     results = {task.file_name: parsed for task, parsed in
                pool.run(tasks, key=task_key, failed=gave_up)}
     killer.cancel()
-    assert "异常退出" in results["slow.docx"].error
+    assert results["slow.docx"].error == Message("worker.died")
     assert results["good.docx"].error is None and results["good.docx"].status == "ok"
     assert results["good.docx"].tables["reports"]["project_name"] == [truth["report"]["project_name"]]
     assert results["slow.docx"].tables["reports"]["parse_status"] == ["failed"]
@@ -169,8 +202,7 @@ def test_mutated_docx_bytes_raise_only_parse_errors(edits, cut):
     except ParseError:
         pass
     report, file_format, error, _ = parse_bytes(data, "fuzz.docx")
-    assert report.parse_status in ("ok", "partial", "failed")
-    assert report.parse_status != "failed" or error
+    _refused_or_read(report, error)
 
 
 def _with_document(xml: bytes) -> bytes:
@@ -193,7 +225,8 @@ def test_mutated_document_xml_raises_only_parse_errors(edits, cut):
         read_docx(data)
     except ParseError:
         pass
-    parse_bytes(data, "fuzz.docx")
+    report, _, error, _ = parse_bytes(data, "fuzz.docx")
+    _refused_or_read(report, error)
 
 
 @settings(max_examples=100, deadline=None)
@@ -205,4 +238,13 @@ def test_mutated_and_random_text_bytes_raise_only_parse_errors(edits, cut, raw):
         except ParseError:
             pass
         report, _, error, _ = parse_bytes(data, "fuzz.txt")
-        assert report.parse_status != "failed" or error
+        _refused_or_read(report, error)
+
+
+def _refused_or_read(report, error) -> None:
+    """A read report has no reason; a refused file has one of the reasons a bad file gets,
+    never a parser crash (parse.bug)."""
+    if report.parse_status == "failed":
+        assert error is not None and error.code in REFUSALS, error
+    else:
+        assert report.parse_status in ("ok", "partial") and error is None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import parse_bytes
+from ingest.parse import parse_bytes
 
 
 def mentions(text: str, kind: str) -> list:

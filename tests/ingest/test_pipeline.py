@@ -98,12 +98,14 @@ def test_bad_files_are_logged_with_reasons_and_the_run_goes_on(folder, tmp_path)
     summary = ingest([folder], db, workers=2)
     assert summary.ok == 4
     assert summary.failed == 5
-    reasons = {r["file_name"]: r["error"] for r in query(db, "select file_name, error from ingest_log where status = 'failed'")}
-    assert "为空" in reasons["empty.docx"]
-    assert "不是有效的 .docx" in reasons["not-a-zip.docx"]
-    assert "旧版 Word 格式" in reasons["legacy.doc"] and ".docx" in reasons["legacy.doc"]
-    assert "不是项目支出绩效自评报告" in reasons["poem.docx"]
-    assert reasons["truncated.docx"]
+    reasons = {r["file_name"]: (r["error_code"], r["error"]) for r in query(
+        db, "select file_name, error_code, error from ingest_log where status = 'failed'")}
+    assert reasons["empty.docx"] == ("file.empty", "文件为空（0 字节）")
+    # Plain text named .docx is read as text (the bytes decide), and is no report.
+    assert reasons["not-a-zip.docx"][0] == "parse.not_a_report"
+    assert reasons["legacy.doc"] == ("file.legacy_word", "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入")
+    assert reasons["poem.docx"][0] == "parse.not_a_report"
+    assert reasons["truncated.docx"][0] == "docx.not_zip"
     failed = query(db, "select file_name, parse_status from reports where parse_status = 'failed'")
     assert {r["file_name"] for r in failed} == set(reasons)
 

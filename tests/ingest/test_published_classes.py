@@ -8,7 +8,7 @@ import io
 import docx
 import pytest
 
-from ingest.pipeline import parse_bytes
+from ingest.parse import parse_bytes
 
 
 def _txt(text: str) -> bytes:

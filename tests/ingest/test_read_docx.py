@@ -481,11 +481,13 @@ def test_main_part_not_named_document_xml():
     assert [b.text for b in document.furniture if isinstance(b, Paragraph)] == ["页眉"]
 
 
-def test_reads_from_a_path(tmp_path):
-    path = tmp_path / "报告.docx"
-    path.write_bytes(docx_bytes(p(r("综合得分95分"))))
-    assert texts(read_docx(path)) == ["综合得分95分"]
-    assert read_docx(path).file_format == "docx"
+def test_reads_bytes_with_the_limits_it_is_given():
+    data = docx_bytes(p(r("综合得分95分")))
+    assert texts(read_docx(data, {"max_expanded_bytes": 10 * 1024 * 1024, "max_parts": 100})) == ["综合得分95分"]
+    assert read_docx(data).file_format == "docx"
+    with pytest.raises(ParseError) as raised:
+        read_docx(data, {"max_expanded_bytes": 10 * 1024 * 1024, "max_parts": 2})
+    assert raised.value.message.code == "docx.too_many_parts"
 
 
 # -- bad input: ParseError and nothing else ------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.oxml import OxmlElement
 
-from ingest.pipeline import parse_bytes
+from ingest.parse import parse_bytes
 
 
 def _save(document) -> bytes:
