@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import data, ingest_parts
 from app_pages.i18n import TEXTS, lang, t
-from app_pages.widgets import report_links
+from app_pages.widgets import report_links, uploader_words
 from ingest import store
 
 STATUSES = ("ok", "partial", "skipped", "failed")
@@ -53,6 +53,8 @@ def run_upload(files) -> None:
 if data.read_only():
     st.info(t("store.read_only", path=data.store_path()))
 else:
+    uploader_words(t("ingest.uploader_button"), t("ingest.uploader_limit", mb=ingest_parts.MAX_UPLOAD_MB,
+                                                  types=" ".join(f".{kind}" for kind in ingest_parts.UPLOAD_TYPES)))
     uploads = st.file_uploader(t("ingest.upload"), type=list(ingest_parts.UPLOAD_TYPES),
                                accept_multiple_files=True, max_upload_size=ingest_parts.MAX_UPLOAD_MB,
                                help=t("ingest.upload_help"),

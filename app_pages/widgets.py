@@ -34,3 +34,21 @@ def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any],
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"))
     return st.dataframe(shown, hide_index=True, placeholder="—", column_order=[*columns, "link"], column_config=config, key=key,
                         on_select=on_select, selection_mode=selection_mode)
+
+
+def uploader_words(button: str, instructions: str) -> None:
+    """The file uploader's own words ("Upload", "50MB per file • DOCX …") in the page's
+    language: Streamlit draws them in English whatever the page, so they are covered with
+    ours. Only our dictionary's words go into this style sheet, never a report's text."""
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+    st.markdown(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {font-size: 0}'
+        '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after'
+        f" {{content: {quoted(button)}; font-size: 0.875rem}}"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span::after'
+        f" {{content: {quoted(instructions)}; font-size: 0.875rem}}"
+        "</style>", unsafe_allow_html=True)

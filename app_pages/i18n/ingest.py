@@ -7,6 +7,9 @@ TEXTS = {
                            ".doc, .wps and .pdf files are recorded as failed with the reason: save them as .docx "
                            "and upload again. Store: {path}"},
     "ingest.upload": {"zh": "选择报告文件", "en": "Choose report files"},
+    "ingest.uploader_button": {"zh": "选择文件", "en": "Browse files"},
+    "ingest.uploader_limit": {"zh": "可拖入多个文件 · 每个不超过 {mb} MB · {types}",
+                              "en": "Drop many files here · up to {mb} MB each · {types}"},
     "ingest.upload_help": {"zh": "与命令行 python -m ingest 相同的处理：内容未变的文件会被跳过。",
                            "en": "Processed as by python -m ingest on the command line: unchanged files are skipped."},
     "ingest.start": {"zh": "开始导入（{n} 个文件）", "en": "Start ingest ({n} files)"},
