@@ -16,7 +16,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from ingest import parquet, store
+from ingest import config, parquet, store
 from app_pages.i18n import t
 
 _local = threading.local()
@@ -69,9 +69,10 @@ def connection():
     try:
         conn = store.connect(store_path(), read_only=True, wait_seconds=20,
                              on_wait=lambda _: notice.info(t("store.waiting")))
+    except store.StoreBusy as exc:
+        raise StoreUnavailable(t("store.busy")) from exc
     except store.StoreError as exc:
-        message = t("store.busy") if "占用" in str(exc) else t("store.error", error=str(exc))
-        raise StoreUnavailable(message) from exc
+        raise StoreUnavailable(t("store.error", error=str(exc))) from exc
     finally:
         notice.empty()
     queries.prepare(conn)
@@ -93,9 +94,12 @@ def _cached(name: str, params: str, store_version: str) -> pl.DataFrame:
 
 
 def run(name: str, **params) -> pl.DataFrame:
-    """A named query's rows for the current store, from the cache when nothing changed."""
+    """A named query's rows for the current store, from the cache when nothing changed. The
+    thresholds of jixiao.toml (full marks, signal levels) are bound to every query that names
+    them, so no page can leave one out; a page's own value wins."""
     wanted = queries.parameters(name)
-    bound = {key: value for key, value in params.items() if key in wanted}
+    given = {**config.signal_params(config.load()), **params}
+    bound = {key: value for key, value in given.items() if key in wanted}
     return _cached(name, json.dumps(bound, ensure_ascii=False, sort_keys=True, default=str), version())
 
 
@@ -104,8 +108,10 @@ def write_reviews(items: list[dict], reviewer: str) -> int:
     close()
     try:
         conn = store.open_store(store_path(), wait_seconds=20)
+    except store.StoreBusy as exc:
+        raise StoreUnavailable(t("store.busy")) from exc
     except store.StoreError as exc:
-        raise StoreUnavailable(t("store.busy") if "占用" in str(exc) else t("store.error", error=str(exc))) from exc
+        raise StoreUnavailable(t("store.error", error=str(exc))) from exc
     try:
         return store.add_reviews(conn, items, reviewer)
     finally:

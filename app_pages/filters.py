@@ -37,7 +37,7 @@ class Filters:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def params(self) -> dict:
-        """Named parameters of every page query (queries/setup.sql's report_scope)."""
+        """Named parameters of every page query (queries/filters/scope.sql builds the scope)."""
         return {
             "years": list(self.years), "provinces": list(self.provinces), "regions": list(self.regions),
             "depts": list(self.depts), "units": list(self.units), "score_min": float(self.score_min),

@@ -387,6 +387,9 @@ def check_zip(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: in
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise ParseError("docx.not_zip") from exc
+    except (NotImplementedError, ValueError, EOFError, OSError) as exc:
+        # A directory that names a zip version or a feature zipfile does not know.
+        raise ParseError("docx.damaged", why=f"{type(exc).__name__}: {str(exc)[:60]}") from exc
     if len(infos) > max_parts:
         raise ParseError("docx.too_many_parts", parts=len(infos), limit=max_parts)
     expanded = sum(info.file_size for info in infos)

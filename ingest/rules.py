@@ -1,9 +1,10 @@
 """The anomaly rules of SPEC §3, run set-wise over the whole store in one transaction.
 
 Rules over numbers and over the narrative's `mentions` are SQL files in queries/rules/,
-one per rule: each selects (report_id, subject, message, message_en, evidence). Two rules
-are Python because they need more than SQL says well: UNMET_TARGET_FULL_SCORE reads
-targets written as text ("≥２００个"), DUPLICATE_REPORT bands MinHash signatures.
+one per rule: each selects (report_id, subject, message, message_en, evidence), which
+queries/rules/insert.sql files under the rule's id. Two rules are Python because they need
+more than SQL says well: UNMET_TARGET_FULL_SCORE reads targets written as text ("≥２００个"),
+DUPLICATE_REPORT bands MinHash signatures; their findings go in the same way.
 Reviews are never touched here: they are keyed by (report_id, rule, subject) and outlive
 every re-run.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -52,29 +53,12 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "SHORTFALL_FULL_SCORE": ("self_score",),
     "TEXT_TABLE_MISMATCH": ("budget_lines",),
 }
-PARAMETER = re.compile(r"\$([a-z_]+)")
 SCREEN_MARGIN = 0.1
-
-PREPARE = r"""
-create or replace temp macro fmt(x) as regexp_replace(printf('%.2f', x::double), '\.?0+$', '');
-create or replace temp macro pct(x) as regexp_replace(printf('%.1f', x::double), '\.0$', '');
-create or replace temp table rule_sources as
-    select report_id, field,
-           to_json(struct_pack(snippet := snippet, block := block, row := row_no, col := col_no,
-                               method := method, note := note)) as source
-    from provenance where witness_no = 0;
-create or replace temp macro src(rid, f) as
-    (select any_value(s.source) from rule_sources s where s.report_id = rid and s.field = f);
-"""
-INSERT = """
-insert into anomalies (report_id, rule, severity, subject, message, message_en, evidence, detected_at)
-select report_id, $rule_id, $rule_severity, subject, message, message_en, evidence::varchar, $detected_at
-from ({sql}) as found
-"""
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A Python rule's finding: the columns every rule's select gives (queries/rules/insert.sql)."""
     report_id: str
     subject: str | None
     message: str
@@ -87,33 +71,39 @@ def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
     params = rule_params(config)
     severity = config["severity"]
     now = dt.datetime.now()
-    conn.execute(PREPARE)
+    queries.prepare(conn)                               # budget_of … (queries/setup.sql)
+    conn.execute(queries.sql("rules/prepare"))          # fmt, pct, src
     with transaction(conn):
         conn.execute("delete from anomalies")
         for rule in SQL_RULES:
-            sql = queries.sql(f"rules/{rule.lower()}")
-            bound = {name: params[name] for name in set(PARAMETER.findall(sql))}
-            conn.execute(INSERT.format(sql=sql),
-                         {**bound, "rule_id": rule, "rule_severity": severity[rule], "detected_at": now})
+            name = f"rules/{rule.lower()}"
+            bound = {key: params[key] for key in queries.parameters(name)}
+            _insert(conn, rule, severity[rule], now, conn.sql(queries.sql(name), params=bound or None))
         python = {
             "UNMET_TARGET_FULL_SCORE": unmet_targets(conn),
             "DUPLICATE_REPORT": duplicates(conn, config["duplicates"]),
         }
-        rows = [
-            {"report_id": f.report_id, "rule": rule, "severity": severity[rule], "subject": f.subject,
-             "message": f.message, "message_en": f.message_en, "evidence": f.evidence, "detected_at": now}
-            for rule, findings in python.items() for f in findings
-        ]
-        if rows:
-            conn.register("python_findings", pl.DataFrame(rows, infer_schema_length=None))
-            conn.execute("insert into anomalies (report_id, rule, severity, subject, message, message_en, evidence, "
-                         "detected_at) select report_id, rule, severity, subject, message, message_en, evidence, "
-                         "detected_at from python_findings")
-            conn.unregister("python_findings")
+        for rule, findings in python.items():
+            if findings:
+                frame = pl.DataFrame([astuple(f) for f in findings], orient="row",
+                                     schema={column.name: pl.String for column in fields(Finding)})
+                _insert(conn, rule, severity[rule], now, frame)
         conn.execute(queries.sql("rules/needs_reading"),
                      {"rule_names": list(RESTS_ON), "rule_fields": [list(f) for f in RESTS_ON.values()]})
     counts = dict(conn.execute("select rule, count(*) from anomalies group by rule").fetchall())
     return {rule: counts.get(rule, 0) for rule in RULES}
+
+
+def _insert(conn, rule: str, severity: str, detected_at: dt.datetime, found) -> None:
+    """One rule's findings into anomalies: `found` (the rule's select as a lazy relation, or a
+    frame of Findings) is registered under that name for queries/rules/insert.sql to read, so
+    the select runs inside the insert, bound, and no SQL is pasted together."""
+    conn.register("found", found)
+    try:
+        conn.execute(queries.sql("rules/insert"),
+                     {"rule_id": rule, "rule_severity": severity, "detected_at": detected_at})
+    finally:
+        conn.unregister("found")
 
 
 # -- UNMET_TARGET_FULL_SCORE ------------------------------------------------------------------
@@ -160,11 +150,7 @@ def falls_short(target: tuple[str | None, float, str], actual: tuple[str | None,
 
 
 def unmet_targets(conn) -> list[Finding]:
-    frame = conn.sql(
-        "select i.report_id, i.line_no, i.name, i.target_raw, i.actual_raw, i.weight, i.score "
-        "from indicators i join reports r on r.report_id = i.report_id "
-        "where r.parse_status <> 'failed' and i.weight > 0 and i.score >= i.weight - 1e-9"
-    ).pl()
+    frame = queries.run(conn, "rules/unmet_target_candidates")
     found = []
     for row in frame.iter_rows(named=True):
         target, actual = quantity(row["target_raw"]), quantity(row["actual_raw"])
@@ -187,12 +173,7 @@ def unmet_targets(conn) -> list[Finding]:
 def duplicates(conn, settings: dict[str, Any]) -> list[Finding]:
     """Narratives reused under another project or unit: LSH candidates, MinHash-screened,
     confirmed by the texts' exact shingle similarity."""
-    frame = conn.sql(
-        "select s.report_id, s.signature, r.file_name, r.project_name, r.implementing_unit "
-        "from report_signatures s join reports r on r.report_id = s.report_id "
-        "where r.parse_status <> 'failed' and s.narrative_chars >= $min_chars order by s.report_id",
-        params={"min_chars": int(settings["min_chars"])},
-    ).pl()
+    frame = queries.run(conn, "rules/duplicate_signatures", min_chars=int(settings["min_chars"]))
     if frame.height < 2:
         return []
     signatures = frame["signature"].list.to_array(PERMUTATIONS).to_numpy().astype(np.uint32)
@@ -204,9 +185,7 @@ def duplicates(conn, settings: dict[str, Any]) -> list[Finding]:
         return []
     rows = frame.drop("signature").to_dicts()
     involved = sorted({rows[i]["report_id"] for i in np.unique(pairs)})
-    narratives = dict(conn.execute(
-        "select report_id, narrative from report_signatures where report_id in (select unnest(?::varchar[]))",
-        [involved]).fetchall())
+    narratives = dict(queries.run(conn, "rules/duplicate_narratives", report_ids=involved).iter_rows())
     found = []
     for i, j in pairs.tolist():
         first, second = rows[i], rows[j]

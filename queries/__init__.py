@@ -2,6 +2,11 @@
 
 Values are bound (`$name` in the SQL, keyword arguments here), never pasted into the text.
 Pages and tests call the same queries.
+
+A page query that reads the table `scope` (`from scope`, `join scope`) sees only the reports
+the sidebar's filters select: before it runs, `run` builds that temp table from
+queries/filters/scope.sql with the filter values bound, and the query's parameters include
+the filters' ($years, $provinces … $text).
 """
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from pathlib import Path
 import polars as pl
 
 QUERY_DIR = Path(__file__).parent
-
+SCOPE = "filters/scope"
 
 NAME = re.compile(r"[a-z0-9_]+(?:/[a-z0-9_]+)?")
-
+PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+COMMENT = re.compile(r"--[^\n]*")
+READS_SCOPE = re.compile(r"\b(?:from|join)\s+scope\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -25,13 +32,22 @@ def sql(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+@lru_cache(maxsize=None)
+def reads_scope(name: str) -> bool:
+    """Whether the query reads the filtered reports' table `scope` (comments aside)."""
+    return name != SCOPE and bool(READS_SCOPE.search(COMMENT.sub("", sql(name))))
+
+
+@lru_cache(maxsize=None)
+def written(name: str) -> frozenset[str]:
+    """The $names in the file itself (comments included: a parameter named there is harmless)."""
+    return frozenset(PARAMETER.findall(sql(name)))
 
 
 @lru_cache(maxsize=None)
 def parameters(name: str) -> frozenset[str]:
-    """The $names a query binds (comments included: a parameter named there is harmless)."""
-    return frozenset(PARAMETER.findall(sql(name)))
+    """The $names a run of the query binds: its own, and the filters' when it reads `scope`."""
+    return (written(name) | written(SCOPE)) if reads_scope(name) else written(name)
 
 
 def run(conn, name: str, **params) -> pl.DataFrame:
@@ -41,9 +57,11 @@ def run(conn, name: str, **params) -> pl.DataFrame:
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"query {name} needs {sorted(missing)}")
-    return conn.sql(sql(name), params={k: params[k] for k in wanted} or None).pl()
+    if reads_scope(name):
+        conn.execute(sql(SCOPE), {key: params[key] for key in written(SCOPE)})
+    return conn.sql(sql(name), params={key: params[key] for key in written(name)} or None).pl()
 
 
 def prepare(conn) -> None:
-    """Temp views and macros the page queries use (queries/setup.sql), once per connection."""
-    conn.execute((QUERY_DIR / "setup.sql").read_text(encoding="utf-8"))
+    """Temp views and macros the queries use (queries/setup.sql), once per connection."""
+    conn.execute(sql("setup"))

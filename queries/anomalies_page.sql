@@ -4,19 +4,13 @@
 -- $severities, $review_statuses, $anomaly_rules are the page's own filters (empty = any).
 -- The page is chosen on narrow keys first; messages and evidence (~50 MB at 100k reports)
 -- are read for its rows only.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), chosen as (
+with chosen as (
     select a.report_id, a.rule, a.subject, a.severity, a.status, r.file_name,
            case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end as severity_rank
     from anomaly_status a
     join scope s on s.report_id = a.report_id
     join reports r on r.report_id = a.report_id
-    where (len($severities::varchar[]) = 0 or list_contains($severities::varchar[], a.severity))
-      and (len($anomaly_rules::varchar[]) = 0 or list_contains($anomaly_rules::varchar[], a.rule))
-      and (len($review_statuses::varchar[]) = 0 or list_contains($review_statuses::varchar[], a.status))
+    where anomaly_shown(a, $severities::varchar[], $anomaly_rules::varchar[], $review_statuses::varchar[])
     order by severity_rank, r.file_name, a.report_id, a.rule, a.subject nulls first
     limit $page_size offset $offset
 ), latest as (

@@ -1,11 +1,7 @@
 -- Reviews of the filtered reports whose anomaly no longer fires (a re-parse, a corrected
 -- file, a new threshold): resolved by the data, their verdict kept. Newest first, $limit of
 -- them, with the full count in every row.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), latest as (
+with latest as (
     select *, row_number() over (partition by report_id, rule, subject order by reviewed_at desc) as newest
     from reviews
     where report_id in (select report_id from scope)

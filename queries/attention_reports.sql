@@ -2,11 +2,7 @@
 -- are few next to anomalies, so the closed ones (latest verdict confirmed or dismissed) are
 -- taken away rather than every anomaly's status worked out. Names are looked up, and the rule
 -- list gathered, only for the reports that can be shown.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), closed as (
+with closed as (
     select report_id, rule, subject
     from (select *, row_number() over (partition by report_id, rule, subject order by reviewed_at desc) as newest
           from reviews)

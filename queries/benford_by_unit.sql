@@ -3,11 +3,7 @@
 -- bands (jixiao.toml). Too few amounts make no test: units under $min_amounts are left out.
 -- Digits are read from whole millionths of 万元 by integer division (0.3 / 0.1 is 2.999… in
 -- floating point, and floor() would call it a 2). Digits are counted once per unit and digit.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), amounts as (
+with amounts as (
     select r.implementing_unit as unit, cast(round(unnest([l.planned, l.actual]) * 1000000) as bigint) as amount
     from budget_lines l
     join scope s on s.report_id = l.report_id

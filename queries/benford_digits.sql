@@ -4,11 +4,7 @@
 -- The digit is read from the amount as a whole number of millionths of 万元 (fen) by integer
 -- division: in floating point 0.3 / 0.1 is 2.999…, and floor() would call it a 2. Lines are
 -- first counted per (planned digit, actual digit) pair so the budget_lines scan runs once.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), fen as (
+with fen as (
     select cast(round(l.planned * 1000000) as bigint) as planned, cast(round(l.actual * 1000000) as bigint) as actual
     from budget_lines l
     join scope s on s.report_id = l.report_id

@@ -2,11 +2,7 @@
 -- an unmapped line) in the filtered reports, for the drill-down: largest deviation from plan
 -- first (a line without a plan deviates by all it spent), at most $limit rows; line_total
 -- says how many there are in all.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), lines as (
+with lines as (
     select l.report_id, l.line_no, l.category_raw, l.planned, l.actual,
            coalesce(l.actual, 0) - coalesce(l.planned, 0) as difference, l.origin
     from budget_lines l

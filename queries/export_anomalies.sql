@@ -2,11 +2,7 @@
 -- looked yet). The rule and review-status filters also narrow the rows themselves: asked
 -- for OVERSPEND_LINE, an auditor wants those anomalies, not every anomaly of the reports
 -- that have one. $limit caps the rows for the preview; null exports them all.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), latest as (
+with latest as (
     select report_id, rule, subject, status, comment, reviewer, reviewed_at,
            row_number() over (partition by report_id, rule, subject order by reviewed_at desc) as newest
     from reviews

@@ -1,10 +1,5 @@
 -- The budget lines of the filtered reports, with the report's file name so a sheet can be
 -- read on its own. $limit caps the rows for the preview; null exports them all.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select b.report_id, r.file_name, b.line_no, b.category, b.category_code, b.category_raw,
        b.planned, b.actual, b.origin
 from budget_lines b

@@ -1,11 +1,6 @@
 -- How many rows each exported table holds for the filtered reports (the export page shows
 -- these before anything is built). Anomalies are narrowed by the rule and review-status
 -- filters as in export_anomalies.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select (select count(*) from scope) as reports,
        (select count(*) from budget_lines b join scope s on s.report_id = b.report_id) as budget_lines,
        (select count(*) from indicators i join scope s on s.report_id = i.report_id) as indicators,

@@ -1,11 +1,6 @@
 -- The filtered reports as the export hands them to Excel and outside tools: SPEC §2's
 -- column names, money in 万元, rates in percent. $limit caps the rows for the page's
 -- preview; null exports them all. The archive path and parser notes stay internal.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select r.report_id, r.file_name, r.file_sha256, r.file_format, r.parser_version, r.ingested_at,
        r.parse_status, r.shape, r.project_name, r.implementing_unit, r.supervising_dept, r.province,
        r.region, r.fiscal_year, r.eval_type, r.report_date, r.period_start, r.period_end,

@@ -1,10 +1,6 @@
 -- Share of full-mark self-evaluations per supervising department and fiscal year (filtered
 -- reports).
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), scored as (
+with scored as (
     select r.supervising_dept, r.fiscal_year, r.self_score
     from reports r
     join scope s on s.report_id = r.report_id

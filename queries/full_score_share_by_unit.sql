@@ -1,11 +1,7 @@
 -- Each unit's share, among the filtered reports, of
 -- self-evaluations at full marks ($full_points), with the warn/alarm levels of jixiao.toml
 -- [signals]; units with fewer than $min_reports scored reports are left out.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), scored as (
+with scored as (
     select r.implementing_unit, r.self_score
     from reports r
     join scope s on s.report_id = r.report_id

@@ -1,11 +1,7 @@
 -- Data quality: for each field the parser could not find, how many filtered reports lack it,
 -- and how many of those are partial (a missing budget, spent or self-score) rather than ok
 -- with a gap the rules can live with (e.g. funds_arrived).
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), missing as (
+with missing as (
     select r.report_id, r.parse_status, unnest(from_json(r.missing_fields, '["VARCHAR"]')) as field
     from reports r
     join scope s on s.report_id = r.report_id

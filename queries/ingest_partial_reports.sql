@@ -1,11 +1,6 @@
 -- Data quality: the filtered reports the parser could only partly read (no budget, amount
 -- spent or self-score) and which fields it could not find (reports.missing_fields, a JSON
 -- list). total_reports counts them all when $limit cuts the list.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.fiscal_year,
        coalesce(from_json(r.missing_fields, '["VARCHAR"]'), []::varchar[]) as missing_fields,
        r.ingested_at, count(*) over () as total_reports

@@ -1,20 +1,17 @@
 -- The overview's headline numbers for the filtered reports. Money in 万元; the execution
--- rate is the total spent over the total budget, not an average of rates.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), figures as (
+-- rate is the total spent over the total budget, not an average of rates. Full marks are
+-- $full_points (jixiao.toml [full_score]).
+with figures as (
     select count(*) as reports,
            count(*) filter (r.parse_status = 'partial') as partial_reports,
-           sum(coalesce(r.budget_adjusted, r.budget_planned)) as budget,
+           sum(budget_of(r)) as budget,
            sum(r.funds_arrived) as funds_arrived,
            sum(r.spent) as spent,
-           sum(r.spent) filter (coalesce(r.budget_adjusted, r.budget_planned) is not null)
-               / nullif(sum(coalesce(r.budget_adjusted, r.budget_planned)) filter (r.spent is not null), 0) * 100
+           sum(r.spent) filter (budget_of(r) is not null)
+               / nullif(sum(budget_of(r)) filter (r.spent is not null), 0) * 100
                as execution_rate,
            avg(r.self_score) as self_score_avg,
-           count(*) filter (r.self_score >= 100) as full_score_reports
+           count(*) filter (r.self_score >= $full_points) as full_score_reports
     from reports r join scope s on s.report_id = r.report_id
 ), issues as (
     select count(*) filter (a.rule <> 'MISSING_FIELDS') as anomalies,

@@ -1,10 +1,6 @@
 -- Find a report among the filtered ones by file name, project, unit or report id (the
 -- report page without an id). At most $limit matches, with how many there are in all.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), found as (
+with found as (
     select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.fiscal_year, r.self_score,
            r.parse_status
     from reports r

@@ -1,11 +1,7 @@
 -- Score inflation of the filtered reports: per unit, self-scores against
 -- execution rates; inflated_reports counts a score of $inflation_score or more with an
 -- execution rate under $inflation_execution (the stated rate where none is computed).
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), graded as (
+with graded as (
     select r.implementing_unit, r.self_score, coalesce(r.execution_rate, r.execution_rate_stated) as execution_rate
     from reports r
     join scope s on s.report_id = r.report_id

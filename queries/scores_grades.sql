@@ -1,10 +1,5 @@
 -- The grade mix of the filtered reports (优/良/中/差 in that order); reports whose grade
 -- could not be read form a row with grade null.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select r.grade, count(*) as reports
 from reports r
 join scope s on s.report_id = r.report_id

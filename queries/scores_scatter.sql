@@ -6,11 +6,7 @@
 -- plot keeps every report an auditor would look at (a high score with money unspent or
 -- funds short: $inflation_score / $inflation_execution) and a fixed sample of the rest;
 -- `reports` says how many there were.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-), plotted as (
+with plotted as (
     select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.grade,
            r.self_score,
            coalesce(r.execution_rate, r.execution_rate_stated) as execution_rate,

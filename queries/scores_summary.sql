@@ -1,10 +1,5 @@
 -- Headline self-score figures for the filtered reports: how many have a score, its mean
 -- and median, and how many sit at full marks ($full_points, jixiao.toml [full_score]).
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select count(*) as reports,
        count(r.self_score) as scored_reports,
        avg(r.self_score) as self_score_avg,

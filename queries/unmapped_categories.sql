@@ -1,11 +1,6 @@
 -- Data quality: budget-line labels that map to no economic classification code
 -- (category_code null), with how many lines and filtered reports use each, so the
 -- label table (ingest/reference/categories.csv) can be extended.
-with scope as (
-    select report_id from report_scope($years::integer[], $provinces::varchar[], $regions::varchar[],
-        $depts::varchar[], $units::varchar[], $score_min, $score_max, $grades::varchar[], $rules::varchar[],
-        $statuses::varchar[], $text)
-)
 select b.category_raw,
        count(*) as lines,
        count(distinct b.report_id) as reports,

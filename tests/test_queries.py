@@ -105,6 +105,24 @@ def test_score_inflation_counts_high_scores_with_money_unspent():
     assert got == {"甲": 2, "乙": 0}
 
 
+def test_full_marks_are_the_configured_points_on_every_page():
+    conn = _signals_store([_report("甲", 100.0), _report("甲", 95.0), _report("乙", 90.0)])
+    for points, full in ((100.0, 1), (95.0, 2)):
+        params = {**PARAMS, "full_points": points}
+        assert queries.run(conn, "overview_totals", **params)["full_score_reports"][0] == full
+        assert queries.run(conn, "scores_summary", **params)["full_score_reports"][0] == full
+        assert queries.run(conn, "trend_by_year", **params)["full_score_share"][0] == pytest.approx(full / 3)
+    conn.close()
+
+
+def test_the_scope_is_built_from_each_runs_own_filters():
+    conn = _signals_store([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023), _report("乙", 80.0)])
+    assert {"years", "text", "statuses"} <= queries.parameters("scores_summary")
+    for filters, reports in (({"years": [2022]}, 1), ({}, 3), ({"text": "乙"}, 2), ({"score_min": 85.0}, 2)):
+        assert queries.run(conn, "scores_summary", **{**PARAMS, **filters})["reports"][0] == reports, filters
+    conn.close()
+
+
 def test_queries_bind_only_their_own_parameters():
     conn = _signals_store([_report("甲", 100.0)])
     frame = queries.run(conn, "ingest_health", unused="ignored", **PARAMS)

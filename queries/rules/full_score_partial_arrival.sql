@@ -2,7 +2,7 @@
 -- arrival rate counts; where no figure allows it, the rate the report states.
 with scored as (
     select r.*, coalesce(r.arrival_rate, r.arrival_rate_stated) as rate,
-           coalesce(r.budget_adjusted, r.budget_planned) as budget
+           budget_of(r) as budget
     from reports r
     where r.parse_status <> 'failed' and r.self_score >= $full_points
 )
@@ -18,6 +18,6 @@ select report_id,
            sources := struct_pack(self_score := src(report_id, 'self_score'),
                                   funds_arrived := src(report_id, 'funds_arrived'),
                                   arrival_rate_stated := src(report_id, 'arrival_rate_stated'),
-                                  budget := src(report_id, coalesce(if(budget_adjusted is null, null, 'budget_adjusted'), 'budget_planned'))))) as evidence
+                                  budget := src(report_id, budget_field(scored))))) as evidence
 from scored
 where rate < 100

@@ -1,7 +1,7 @@
 -- FULL_SCORE_PARTIAL_EXECUTION: full marks while part of the budget was not spent.
 with scored as (
     select r.*, coalesce(r.execution_rate, r.execution_rate_stated) as rate,
-           coalesce(r.budget_adjusted, r.budget_planned) as budget
+           budget_of(r) as budget
     from reports r
     where r.parse_status <> 'failed' and r.self_score >= $full_points
 )
@@ -17,6 +17,6 @@ select report_id,
            sources := struct_pack(self_score := src(report_id, 'self_score'),
                                   spent := src(report_id, 'spent'),
                                   execution_rate_stated := src(report_id, 'execution_rate_stated'),
-                                  budget := src(report_id, coalesce(if(budget_adjusted is null, null, 'budget_adjusted'), 'budget_planned'))))) as evidence
+                                  budget := src(report_id, budget_field(scored))))) as evidence
 from scored
 where rate < 100

@@ -7,10 +7,10 @@ with sums as (
     group by report_id
 ), checked as (
     select r.report_id, r.spent, r.budget_planned, r.budget_adjusted, s.*,
-           coalesce(r.budget_adjusted, r.budget_planned) as budget,
+           budget_of(r) as budget,
            s.actual_lines > 0 and r.spent is not null and abs(s.actual_sum - r.spent) > $money as actual_off,
-           s.planned_lines > 0 and coalesce(r.budget_adjusted, r.budget_planned) is not null
-               and abs(s.planned_sum - coalesce(r.budget_adjusted, r.budget_planned)) > $money
+           s.planned_lines > 0 and budget_of(r) is not null
+               and abs(s.planned_sum - budget_of(r)) > $money
                and (r.budget_planned is null or abs(s.planned_sum - r.budget_planned) > $money) as planned_off
     from reports r
     join sums s on s.report_id = r.report_id

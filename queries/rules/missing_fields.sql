@@ -2,7 +2,7 @@
 with gaps as (
     select report_id,
            list_filter([
-               if(coalesce(budget_adjusted, budget_planned) is null, 'budget', null),
+               if(budget_of(reports) is null, 'budget', null),
                if(spent is null, 'spent', null),
                if(self_score is null, 'self_score', null),
                if(funds_arrived is null, 'funds_arrived', null),

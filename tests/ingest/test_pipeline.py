@@ -242,3 +242,28 @@ def test_an_older_store_is_upgraded_with_funding_sources_numbered_as_written(tmp
     assert store.current_version(conn) == store.latest_version()
     conn.close()
     assert rows == [("r1", "中央", 1), ("r1", "省级", 2), ("r1", "市县", 3), ("r2", "市县", 1)]
+
+
+def test_a_store_held_by_another_process_is_busy_not_broken(tmp_path):
+    # The holder is another process: DuckDB locks a file between processes, not within one.
+    db = tmp_path / "held.duckdb"
+    store.open_store(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; conn = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+        "sys.stdin.read()"), str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(store.StoreBusy):
+            store.connect(db, read_only=True, wait_seconds=0.5)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    with pytest.raises(store.StoreError) as raised:
+        store.connect(_garbage(tmp_path), read_only=True)
+    assert not isinstance(raised.value, store.StoreBusy)
+
+
+def _garbage(folder):
+    path = folder / "garbage.duckdb"
+    path.write_bytes(b"this is no database" * 100)
+    return path
