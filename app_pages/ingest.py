@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import data, ingest_parts
 from app_pages.i18n import TEXTS, lang, t
-from app_pages.widgets import report_links, uploader_words
+from app_pages.widgets import reasons, report_links, uploader_words
 from ingest import store
 
 STATUSES = ("ok", "partial", "skipped", "failed")
@@ -71,7 +71,7 @@ run_id = st.session_state.get(RUN_KEY)
 if run_id:
     st.subheader(t("ingest.this_run"))
     run = data.run("ingest_runs", run_id=run_id, limit=1)
-    files = data.run("ingest_run_files", run_id=run_id)
+    files = reasons(data.run("ingest_run_files", run_id=run_id))
     if run.height:
         counts = run.row(0, named=True)
         st.caption(t("ingest.run_caption", run_id=run_id, time=f"{counts['finished_at']:%Y-%m-%d %H:%M:%S}"))
@@ -102,7 +102,7 @@ with left:
         st.caption(t("ingest.no_runs"))
 with right:
     st.markdown(f"**{t('ingest.failures')}**")
-    failures = data.run("ingest_failures", limit=50)
+    failures = reasons(data.run("ingest_failures", limit=50))
     if failures.height:
         st.dataframe(failures, hide_index=True, placeholder="—", key="ingest_failures_table", column_config={
             "logged_at": st.column_config.DatetimeColumn(t("ingest.logged_at"), format="YYYY-MM-DD HH:mm"),

@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import data, samples
 from app_pages.filters import link_params
 from app_pages.i18n import t
-from app_pages.widgets import money, percent, report_links
+from app_pages.widgets import money, percent, reasons, report_links
 
 filters = st.session_state["filters"]
 st.header(t("overview.title"))
@@ -65,7 +65,7 @@ with right:
     health = dict(data.run("ingest_health").iter_rows())
     st.write(t("overview.health_line", ok=health.get("ok", 0), partial=health.get("partial", 0),
                failed=health.get("failed", 0), skipped=health.get("skipped", 0)))
-    failures = data.run("recent_failures", limit=10)
+    failures = reasons(data.run("recent_failures", limit=10))
     if failures.height:
         st.caption(t("overview.failures"))
         st.dataframe(failures.select("file_name", "error"), hide_index=True, placeholder="—",

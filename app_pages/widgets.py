@@ -7,7 +7,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages.filters import Filters, link_query
-from app_pages.i18n import t
+from app_pages.i18n import lang, t
+from ingest.messages import render
 
 
 def money(value) -> str:
@@ -52,3 +53,12 @@ def uploader_words(button: str, instructions: str) -> None:
         '[data-testid="stFileUploaderDropzoneInstructions"] span::after'
         f" {{content: {quoted(instructions)}; font-size: 0.875rem}}"
         "</style>", unsafe_allow_html=True)
+
+
+def reasons(frame: pl.DataFrame) -> pl.DataFrame:
+    """ingest_log rows with their reason in the page's language (from error_code and
+    error_params; the stored Chinese text where a row predates the codes)."""
+    language = lang()
+    texts = [render(row["error_code"], row["error_params"], language, row["error"])
+             for row in frame.select("error", "error_code", "error_params").iter_rows(named=True)]
+    return frame.with_columns(pl.Series("error", texts, dtype=pl.Utf8)).drop("error_code", "error_params")

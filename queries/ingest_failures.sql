@@ -5,7 +5,7 @@ with latest as (
     select *, row_number() over (partition by path order by logged_at desc) as attempt
     from ingest_log
 )
-select logged_at, run_id, file_name, error
+select logged_at, run_id, file_name, error, error_code, error_params
 from latest
 where attempt = 1 and status = 'failed'
 order by logged_at desc, file_name

@@ -3,7 +3,7 @@ with latest as (
     select *, row_number() over (partition by path order by logged_at desc) as attempt
     from ingest_log
 )
-select file_name, error, logged_at
+select file_name, error, error_code, error_params, logged_at
 from latest
 where attempt = 1 and status = 'failed'
 order by logged_at desc, file_name

@@ -162,6 +162,13 @@ def test_the_page_in_english(upload_store):
     assert not app.exception
     assert {m.label: m.value for m in app.metric}["Failed"] == "1"
     assert list(table(app, "run")["status"]) == ["Failed"]
+    # The reason is stored as a code; the English page says it in English, the Chinese one
+    # in Chinese, from the same row.
+    english = "An old Word format (.doc/.wps): save it as .docx in Word or WPS, then import it"
+    assert list(table(app, "run")["error"]) == [english]
+    assert list(table(app, "failures")["error"]) == [english]
+    assert store_rows(upload_store, "select error_code, error from ingest_log") == [
+        ("file.legacy_word", "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入")]
     assert [s.value for s in app.subheader] == ["This run", "What was ingested before", "Data quality"]
 
 
