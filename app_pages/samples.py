@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.i18n import t
 from ingest.pipeline import ingest
-from ingest.samples import write_samples
+from samples import write_samples
 
 SAMPLE_COUNT = 60
 SAMPLE_SEED = 2026

@@ -1,4 +1,5 @@
 """python -m bench                 the benchmark table (README's Performance section)
+python -m bench --quick          the same without the 10,000-file ingest and the 100,000-report store
 python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
@@ -16,14 +17,14 @@ from ingest import config, store
 from ingest.rules import RULES, run_rules
 
 
-def bench_rules(reports: int, base: int, keep: Path | None) -> None:
+def bench_rules(reports: int, keep: Path | None) -> None:
     from bench.fill import build
 
     folder = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     path = keep or folder / "bench.duckdb"
-    print(f"filling a store of {reports:,} reports ({base:,} parsed, the rest cloned) …", flush=True)
-    filled = build(path, reports, base=base)
-    print(f"  rendered {filled['render_s']:.1f} s, parsed {filled['parse_s']:.1f} s, cloned {filled['clone_s']:.1f} s")
+    print(f"filling a store of {reports:,} distinct generated reports, rendered and parsed …", flush=True)
+    filled = build(path, reports)
+    print(f"  {filled['seconds']:.1f} s")
     conn = store.open_store(path)
     try:
         settings = config.load()
@@ -43,7 +44,7 @@ def bench_rules(reports: int, base: int, keep: Path | None) -> None:
 def bench_queries(path: Path, runs: int) -> None:
     from bench.pages import time_queries
 
-    print(f"named queries on {path} ({runs} runs each; milliseconds)")
+    print(f"named queries on {path} ({runs} runs each; milliseconds; p95 by nearest rank)")
     print(f"{'query':34} {'filter':9} {'rows':>7} {'median':>8} {'p95':>8}")
     for row in time_queries(path, runs):
         if "error" in row:
@@ -66,27 +67,32 @@ def bench_pages(path: Path, runs: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--files", type=int, default=1000, help="reports for the ingest figures (default 1000)")
-    parser.add_argument("--rerun-files", type=int, default=10_000, help="files for the unchanged re-run (default 10000)")
-    parser.add_argument("--quick", action="store_true", help="skip the 10k re-run and the 100k store")
+    parser.add_argument("--rerun-files", type=int, default=10_000,
+                        help="files for the larger ingest and its unchanged re-run (default 10000)")
+    parser.add_argument("--stores", type=int, nargs="+", default=[10_000, 100_000], metavar="N",
+                        help="reports in each store the rules and queries are timed on (default 10000 100000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the --rerun-files ingest and keep only the first of --stores")
     parser.add_argument("--keep", type=Path, help="keep the generated files and stores in this folder")
     sub = parser.add_subparsers(dest="command")
     rules = sub.add_parser("rules", help="time every anomaly rule on a generated store")
     rules.add_argument("--reports", type=int, default=100_000)
-    rules.add_argument("--base", type=int, default=2000, help="reports parsed for real before cloning")
     rules.add_argument("--keep", type=Path, help="keep the generated store at this path")
-    timed = sub.add_parser("queries", help="median and p95 of every named query on a store")
+    timed = sub.add_parser("queries", help="median and p95 (nearest rank) of every named query on a store")
     timed.add_argument("--store", type=Path, required=True)
     timed.add_argument("--runs", type=int, default=20)
     pages = sub.add_parser("pages", help="cold and warm render time of every page on a store")
     pages.add_argument("--store", type=Path, required=True)
     pages.add_argument("--runs", type=int, default=3)
-    hostile = sub.add_parser("hostile", help="ingest every kind of bad input; print outcomes and peak memory")
+    hostile = sub.add_parser("hostile",
+                             help="ingest every kind of bad input; print outcomes and peak memory per process")
     hostile.add_argument("--folder", type=Path, help="where to build the inputs (default: a temporary folder)")
     args = parser.parse_args(argv)
     if args.command is None:
         from bench.run import main as table
 
-        table(args.files, args.rerun_files, args.quick, args.keep)
+        stores = tuple(args.stores[:1] if args.quick else args.stores)
+        table(args.files, 0 if args.quick else args.rerun_files, stores, args.keep)
         return 0
     if args.command == "hostile":
         from bench.hostile import run
@@ -95,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         run(args.folder or Path(tempfile.mkdtemp(prefix="jixiao-hostile-")), corpus)
         return 0
     if args.command == "rules":
-        bench_rules(args.reports, args.base, args.keep)
+        bench_rules(args.reports, args.keep)
     elif args.command == "queries":
         bench_queries(args.store, args.runs)
     else:

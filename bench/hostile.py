@@ -1,16 +1,16 @@
 """Hostile and broken inputs, built on the spot (nothing big is committed), and a run over
-all of them that reports what happened and the peak memory.
+all of them that reports what happened and the peak memory of each process.
 
     python -m bench hostile [--folder DIR]
 """
 from __future__ import annotations
 
 import io
-import resource
 import struct
-import time
 import zipfile
 from pathlib import Path
+
+from bench.memory import run_ingest
 
 CORPUS_REPORT = "seed-003.docx"     # a cover + 基本概况 table report of the corpus
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -186,22 +186,16 @@ def build(folder: Path, corpus: Path) -> dict[str, str]:
 
 def run(folder: Path, corpus: Path) -> None:
     """Ingest every bad input into a fresh store and print what each became."""
-    import duckdb
-
-    from ingest.pipeline import ingest
+    import duckdb       # here, not on import: building the inputs needs no database
 
     described = build(folder / "in", corpus)
     db = folder / "hostile.duckdb"
-    started = time.perf_counter()
-    summary = ingest([folder / "in"], db)
-    seconds = time.perf_counter() - started
+    summary, peaks = run_ingest(folder / "in", db)
     conn = duckdb.connect(str(db), read_only=True)
     rows = conn.execute("select file_name, status, error from ingest_log order by file_name").fetchall()
     conn.close()
-    print(f"{len(described)} inputs, {seconds:.1f} s; ok {summary.ok}, partial {summary.partial}, "
-          f"failed {summary.failed}, skipped {summary.skipped}")
+    print(f"{len(described)} inputs, {summary['seconds']:.1f} s; ok {summary['ok']}, partial {summary['partial']}, "
+          f"failed {summary['failed']}, skipped {summary['skipped']}")
     for name, status, error in rows:
         print(f"  {name:24} {status:8} {described.get(name, ''):44} {error or ''}")
-    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: this process {peak_self:.0f} MB, "
-          f"largest parsing worker {summary.worker_peak_bytes / 1024 / 1024:.0f} MB")
+    print(f"peak resident memory per process: {peaks.describe()}")

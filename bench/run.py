@@ -1,4 +1,4 @@
-"""The benchmark table: python -m bench [--files 1000] [--rerun-files 10000] [--quick]
+"""The benchmark table: python -m bench [--files 1000] [--rerun-files 10000] [--stores 10000 100000] [--quick]
 
 Every figure is measured in this run, on this machine, next to its baseline where there is
 one: ingest throughput beside the floor (unzip plus an lxml walk of every text node of the
@@ -19,12 +19,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from bench.fill import build
+from bench.memory import run_ingest
+from bench.pages import time_queries
 from ingest import config, store
-from ingest.pipeline import ingest, reparse
 from ingest.rules import run_rules
-from ingest.samples import write_samples
+from samples import write_samples
 
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+QUERY_RUNS, PARQUET_QUERY_RUNS = 15, 5
 
 
 def floor_seconds(files: list[Path]) -> float:
@@ -58,7 +61,7 @@ def machine() -> str:
     return f"{platform.machine()}, {cores} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
-def run(files: int, rerun_files: int, query_sizes: tuple[int, ...], folder: Path) -> list[tuple[str, str, str]]:
+def run(files: int, rerun_files: int, store_sizes: tuple[int, ...], folder: Path) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     samples = folder / "samples"
     seconds, paths = timed(lambda: write_samples(samples, files, 1))
@@ -67,52 +70,56 @@ def run(files: int, rerun_files: int, query_sizes: tuple[int, ...], folder: Path
     rows.append(("floor", f"unzip + lxml walk of every text node, {files:,} files, 1 core",
                  f"{floor:.2f} s ({files / floor:,.0f} files/s)"))
 
+    # Each ingest runs in a process of its own (bench/child.py): its memory is its own.
     db = folder / "bench.duckdb"
-    seconds, summary = timed(lambda: ingest([samples], db))
+    summary, peaks = run_ingest(samples, db)
+    seconds = summary["seconds"]
     rows.append(("ingest", f"{files:,} files, {os.cpu_count()} workers, rules included",
                  f"{seconds:.2f} s ({files / seconds:,.0f} files/s) = {seconds / floor:.1f}× floor"))
-    seconds, again = timed(lambda: ingest([samples], db))
+    rows.append(("peak memory", f"ingest of {files:,} files, per process", peaks.describe()))
+    again, _ = run_ingest(samples, db)
     rows.append(("re-run", f"the same {files:,} files, unchanged (skipped by hash)",
-                 f"{seconds:.2f} s ({again.skipped:,} skipped)"))
-    seconds, _ = timed(lambda: reparse(db))
-    rows.append(("--reparse", f"{files:,} archived originals parsed again", f"{seconds:.2f} s"))
+                 f"{again['seconds']:.2f} s ({again['skipped']:,} skipped)"))
+    reparsed, _ = run_ingest(samples, db, reparse=True)
+    rows.append(("--reparse", f"{files:,} archived originals parsed again", f"{reparsed['seconds']:.2f} s"))
     conn = store.open_store(db)
     seconds, _ = timed(lambda: run_rules(conn, config.load()))
     conn.close()
     rows.append(("rules", f"all rules over {files:,} reports, one transaction", f"{seconds:.2f} s"))
     size = store_megabytes(db)
     rows.append(("store size", "per 1,000 reports (after checkpoint; archive apart)", f"{size / files * 1000:.1f} MB"))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows.append(("peak memory", "this process (writer) / largest parsing worker",
-                 f"{peak:.0f} MB / {summary.worker_peak_bytes / 1024 / 1024:.0f} MB"))
 
     if rerun_files:
         many = folder / "many"
         write_samples(many, rerun_files, 2)
         many_db = folder / "many.duckdb"
-        seconds, _ = timed(lambda: ingest([many], many_db))
+        summary, peaks = run_ingest(many, many_db)
+        seconds = summary["seconds"]
         rows.append(("ingest", f"{rerun_files:,} files", f"{seconds:.1f} s ({rerun_files / seconds:,.0f} files/s)"))
-        seconds, again = timed(lambda: ingest([many], many_db))
-        rows.append(("re-run", f"{rerun_files:,} unchanged files", f"{seconds:.2f} s ({again.skipped:,} skipped)"))
+        rows.append(("peak memory", f"ingest of {rerun_files:,} files, per process", peaks.describe()))
+        again, _ = run_ingest(many, many_db)
+        rows.append(("re-run", f"{rerun_files:,} unchanged files",
+                     f"{again['seconds']:.2f} s ({again['skipped']:,} skipped)"))
         shutil.rmtree(many)
 
-    from bench.fill import build
-    from bench.pages import time_queries
-
-    for size in query_sizes:
+    for size in store_sizes:
         path = folder / f"queries-{size}.duckdb"
-        build(path, size, base=min(2000, size))
+        filled = build(path, size)
+        rows.append((f"store {size:,}", f"{filled['reports']:,} distinct generated reports, rendered and parsed "
+                                        f"on {os.cpu_count()} cores, written in batches", f"{filled['seconds']:.1f} s"))
         conn = store.open_store(path)
         seconds, _ = timed(lambda: run_rules(conn, config.load()))
         conn.close()
         rows.append(("rules", f"all rules over {size:,} reports", f"{seconds:.1f} s"))
-        rows.extend(query_rows(f"queries {size:,}", time_queries(path, runs=15)))
+        rows.extend(query_rows(f"queries {size:,}", time_queries(path, runs=QUERY_RUNS)))
         export = folder / f"parquet-{size}"
         seconds, _ = timed(lambda: store.export_parquet(path, export))
         megabytes = sum(f.stat().st_size for f in export.rglob("*") if f.is_file()) / 1024 / 1024
         rows.append((f"parquet {size:,}", "export, partitioned by fiscal_year and province",
                      f"{seconds:.1f} s, {megabytes:.0f} MB ({len(list(export.rglob('*.parquet'))):,} files)"))
-        rows.extend(query_rows(f"parquet {size:,}", time_queries(export, runs=5)))
+        rows.extend(query_rows(f"parquet {size:,}", time_queries(export, runs=PARQUET_QUERY_RUNS)))
+    bench_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak memory", "this bench process (generating, floor, rules, queries)", f"{bench_peak:.0f} MB"))
     return rows
 
 
@@ -121,8 +128,9 @@ def query_rows(step: str, timings: list[dict]) -> list[tuple[str, str, str]]:
     results = [r for r in timings if "error" not in r]
     worst = max(results, key=lambda r: r["p95_ms"])
     medians = [r["median_ms"] for r in results]
-    rows = [(step, f"{len({r['query'] for r in results})} named queries, no filter and one year "
-                   f"(median of medians / worst p95)",
+    runs = results[0]["runs"]
+    rows = [(step, f"{len({r['query'] for r in results})} named queries, no filter and one year, {runs} runs each "
+                   f"(median of medians / worst p95, nearest rank)",
              f"{statistics.median(medians):.0f} ms / {worst['p95_ms']:.0f} ms ({worst['query']})")]
     over = [f"{r['query']} ({r['filter']}) {r['p95_ms']:.0f} ms" for r in results if r["p95_ms"] >= 200]
     if over:
@@ -130,15 +138,19 @@ def query_rows(step: str, timings: list[dict]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def main(files: int, rerun_files: int, quick: bool, keep: Path | None) -> None:
+def main(files: int, rerun_files: int, store_sizes: tuple[int, ...], keep: Path | None) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    sizes = (10_000,) if quick else (10_000, 100_000)
     print(f"Jixiao benchmark — {machine()}", flush=True)
-    rows = run(files, 0 if quick else rerun_files, sizes, folder)
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    rows = run(files, rerun_files, store_sizes, folder)
     width = max(len(r[1]) for r in rows)
-    print(f"\n| step | what | measured |\n|---|---|---|")
+    print("\n| step | what | measured |\n|---|---|---|")
     for step, what, measured in rows:
         print(f"| {step} | {what:<{width}} | {measured} |")
+    # Other work on the machine slows every figure: the load says how much there was.
+    print(f"\nwhole run {time.perf_counter() - started:,.0f} s; load average (1 min) {load_before:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores")
     if keep is None:
         shutil.rmtree(folder, ignore_errors=True)

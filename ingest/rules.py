@@ -120,7 +120,8 @@ QUANTITY = re.compile(
     r"(?P<suffix>" + "|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)) + r")?"
 )
 # Deadlines and dates ("2020年10月底前", "12月31日前") are not quantities; "15个工作日" is.
-NOT_A_QUANTITY = re.compile(r"(?:19|20)\d{2}|\d+\s*月|年底|月底|底前|日前|之前|以前|前完成")
+# A year is a year only where it dates something ("2020年", "2020.10"): "≥2010人次" is a count.
+NOT_A_QUANTITY = re.compile(r"(?:19|20)\d{2}(?=\s*(?:年|[./\-]\d))|\d+\s*月|年底|月底|底前|日前|之前|以前|前完成")
 
 
 @lru_cache(maxsize=65536)

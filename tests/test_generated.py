@@ -7,7 +7,7 @@ import pytest
 from truth import indicator_key, line_key, load_truths, read_truth, rows, same, source_key
 
 from ingest.pipeline import ingest
-from ingest.samples import write_samples
+from samples import write_samples
 
 COUNT = 150
 SEED = 20261123

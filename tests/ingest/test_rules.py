@@ -176,6 +176,7 @@ def test_unmet_target_with_full_marks():
     ("≥300件", "276件", True), (">=300件", "300件", False), ("300件以上", "299件", True),
     ("不低于95%", "96%", False), ("≤15个工作日", "16个工作日", True), ("<5次", "5次", True),
     ("0次", "1次", True), ("52所", "52所", False), ("≥90%", "88户", False),
+    ("≥2010人次", "1995人次", True), ("≥2010人次", "2024人次", False),
 ])
 def test_falls_short_reads_comparators_and_units(target, actual, short):
     assert falls_short(quantity(target), quantity(actual)) is short
@@ -329,3 +330,8 @@ def test_a_finding_on_a_value_in_doubt_is_a_hint_to_read_not_a_finding():
         "select witness_no, value, agrees, doubt from provenance p join reports r using (report_id) "
         "where r.file_name = 'r0.docx' and p.field = 'spent' order by witness_no").fetchall()
     assert witnesses == [(0, 90.0, False, "同等来源的两处不一致：取 90，另一处为 100"), (1, 100.0, False, None)]
+
+
+@pytest.mark.parametrize("written", ["2020年10月底前", "2022.10前", "2023年", "12月31日前"])
+def test_deadlines_are_no_quantities(written):
+    assert quantity(written) is None

@@ -1,0 +1,40 @@
+"""python -m samples OUT --count N [--seed S] [--rate RULE=P ...]"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from samples import write_samples
+from samples.plan import DEFAULT_RATES
+
+
+def _parse_rate(text: str) -> tuple[str, float]:
+    rule, _, value = text.partition("=")
+    rule = rule.strip().upper()
+    if rule not in DEFAULT_RATES or not value:
+        raise argparse.ArgumentTypeError(f"expected RULE=P with RULE one of {', '.join(DEFAULT_RATES)}")
+    rate = float(value)
+    if not 0 <= rate <= 1:
+        raise argparse.ArgumentTypeError("a rate is a probability between 0 and 1")
+    return rule, rate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m samples",
+                                     description="Write sample 项目支出绩效自评报告 (.docx) with truth files.")
+    parser.add_argument("out", type=Path, help="folder to write into (created if missing)")
+    parser.add_argument("--count", type=int, default=30, help="how many reports (default 30)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--rate", type=_parse_rate, action="append", default=[], metavar="RULE=P",
+                        help="share of reports to plant RULE in (repeatable; defaults in samples/plan.py)")
+    args = parser.parse_args(argv)
+    if args.count < 0:
+        parser.error("--count must be at least 0")
+    paths = write_samples(args.out, args.count, args.seed, dict(args.rate))
+    print(f"wrote {len(paths)} reports to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
