@@ -6,7 +6,7 @@ from conftest import CORPUS, ROOT
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
-from ingest.samples import write_samples
+from samples import write_samples
 
 APP = str(ROOT / "app.py")
 

@@ -1,16 +1,21 @@
 """导出: counts and previews of the filtered tables, and the files the page offers (CSV with
-a BOM, one XLSX workbook, Parquet), read back and checked against the store."""
+a BOM, one XLSX workbook, Parquet), read back and checked cell by cell against the store."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
 import zipfile
+from xml.etree import ElementTree
 
 import duckdb
 import polars as pl
 import pytest
+from conftest import CORPUS
+from polars.testing import assert_frame_equal
 from streamlit.runtime.media_file_manager import MediaFileManager
+from truth import load_truths, read_truth, same
 
 import queries
 from app_pages import export_parts
@@ -65,6 +70,87 @@ def expected_counts(db, year: int | None = None, rule: str | None = None) -> dic
         conn.close()
 
 
+# The columns an export takes from the report itself (file_name) and from the latest review;
+# every other column is the table's own, under its own name.
+REVIEW_COLUMNS = ("status", "comment", "reviewer", "reviewed_at")
+SHEET_NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)     # serial 1.0 is 1900-01-01 (with Excel's leap-day bug)
+
+
+def store_rows(db, table: str, columns: list[str], year: int) -> pl.DataFrame:
+    """The rows a file of `table` should hold for one year's readable reports, read by our
+    own SQL from the store's tables, in the columns the file has."""
+    def source(column: str) -> str:
+        if column == "file_name" or table == "reports":
+            return f"r.{column}"
+        if table == "anomalies" and column in REVIEW_COLUMNS:
+            return "coalesce(l.status, 'open')" if column == "status" else f"l.{column}"
+        return f"t.{column}"
+
+    joined = "reports r" if table == "reports" else f"{table} t join reports r on r.report_id = t.report_id"
+    if table == "anomalies":
+        joined += """ left join (select report_id, rule, subject, arg_max(status, reviewed_at) as status,
+                                        arg_max(comment, reviewed_at) as comment,
+                                        arg_max(reviewer, reviewed_at) as reviewer, max(reviewed_at) as reviewed_at
+                                 from reviews group by all) l
+                      on l.report_id = t.report_id and l.rule = t.rule and l.subject = coalesce(t.subject, '')"""
+    select = ", ".join(f"{source(column)} as {column}" for column in columns)
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        return conn.sql(f"select {select} from {joined} where r.parse_status <> 'failed' and r.fiscal_year = $year",
+                        params={"year": year}).pl()
+    finally:
+        conn.close()
+
+
+def assert_same_rows(got: pl.DataFrame, want: pl.DataFrame, what: str, **options) -> None:
+    """The same rows in any order (the files keep the query's order; the store has none)."""
+    try:
+        assert_frame_equal(got.sort(got.columns, nulls_last=True), want.sort(want.columns, nulls_last=True), **options)
+    except AssertionError as exc:
+        raise AssertionError(f"{what}: {exc}") from exc
+
+
+def as_csv_writes_it(frame: pl.DataFrame) -> pl.DataFrame:
+    """The store's values as the CSV holds them: times to the second, and text that Excel
+    would run as a formula behind an apostrophe."""
+    return frame.with_columns(
+        [pl.col(pl.Datetime).dt.truncate("1s")]
+        + [pl.when(pl.col(name).str.contains(export_parts.FORMULA_START)).then("'" + pl.col(name))
+           .otherwise(pl.col(name)).alias(name) for name, dtype in frame.schema.items() if dtype == pl.String])
+
+
+def as_excel_holds_it(frame: pl.DataFrame) -> pl.DataFrame:
+    """The store's values as Excel holds them: numbers, dates and times as numbers (days
+    since Excel's epoch), text as text."""
+    def serial(name: str, dtype) -> pl.Expr:
+        days = (pl.col(name).cast(pl.Datetime("us")) - pl.lit(EXCEL_EPOCH)).dt.total_microseconds() / 86_400e6
+        return days.alias(name) if dtype in (pl.Date, pl.Datetime) else pl.col(name).cast(pl.Float64)
+    return frame.with_columns(serial(name, dtype) for name, dtype in frame.schema.items()
+                              if dtype != pl.String)
+
+
+def sheet_frame(workbook: zipfile.ZipFile, position: int, like: pl.DataFrame) -> pl.DataFrame:
+    """A worksheet's cells as a frame shaped like `like` (as_excel_holds_it's): the header
+    row must name its columns; inline text cells are text, every other value a number."""
+    root = ElementTree.fromstring(workbook.read(f"xl/worksheets/sheet{position}.xml"))
+    rows = []
+    for row in root.iterfind("x:sheetData/x:row", SHEET_NS):
+        cells = {}
+        for cell in row.iterfind("x:c", SHEET_NS):
+            column = re.match(r"[A-Z]+", cell.get("r")).group()
+            index = sum((ord(letter) - 64) * 26 ** power for power, letter in enumerate(reversed(column))) - 1
+            if cell.get("t") == "inlineStr":
+                cells[index] = "".join(cell.find("x:is", SHEET_NS).itertext())
+            else:
+                cells[index] = float(cell.find("x:v", SHEET_NS).text)
+        rows.append([cells.get(index) for index in range(max(cells, default=-1) + 1)])
+    header, body = rows[0], rows[1:]
+    assert header == like.columns
+    width = len(header)
+    return pl.DataFrame([row + [None] * (width - len(row)) for row in body], schema=like.schema, orient="row")
+
+
 def busiest_year(db) -> int:
     conn = duckdb.connect(str(db), read_only=True)
     try:
@@ -88,27 +174,36 @@ def test_counts_preview_and_files_follow_the_filters(open_page, page_store, offe
     assert [len(p) for p in previews] == [min(want[t], 50) for t in export_parts.TABLES]
     assert set(previews[0]["fiscal_year"]) == {year}
 
-    # CSV, one per table: UTF-8 with a BOM, Chinese readable, the filtered rows.
+    # CSV, one per table: UTF-8 with a BOM, Chinese readable, each cell the store's value.
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels[:4] == [f"{t}.csv（{want[t]:,} 行）" for t in export_parts.TABLES]
+    wanted = {}
     for table in export_parts.TABLES:
         data = one(offered, rf"jixiao-{table}-\d{{8}}-\d{{4}}\.csv")
         assert data.startswith(BOM)
-        frame = pl.read_csv(data[len(BOM):], infer_schema=False)
-        assert frame.height == want[table]
+        columns = data[len(BOM):].decode("utf-8").splitlines()[0].split(",")
+        assert columns[:2] == ["report_id", "file_name"], table
+        wanted[table] = store_rows(page_store, table, columns, year)
+        assert wanted[table].height == want[table]
+        frame = pl.read_csv(data[len(BOM):], schema=wanted[table].schema)
+        assert_same_rows(frame, as_csv_writes_it(wanted[table]), f"{table}.csv")
     reports_csv = one(offered, r"jixiao-reports-.*\.csv")
-    text = reports_csv.decode("utf-8-sig")
-    assert re.search(r"[\u4e00-\u9fff]", text)
-    assert text.splitlines()[0].startswith("report_id,file_name,")
-    assert set(pl.read_csv(reports_csv[len(BOM):], infer_schema=False)["fiscal_year"]) == {str(year)}
+    assert re.search(r"[\u4e00-\u9fff]", reports_csv.decode("utf-8-sig"))
+    # The corpus reports of that year, as their truth files read them.
+    reports = {row["file_name"]: row for row in
+               pl.read_csv(reports_csv[len(BOM):], schema=wanted["reports"].schema).iter_rows(named=True)}
+    known = [truth for truth in map(read_truth, load_truths(CORPUS)) if truth["report"]["fiscal_year"] == year]
+    assert known
+    for truth in known:
+        for field in ("project_name", "implementing_unit", "budget_planned", "spent", "self_score", "grade"):
+            assert same(truth["report"][field], reports[truth["file"]][field]), (truth["file"], field)
 
-    # Parquet: one file per table in one zip, each read back with its rows.
+    # Parquet: one file per table in one zip, each holding the store's rows and types.
     archive = zipfile.ZipFile(io.BytesIO(one(offered, r"jixiao-parquet-.*\.zip")))
     assert sorted(archive.namelist()) == sorted(f"{t}.parquet" for t in export_parts.TABLES)
     for table in export_parts.TABLES:
         frame = pl.read_parquet(io.BytesIO(archive.read(f"{table}.parquet")))
-        assert frame.height == want[table]
-    assert pl.read_parquet(io.BytesIO(archive.read("reports.parquet")))["fiscal_year"].unique().to_list() == [year]
+        assert_same_rows(frame, wanted[table], f"{table}.parquet")
 
     # XLSX: built by its button, then offered as one workbook.
     assert not [name for name in offered if name.endswith(".xlsx")]
@@ -128,7 +223,11 @@ def test_counts_preview_and_files_follow_the_filters(open_page, page_store, offe
         assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
         (ref,) = re.findall(r'<autoFilter ref="A1:([A-Z]+)(\d+)"/>', sheet)
         assert int(ref[1]) == max(want[table], 1) + 1       # header + the filtered rows
-        assert sheet.count("<row ") == want[table] + 1
+        # Every cell the store's value: text as written (never a formula), numbers and times
+        # to Excel's 15 digits.
+        excel = as_excel_holds_it(wanted[table])
+        assert_same_rows(sheet_frame(workbook, position, excel), excel, f"sheet {table}",
+                         check_exact=False, rel_tol=1e-12, abs_tol=1e-9)
 
 
 def test_a_rule_filter_narrows_the_anomalies_themselves(open_page, page_store):

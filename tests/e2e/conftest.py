@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS, ROOT
 
 from ingest.pipeline import ingest
-from ingest.samples import write_samples
+from samples import write_samples
 
 CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -75,16 +75,18 @@ def served(tmp_path_factory):
     process.wait(timeout=20)
 
 
-def settle(page, timeout: float = 30.0) -> None:
-    """Wait until the app has finished running: no spinner, no skeletons, no running status."""
-    page.wait_for_selector('[data-testid="stMain"] [data-testid="stHeading"], [data-testid="stException"]',
-                           timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    quiet = 0
-    while time.monotonic() < deadline:
-        busy = page.query_selector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')
-        running = page.query_selector('[data-testid="stStatusWidget"]')
-        quiet = 0 if busy or running else quiet + 1
-        if quiet >= 3:
-            return
-        time.sleep(0.3)
+def settle(page, timeout: float = 60.0) -> None:
+    """Wait until the app has finished its run: connected, the script run over (Streamlit
+    marks its root with data-test-script-state, "initial" before the first run), the page's
+    heading or an exception drawn, no spinner or skeleton left. Fails past `timeout`."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return !!app && app.dataset.testConnectionState === "CONNECTED"
+                && app.dataset.testScriptState === "notRunning"
+                && !!document.querySelector('[data-testid="stMain"] [data-testid="stHeading"], '
+                                            + '[data-testid="stException"]')
+                && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+        }""",
+        timeout=timeout * 1000,
+    )

@@ -1,6 +1,7 @@
 """Every page in a real browser: no exception, its charts and tables there, filters in the URL."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,7 @@ def test_a_filter_round_trips_through_the_url(page, served):
     metric = page.locator('[data-testid="stMetric"]').first
     assert metric.inner_text().split()[-1] == f"{count:,}"
     page.get_by_text("预算执行", exact=True).first.click()        # another page keeps the filter
+    page.wait_for_url(re.compile(r"/budget(\?|$)"))
     settle(page)
     assert f"year={year}" in page.url
     page.goto(page.url.replace("/budget", "/"))                  # a copied link reopens the same view

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 
 from ingest.pipeline import ingest
-from ingest.samples import write_samples
+from samples import write_samples
 
 PER_REPORT = ("budget_lines", "indicators", "mentions", "provenance", "funding_sources", "report_texts",
               "report_signatures")
@@ -54,33 +54,48 @@ def start_ingest(folder, db) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def landed(db) -> int | None:
-    """How many reports the store holds now, read between the writer's batches (None while it
-    writes, or before it has a store)."""
+def open_between_batches(db) -> tuple[duckdb.DuckDBPyConnection, int] | None:
+    """A read-only connection on the store and how many reports it holds, or None while the
+    ingest writes a batch (or has no store yet). While the connection is open no batch can
+    begin: the ingest waits for the store, as it waits for a dashboard."""
     try:
         conn = duckdb.connect(str(db), read_only=True)
     except duckdb.Error:
         return None
     try:
-        return conn.execute("select count(*) from reports").fetchall()[0][0]
-    except duckdb.Error:
-        return None
-    finally:
+        return conn, conn.execute("select count(*) from reports").fetchall()[0][0]
+    except duckdb.Error:                                # not migrated yet
         conn.close()
+        return None
 
 
-def kill_when(process, db, held: int, total: int, pause: float) -> None:
-    """kill -9 the ingest `pause` seconds after a batch has landed (more than the `held`
-    reports the store had, fewer than all): a random moment of a run under way, however fast
-    this machine parses."""
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        if held < (landed(db) or 0) < total:
-            time.sleep(pause)
-            break
-        time.sleep(0.05)
+def kill(process) -> None:
     os.killpg(process.pid, signal.SIGKILL)              # the ingest and its workers, mid-flight
     process.wait()
+
+
+def kill_when(process, db, held: int, total: int, pause: float | None) -> None:
+    """kill -9 the ingest once a batch has landed (more than the `held` reports the store had,
+    fewer than all). With `pause` None it is killed at that moment, between two batches, the
+    store held open so that none can begin: a run cut short for certain, however fast or slow
+    this machine parses. Otherwise `pause` seconds later, wherever the run then is (writing a
+    batch, perhaps; or finished)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        opened = open_between_batches(db)
+        if opened is not None:
+            conn, count = opened
+            try:
+                if held < count < total:
+                    if pause is None:
+                        kill(process)
+                        return
+                    break
+            finally:
+                conn.close()
+        time.sleep(0.05)
+    time.sleep(pause or 0)
+    kill(process)
 
 
 def test_kill_minus_nine_at_random_moments_loses_nothing(reference, tmp_path):
@@ -92,12 +107,14 @@ def test_kill_minus_nine_at_random_moments_loses_nothing(reference, tmp_path):
     sizes = []
     for attempt in range(10):
         process = start_ingest(folder / "in", db)
-        if attempt < 2:                                 # early: while it starts, migrates, parses its first
-            time.sleep(chance.uniform(0.2, 1.5))
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        else:                                           # later: anywhere in a batch after one has landed
-            kill_when(process, db, sizes[-1] % total, total, chance.uniform(0.0, 1.0))
+        if attempt < 2:                                 # early: while it migrates, parses its first
+            deadline = time.monotonic() + 300           # (once it has created the store, however slowly it starts)
+            while not db.exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(chance.uniform(0.0, 1.0))
+            kill(process)
+        else:       # later: between two batches, or anywhere in a batch after one has landed, by turns
+            kill_when(process, db, sizes[-1] % total, total, None if attempt % 2 == 0 else chance.uniform(0.0, 1.0))
         got = shape(db) if db.exists() else {"reports": {}}     # it opens
         for rid, counts in got["reports"].items():      # and holds only whole reports
             assert counts == want["reports"][rid], (attempt, counts["file"])

@@ -7,6 +7,7 @@ import shutil
 import urllib.parse
 
 import duckdb
+import polars as pl
 import pytest
 from conftest import CORPUS
 from polars.testing import assert_frame_equal
@@ -28,6 +29,40 @@ def _truths() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.truth.json"))]
 
 
+def assert_same_frame(got: pl.DataFrame, want: pl.DataFrame, table: str, **options) -> None:
+    try:
+        assert_frame_equal(got, want, **options)
+    except AssertionError as exc:
+        raise AssertionError(f"{table}: {exc}") from exc
+
+
+def _tables(conn, names) -> dict[str, pl.DataFrame]:
+    """Every row of each table, in one order whatever order the files were read in."""
+    return {name: conn.sql(f"select * from {name} order by all").pl() for name in names}
+
+
+def assert_same_tables(export, db) -> None:
+    """The export, opened as a store, holds every table of the store at `db` cell for cell,
+    with the store's column types."""
+    names = sorted(parquet.manifest(export)["tables"])
+    original, exported = duckdb.connect(str(db), read_only=True), store.connect(export, read_only=True)
+    try:
+        want, got = _tables(original, names), _tables(exported, names)
+    finally:
+        original.close()
+        exported.close()
+    assert sum(frame.height for frame in want.values()) > 0
+    for name in names:
+        assert_same_frame(got[name], want[name], name, check_exact=True)
+
+
+def _partition_of(file_name: str) -> tuple[int | None, str | None]:
+    """(fiscal_year, province) from a file's Hive folders: …/fiscal_year=2023/province=%E5…/part-….parquet."""
+    values = dict(part.split("=", 1) for part in file_name.split("/") if "=" in part)
+    year, province = (urllib.parse.unquote(values[key]) for key in parquet.PARTITION_BY)
+    return (None if year == "NULL" else int(year)), (None if province == "NULL" else province)
+
+
 def test_reports_are_partitioned_by_year_and_province(export):
     folders = {(p.parent.parent.name, urllib.parse.unquote(p.parent.name))
                for p in (export / "reports").rglob("*.parquet")}
@@ -35,6 +70,33 @@ def test_reports_are_partitioned_by_year_and_province(export):
                 for t in _truths() if t["report"]["fiscal_year"] and t["report"]["province"]}
     assert expected <= folders
     assert {p.parent.parent.name for p in (export / "budget_lines").rglob("*.parquet")} <= {y for y, _ in folders}
+
+
+def test_each_row_sits_in_its_reports_partition_and_the_files_hold_the_rest(export, corpus_store):
+    """As any Parquet reader sees the files: a report's rows, in every table that follows the
+    report, lie under its year and province; the files hold every other column's values."""
+    original = duckdb.connect(str(corpus_store), read_only=True)
+    reader = duckdb.connect(":memory:")
+    try:
+        place = {report_id: (year, province) for report_id, year, province in
+                 original.execute("select report_id, fiscal_year, province from reports").fetchall()}
+        checked = 0
+        for table in parquet.BY_REPORT:
+            want = original.sql(f"select * exclude ({', '.join(parquet.PARTITION_BY)}) from {table} order by all"
+                                if table == "reports" else f"select * from {table} order by all").pl()
+            if not want.height:
+                continue
+            files = reader.sql(f"select * from read_parquet('{export / table}/**/*.parquet', filename = true, "
+                               f"hive_partitioning = false)").pl()
+            for report_id, file_name in files.select("report_id", "filename").iter_rows():
+                assert _partition_of(file_name) == place[report_id], (table, report_id, file_name)
+            got = files.select(want.columns).sort(want.columns, nulls_last=True)
+            assert_same_frame(got, want.sort(want.columns, nulls_last=True), table, check_dtypes=False)
+            checked += 1
+        assert checked >= 5
+    finally:
+        original.close()
+        reader.close()
 
 
 def test_the_manifest_counts_every_table(export, corpus_store):
@@ -47,6 +109,10 @@ def test_the_manifest_counts_every_table(export, corpus_store):
         conn.close()
     assert found["tables"]["reports"]["rows"] == len(_truths())
     assert found["partition_by"] == ["fiscal_year", "province"]
+
+
+def test_every_table_reads_back_cell_for_cell(export, corpus_store):
+    assert_same_tables(export, corpus_store)
 
 
 def test_the_export_reads_back_the_truth(export):
@@ -106,6 +172,7 @@ def test_exporting_again_replaces_the_export_whole(export, corpus_store):
     assert parquet.manifest(export)["tables"]["reports"]["rows"] == len(_truths())
     assert not [p for p in export.parent.iterdir() if p.name.startswith(".")], "staging left behind"
     assert before <= parquet.manifest(export)["exported_at"]
+    assert_same_tables(export, corpus_store)        # nothing of the first export twice, nothing lost
 
 
 def test_a_folder_with_other_files_is_not_overwritten(corpus_store, tmp_path, capsys):
@@ -130,9 +197,23 @@ def test_exports_of_two_bureaus_merge_by_copying_folders(tmp_path):
     for table_folder in exports[1].iterdir():
         if table_folder.is_dir():
             shutil.copytree(table_folder, merged / table_folder.name, dirs_exist_ok=True)
+    # The merged export holds both bureaus' rows, cell for cell, in every table that follows
+    # the reports (the other tables, such as the category list, each bureau holds whole).
     conn = store.connect(merged, read_only=True)
     try:
         names = {r[0] for r in conn.execute("select file_name from reports").fetchall()}
+        got = _tables(conn, parquet.BY_REPORT)
     finally:
         conn.close()
     assert names == {p.name for p in halves[0] + halves[1]}
+    bureaus = [duckdb.connect(str(tmp_path / f"bureau{i}.duckdb"), read_only=True) for i in range(2)]
+    try:
+        parts = [_tables(conn, parquet.BY_REPORT) for conn in bureaus]
+    finally:
+        for conn in bureaus:
+            conn.close()
+    for table in parquet.BY_REPORT:
+        want = pl.concat([parts[0][table], parts[1][table]])
+        assert_same_frame(got[table].sort(want.columns, nulls_last=True), want.sort(want.columns, nulls_last=True),
+                          table, check_exact=True)
+    assert got["reports"].height == len(names) and got["budget_lines"].height > 0

@@ -1,6 +1,8 @@
-"""The parsing workers start clean: they never re-run the caller's main script."""
+"""The parsing workers start clean (they never re-run the caller's main script), and a worker that
+grows past the memory limit costs its one file."""
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -25,3 +27,35 @@ def test_workers_do_not_run_the_main_script(tmp_path, monkeypatch):
     assert [r.status for r in results] == ["ok"]
     assert not marker.exists()
     assert sys.modules["__main__"] is main
+
+
+MB = 1024 * 1024
+
+
+def test_a_worker_past_the_memory_limit_costs_its_file_and_the_next_one_lands(tmp_path):
+    truth = json.loads((CORPUS / "dev-006.truth.json").read_text(encoding="utf-8"))
+    good = tmp_path / "good.docx"
+    good.write_bytes((CORPUS / "dev-006.docx").read_bytes())
+    # What a worker holds once it has parsed a normal report: the limit stands 150 MB above.
+    measuring = Pool(1, config.limits(config.load()))
+    (parsed,) = [parsed for _, parsed in measuring.run([Task(str(good), "good.docx", "a" * 64, "")],
+                                                        key=task_key, failed=gave_up)]
+    assert parsed.status == "ok" and measuring.peak_bytes > 0
+    limit_mb = measuring.peak_bytes // MB + 150
+    # Two million one-character lines (8 MB, far under the 50 MB file limit) become two
+    # million paragraphs: about 450 MB more than an idle worker, held for the whole parse.
+    big = tmp_path / "big.txt"
+    big.write_bytes(("某项目支出绩效自评报告\n" + "年\n" * 2_000_000).encode("utf-8"))
+    settings = config.load()
+    settings = {**settings, "limits": {**settings["limits"], "worker_memory_mb": limit_mb, "seconds_per_file": 600}}
+    pool = Pool(1, config.limits(settings))
+    tasks = [Task(str(big), "big.txt", "b" * 64, ""), Task(str(good), "good.docx", "c" * 64, "")]
+    results = {task.file_name: parsed for task, parsed in pool.run(tasks, key=task_key, failed=gave_up)}
+    assert results["big.txt"].status == "failed"
+    assert results["big.txt"].error.code == "worker.memory", results["big.txt"].error
+    assert results["big.txt"].error.params["limit_mb"] == str(limit_mb)
+    assert results["big.txt"].tables["reports"]["parse_status"] == ["failed"]
+    assert pool.peak_bytes > limit_mb * MB          # the worker really grew past the limit
+    # The file after it, read by the worker that replaced the stopped one, lands whole.
+    assert results["good.docx"].status == "ok" and results["good.docx"].error is None
+    assert results["good.docx"].tables["reports"]["project_name"] == [truth["report"]["project_name"]]
