@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 import zipfile
 
 import duckdb
@@ -167,11 +168,21 @@ def test_a_worker_that_dies_costs_one_file(tmp_path):
     good.write_bytes((CORPUS / "dev-006.docx").read_bytes())
     pool = Pool(1, config.limits(config.load()))
     tasks = [Task(str(slow), "slow.docx", "a" * 64, ""), Task(str(good), "good.docx", "b" * 64, "")]
-    killer = threading.Timer(1.0, lambda: pool.workers[0].process.kill())
+    def kill_once_busy_with_the_slow_file() -> None:
+        # The event, not a delay: the worker is killed while it holds the slow file.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            workers = list(pool.workers)
+            if workers and workers[0].task is not None and workers[0].task.file_name == "slow.docx":
+                workers[0].process.kill()
+                return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_once_busy_with_the_slow_file, daemon=True)
     killer.start()
     results = {task.file_name: parsed for task, parsed in
                pool.run(tasks, key=task_key, failed=gave_up)}
-    killer.cancel()
+    killer.join(timeout=5)
     assert results["slow.docx"].error == Message("worker.died")
     assert results["good.docx"].error is None and results["good.docx"].status == "ok"
     assert results["good.docx"].tables["reports"]["project_name"] == [truth["report"]["project_name"]]
