@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from ingest import parquet
-from ingest.rows import REPORT_TABLES, report_rows  # noqa: F401  (report_rows: callers lay out rows here)
+from ingest.rows import REPORT_TABLES
 from ingest.schema import MIGRATIONS, Columns, as_columns, table_schemas
 DEFAULT_STORE = Path("data") / "jixiao.duckdb"
 # Another process holds the file (a lock), or, inside one process, the file is open with

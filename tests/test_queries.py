@@ -11,6 +11,7 @@ import queries
 from app_pages.filters import Filters
 from ingest import PARSER_VERSION, config, store
 from ingest.report import BudgetLine, Report
+from ingest.rows import report_rows
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_query_names_cannot_leave_the_folder():
 def _signals_store(reports: list[Report]):
     conn = store.open_store(":memory:")
     queries.prepare(conn)
-    batch = [store.report_rows(report, {
+    batch = [report_rows(report, {
         "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
         "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
     assert store.write_batch(conn, batch) == []

@@ -10,6 +10,7 @@ from conftest import CORPUS, fetch
 
 from ingest import PARSER_VERSION, store
 from ingest.parse import parse_bytes
+from ingest.rows import report_rows
 
 HTML = "<script>alert(1)</script>"
 
@@ -166,7 +167,7 @@ def html_store(tmp_path, monkeypatch):
             "archive_path": f"{sha[:2]}/{sha}.txt", "encoding": encoding}
     db = tmp_path / "html.duckdb"
     conn = store.open_store(db)
-    assert store.write_batch(conn, [store.report_rows(report, meta)]) == []
+    assert store.write_batch(conn, [report_rows(report, meta)]) == []
     conn.close()
     monkeypatch.setenv("JIXIAO_DB", str(db))
     return db, sha[:16]
@@ -219,7 +220,7 @@ def witness_store(tmp_path_factory):
         meta = {"report_id": sha[:16], "file_name": name, "sha256": sha, "file_format": file_format,
                 "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(),
                 "archive_path": None, "encoding": encoding}
-        assert store.write_batch(conn, [store.report_rows(report, meta)]) == []
+        assert store.write_batch(conn, [report_rows(report, meta)]) == []
     rid, other = ids["dev-021.txt"], ids["dev-022.txt"]
     conn.execute("delete from provenance where report_id in (?, ?) and (witness_no > 0 or field = 'indicators')",
                  [rid, other])

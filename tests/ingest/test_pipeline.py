@@ -15,6 +15,7 @@ from truth import read_truth, rows, same
 
 from ingest import PARSER_VERSION, store
 from ingest.pipeline import ingest, reparse
+from ingest.rows import report_rows
 
 SOME = ["seed-000.docx", "dev-006.docx", "dev-021.txt", "dev-022.txt"]
 
@@ -170,10 +171,10 @@ def test_a_file_whose_rows_cannot_be_written_does_not_take_the_batch_down(tmp_pa
     conn = store.open_store(db)
     from ingest.report import Report
 
-    good = store.report_rows(Report(project_name="好"), {
+    good = report_rows(Report(project_name="好"), {
         "report_id": "a" * 16, "file_name": "a.docx", "sha256": "a" * 64, "file_format": "docx",
         "parser_version": PARSER_VERSION, "ingested_at": None})
-    bad = store.report_rows(Report(project_name="坏"), {
+    bad = report_rows(Report(project_name="坏"), {
         "report_id": "b" * 16, "file_name": "b.docx", "sha256": "b" * 64, "file_format": "docx",
         "parser_version": PARSER_VERSION, "ingested_at": None})
     bad["budget_lines"].append({"report_id": "b" * 16, "line_no": "not a number"})

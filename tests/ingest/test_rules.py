@@ -13,6 +13,7 @@ import pytest
 
 from ingest import PARSER_VERSION, config, store
 from ingest.report import BudgetLine, Evidence, Indicator, Mention, Report, Witness
+from ingest.rows import report_rows
 from ingest.rules import RULES, falls_short, quantity, run_rules
 from ingest.similarity import signature
 
@@ -56,7 +57,7 @@ def run(*reports: Report, settings: dict | None = None, path=None):
     batch = []
     for i, report in enumerate(reports):
         rid = f"{i:016x}"
-        batch.append(store.report_rows(report, {
+        batch.append(report_rows(report, {
             "report_id": rid, "file_name": f"r{i}.docx", "sha256": rid * 4, "file_format": "docx",
             "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}))
     assert store.write_batch(conn, batch) == []
