@@ -99,6 +99,9 @@ NEGATED = re.compile(r"(?:无|不存在|没有|未出现|杜绝)\s*$")
 # A section heading: an outline number, a few words, no sentence.
 HEADING = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
                      r"[^，,。；;：:]{2,28}[。：:]?")
+# What a section heading names after its shortfall word: "未完成的绩效目标及原因" (a list item
+# "1.部分项目进度滞后" is an admission, heading-shaped or not).
+SECTION_NAME = re.compile(r"\s*的?\s*(?:绩效)?\s*(?:目标|指标|任务)")
 # "未完成的绩效目标：无" admits nothing.
 NOTHING_AFTER = re.compile(r"^[^，。；:：]{0,15}[:：]\s*(?:无|没有|暂无|不存在)\s*(?:[。；;]|$)")
 
@@ -604,9 +607,10 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
 
 
 def _shortfalls(paragraph, text, offset, masked, facts: ProseFacts) -> None:
-    if HEADING.fullmatch(squash(paragraph.text)):
-        return                            # "三、未完成的绩效目标及原因" names a section, admits nothing
+    heading = bool(HEADING.fullmatch(squash(paragraph.text)))
     for match in SHORTFALL.finditer(masked):
+        if heading and SECTION_NAME.match(masked[match.end():]):
+            continue                      # "三、未完成的绩效目标及原因" names a section, admits nothing
         if NEGATED.search(masked[:match.start()]) or NOTHING_AFTER.match(masked[match.end():]):
             continue
         facts.mentions.append(Mention(

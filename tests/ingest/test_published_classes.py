@@ -395,3 +395,14 @@ def test_counts_of_projects_by_grade_are_no_grade():
     ])
     report = _parse(_txt(text), "counts.txt")
     assert report.grade_raw is None
+
+
+def test_a_list_item_admitting_a_delay_is_an_admission_though_shaped_like_a_heading():
+    text = "\n".join([
+        "2023年度农村道路养护项目绩效自评报告",
+        "项目预算资金50万元，实际支出50万元。本项目自评得分100分。",
+        "三、存在的问题",
+        "1.部分路段养护进度滞后",
+    ])
+    report = _parse(_txt(text), "delay.txt")
+    assert [m.text for m in report.mentions if m.kind == "shortfall"] == ["滞后"]
