@@ -150,6 +150,7 @@ class ProseFacts:
     arrived_in_full: Evidence | None = None
     all_from: tuple[str, Evidence] | None = None
     title: str | None = None          # the report's title, as the place names in it count
+    years_named: dict[int, tuple[int, Evidence]] = field(default_factory=dict)   # year -> (times, first)
 
 
 def extract_prose(document: Document) -> ProseFacts:
@@ -161,25 +162,17 @@ def extract_prose(document: Document) -> ProseFacts:
         text = normalise.fold(paragraph.text)
         for offset, sentence in sentences(text):
             _sentence(paragraph, text, offset, sentence, facts)
-    _usual_year(paragraphs, facts)
+    _usual_year(facts)
     return facts
 
 
-def _usual_year(paragraphs: list[Paragraph], facts: ProseFacts) -> None:
+def _usual_year(facts: ProseFacts) -> None:
     """A report that states its year nowhere on its own still dates what it tells: the year
-    its sentences name most often (document titles and numbers aside) is a last resort."""
-    counts: dict[int, int] = {}
-    first: dict[int, Evidence] = {}
-    for paragraph in paragraphs:
-        text = normalise.fold(paragraph.text)
-        masked = _masked(text)
-        for match in YEAR.finditer(masked):
-            year = int(match.group(1))
-            counts[year] = counts.get(year, 0) + 1
-            first.setdefault(year, _ev(paragraph, text, match.start(), match.end(), note="正文中最常提到的年份"))
-    if counts:
-        year = max(counts, key=lambda y: (counts[y], -list(counts).index(y)))
-        facts.candidates.append(Candidate("fiscal_year", year, first[year], GENERIC_RANK))
+    its sentences name most often (document titles and numbers aside; the first named of
+    equals) is a last resort."""
+    if facts.years_named:
+        year = max(facts.years_named, key=lambda named: facts.years_named[named][0])
+        facts.candidates.append(Candidate("fiscal_year", year, facts.years_named[year][1], GENERIC_RANK))
 
 
 def _ev(paragraph: Paragraph, text: str, start: int, end: int, method: str = "text",
@@ -391,9 +384,11 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
                 facts.sources.append(FundingSource(level, amount.value if side == "planned" else None,
                                                    amount.value if side == "arrived" else None, evidence))
                 continue
-        name = _field_word(clause)
-        if name is None or in_split or _names_a_level(clause):
-            continue                      # parts of the total, or one level's share, are not the total
+        found = _field_word(clause)
+        # Parts of the total, or one level's share ("县级配套资金到位"), are not the total.
+        if found is None or in_split or LEVEL_AT_END.search(clause[:found[1].start()].strip()):
+            continue
+        name = found[0]
         facts.candidates.append(Candidate(name, amount.value, evidence, SENTENCE_RANK))
         facts.mentions.append(Mention("amount", name, evidence, value=amount.value, written=amount.written,
                                       unit=amount.unit, text=clause.strip()[-12:], role="total"))
@@ -403,16 +398,6 @@ def _amounts(paragraph, text, offset, masked, facts: ProseFacts) -> None:
             side, in_split = "arrived", False
         else:
             side, in_split = None, False
-
-
-def _names_a_level(clause: str) -> bool:
-    """"县级配套资金到位": the words before the field's keyword name one level's share."""
-    words = clause
-    for _, pattern in FIELD_WORD:
-        found = list(pattern.finditer(clause))
-        if found:
-            words = clause[:found[-1].start()] if found[-1].start() < len(words) else words
-    return bool(LEVEL_AT_END.search(words.strip()))
 
 
 def _category_at_end(clause: str, categories: dict[str, list[str]]) -> str | None:
@@ -430,18 +415,20 @@ def _category_at_end(clause: str, categories: dict[str, list[str]]) -> str | Non
     return None
 
 
-def _field_word(clause: str) -> str | None:
-    """The field the clause's label names: the keyword ending nearest the number, except that
-    an adjustment (调整后预算为) outranks the plain 预算 it contains."""
-    ends: dict[str, int] = {}
+def _field_word(clause: str) -> tuple[str, re.Match] | None:
+    """The field the clause's label names, and its keyword: the keyword ending nearest the
+    number, except that an adjustment (调整后预算为) outranks the plain 预算 it contains."""
+    last: dict[str, re.Match] = {}
     for name, pattern in FIELD_WORD:
         for match in pattern.finditer(clause):
-            ends[name] = max(ends.get(name, -1), match.end())
-    if not ends:
+            if name not in last or match.end() > last[name].end():
+                last[name] = match
+    if not last:
         return None
-    if "budget_adjusted" in ends and "budget_planned" in ends:
-        del ends["budget_planned"]
-    return max(ends, key=lambda name: ends[name])
+    if "budget_adjusted" in last and "budget_planned" in last:
+        del last["budget_planned"]
+    name = max(last, key=lambda field: last[field].end())
+    return name, last[name]
 
 
 def _rates(paragraph, text, offset, masked, facts: ProseFacts) -> None:
@@ -590,6 +577,10 @@ def _dates_and_years(paragraph, text, offset, masked, facts: ProseFacts) -> None
             "date", role, _ev(paragraph, text, offset + match.start(), offset + min(len(masked), match.end() + 30)),
             text=match.group(0), role=role, date_start=value.start, date_end=value.end))
     for match in YEAR.finditer(masked):
+        year = int(match.group(1))
+        count, first = facts.years_named.get(year, (0, None))
+        facts.years_named[year] = (count + 1, first or _ev(
+            paragraph, text, offset + match.start(), offset + match.end(), note="正文中最常提到的年份"))
         after = masked[match.end():]
         before = masked[:match.start()]
         role = None
