@@ -14,9 +14,10 @@ from typing import Callable, Iterable
 from ingest.parse import Parsed
 from ingest.pipeline import Summary, ingest
 
-# What the uploader accepts. .doc/.wps/.pdf are taken on purpose: the pipeline records them
-# as failed with the reason (save as .docx), which tells the auditor more than a refusal.
-UPLOAD_TYPES = ("docx", "txt", "doc", "wps", "pdf")
+# What the uploader accepts: every format a bureau's folder holds (SPEC §1). The bytes decide
+# how a file is read; a file no reader takes is recorded as failed with the reason.
+UPLOAD_TYPES = ("docx", "docm", "doc", "wps", "rtf", "txt", "pdf", "jpg", "jpeg", "png", "tif", "tiff", "bmp",
+                "xlsx", "xlsm", "xls", "et")
 MAX_UPLOAD_MB = 50
 # Most file systems cap a name at 255 bytes; Chinese takes 3 bytes a character in UTF-8.
 MAX_NAME_BYTES = 240

@@ -61,4 +61,8 @@ def limits(config: dict[str, Any]) -> dict[str, float]:
         "max_parts": int(section.get("max_parts", 2000)),
         "seconds_per_file": float(section.get("seconds_per_file", 60)),
         "worker_memory_bytes": int(float(section.get("worker_memory_mb", 1500)) * 1024 * 1024),
+        "max_pages": int(section.get("max_pages", 100)),
+        "max_image_pixels": int(float(section.get("max_image_megapixels", 60)) * 1_000_000),
+        "convert_seconds": float(section.get("convert_seconds", 30)),
+        "ocr_min_confidence": float(section.get("ocr_min_confidence", 0.8)),
     }

@@ -9,6 +9,7 @@ the funds arrived in full without a figure of its own.
 from __future__ import annotations
 
 from ingest import normalise
+from ingest.boxes import place_evidence
 from ingest.extract_prose_form import ProseFacts, extract_prose
 from ingest.extract_table_form import SUB_ROWS, FormFacts, extract_form
 from ingest.messages import Message
@@ -83,6 +84,7 @@ def extract_report(document: Document) -> Report:
     report.narrative = narrative(document)
     minhash = signature(report.narrative)
     report.signature = None if minhash is None else minhash.tolist()
+    place_evidence(report, document)
     return report
 
 

@@ -16,14 +16,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "file.encrypted": {"zh": "文件已加密（设置了打开密码），请在 Word/WPS 中取消密码后再导入",
                        "en": "The file is encrypted (it has an opening password): remove the password in "
                              "Word or WPS, then import it again"},
-    "file.legacy_word": {"zh": "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入",
-                         "en": "An old Word format (.doc/.wps): save it as .docx in Word or WPS, then import it"},
-    "file.rtf": {"zh": "RTF 格式，请用 Word 或 WPS 另存为 .docx 后再导入",
-                 "en": "RTF: save it as .docx in Word or WPS, then import it"},
-    "file.pdf": {"zh": "PDF 文件暂不支持，请提供 .docx 或 .txt 原件",
-                 "en": "PDF files are not read yet: please provide the .docx or .txt original"},
-    "file.unknown_type": {"zh": "不支持的文件类型（仅支持 .docx 和 .txt）",
-                          "en": "A file type that is not supported (only .docx and .txt are)"},
+    "file.unknown_type": {"zh": "不支持的文件类型（支持 .docx .doc .wps .rtf .txt .pdf .jpg .png .xlsx .xls .et）",
+                          "en": "A file type that is not supported (.docx .doc .wps .rtf .txt .pdf .jpg .png "
+                                ".xlsx .xls .et are)"},
     "file.too_large": {"zh": "文件过大（{mb} MB，上限 {limit_mb} MB）",
                        "en": "The file is too large ({mb} MB; the limit is {limit_mb} MB)"},
     "file.unreadable": {"zh": "无法读取文件：{why}", "en": "The file cannot be read: {why}"},
@@ -53,6 +48,33 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "The file is damaged and cannot be read (the zip's contents do not match its "
                              "directory)"},
     "docx.damaged": {"zh": "文件已损坏，无法读取（{why}）", "en": "The file is damaged and cannot be read ({why})"},
+    # -- .doc, .wps, .rtf (LibreOffice)
+    "convert.unavailable": {"zh": "未安装 LibreOffice，无法读取 .doc/.wps/.rtf（请安装 libreoffice-writer-nogui，"
+                                  "或另存为 .docx 后再导入）",
+                            "en": "LibreOffice is not installed, so .doc/.wps/.rtf cannot be read (install "
+                                  "libreoffice-writer-nogui, or save the file as .docx)"},
+    "convert.unreadable": {"zh": "LibreOffice 无法打开该文件：不是 Word 文档，或已损坏",
+                           "en": "LibreOffice cannot open the file: it is not a Word document, or it is damaged"},
+    "convert.failed": {"zh": "LibreOffice 无法打开该文件（文件可能已损坏）：{why}",
+                       "en": "LibreOffice cannot open the file (it may be damaged): {why}"},
+    "convert.timeout": {"zh": "LibreOffice 转换超时（超过 {seconds} 秒），已停止",
+                        "en": "LibreOffice took longer than {seconds} s to convert the file and was stopped"},
+    # -- PDF, scans, images
+    "pdf.corrupt": {"zh": "PDF 文件已损坏，无法打开（{why}）", "en": "The PDF is damaged and cannot be opened ({why})"},
+    "pdf.encrypted": {"zh": "PDF 文件已加密（设置了打开密码），请取消密码后再导入",
+                      "en": "The PDF is encrypted (it has an opening password): remove the password, then "
+                            "import it again"},
+    "pdf.too_many_pages": {"zh": "PDF 共 {pages} 页，超过上限 {limit} 页", "en": "The PDF has {pages} pages, more "
+                           "than the limit of {limit}"},
+    "scan.unreadable": {"zh": "扫描件无法识别：{why}", "en": "The scan cannot be read: {why}"},
+    "scan.blank": {"zh": "扫描件中没有可识别的文字（空白页或图片）",
+                   "en": "The scan holds no text that can be recognised (blank pages or a picture)"},
+    "image.too_large": {"zh": "图片过大（{pixels} 万像素，上限 {limit} 万像素）",
+                        "en": "The image is too large ({pixels} megapixels ×0.01; the limit is {limit})"},
+    "image.corrupt": {"zh": "图片已损坏，无法打开（{why}）", "en": "The image is damaged and cannot be opened ({why})"},
+    # -- Excel
+    "xlsx.corrupt": {"zh": "Excel 文件已损坏，无法打开（{why}）",
+                     "en": "The Excel file is damaged and cannot be opened ({why})"},
     # -- .txt
     "txt.unknown_encoding": {"zh": "无法识别文本文件的编码", "en": "The text file's encoding cannot be told"},
     "txt.binary": {"zh": "文件含二进制内容，不是文本文件", "en": "The file holds binary data: it is not text"},

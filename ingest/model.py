@@ -17,11 +17,32 @@ FOOTER = "footer"
 
 
 @dataclass(frozen=True)
+class Box:
+    """Where on a page a block or cell stands (PDFs and scans): the page (1-based) and the
+    rectangle in points (1/72 inch) from the page's top-left corner."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def joined(self, other: "Box | None") -> "Box":
+        """The smallest box holding both (same page; the first page where they differ)."""
+        if other is None or other.page != self.page:
+            return self
+        return Box(self.page, min(self.x0, other.x0), min(self.top, other.top),
+                   max(self.x1, other.x1), max(self.bottom, other.bottom))
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     index: int                 # block index in reading order (unique per document)
     part: str = BODY           # body | header | footer
     numbering: str = ""        # automatic list label Word draws ("一、"), not in the text
+    box: Box | None = None     # PDFs and scans: where it stands on the page
+    confidence: float | None = None   # scans: the lowest recognition confidence of its words
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,8 @@ class Cell:
     col: int                   # first grid column
     span: int = 1              # grid columns covered (w:gridSpan)
     merged_up: bool = False    # continuation of a vertical merge: the text lives above
+    box: Box | None = None     # PDFs and scans: where it stands on the page
+    confidence: float | None = None   # scans: the lowest recognition confidence of its words
 
 
 @dataclass(frozen=True)
@@ -92,6 +115,8 @@ class Document:
     furniture: list[Block] = field(default_factory=list)    # headers and footers
     file_format: str = ""
     encoding: str | None = None                            # text files: the detected one
+    pages: int = 0                                          # PDFs and scans: pages read
+    sheet: str | None = None                                # workbooks: the sheet it came from
 
     def paragraphs(self, include_furniture: bool = False) -> Iterator[Paragraph]:
         for block in self.all_blocks(include_furniture):

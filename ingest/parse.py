@@ -8,14 +8,22 @@ of the parse knows no format by name.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib
+import io
 import os
 import shutil
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import msoffcrypto
+import olefile
+
 from ingest import PARSER_VERSION, config
+from ingest.boxes import unsure_readings
 from ingest.extract import extract_report
 from ingest.messages import Message, megabytes
 from ingest.model import Document, ParseError
@@ -26,6 +34,7 @@ from ingest.rows import report_columns
 from ingest.schema import Columns
 from ingest.validate import validate
 
+STATUS_ORDER = ("ok", "partial", "failed")      # a workbook's status is its best report's
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DEFAULT_LIMITS = config.limits({})
 
@@ -33,46 +42,97 @@ Reader = Callable[[bytes, dict], Document]
 
 
 def _refuse(code: str) -> Reader:
-    """A reader for a format that is recognised but not read (yet): it says why."""
+    """A reader for a format that is recognised but not read: it says why."""
     def reader(data: bytes, limits: dict) -> Document:
         raise ParseError(code)
     return reader
 
 
-# Sniffed format -> reader. A format the ingest will read one day gets its reader here.
+def _later(module: str, name: str) -> Reader:
+    """A reader imported on first use: PDF, OCR and spreadsheet libraries cost a worker
+    nothing until a file of theirs arrives."""
+    def reader(data: bytes, limits: dict) -> Document:
+        return getattr(importlib.import_module(module), name)(data, limits)
+    reader.__name__ = name
+    return reader
+
+
+# Sniffed format -> reader. Word's binary formats go through LibreOffice (convert.py).
 READERS: dict[str, Reader] = {
     "docx": read_docx,
     "txt": read_txt,
+    "doc": _later("ingest.convert", "read_converted"),
+    "wps": _later("ingest.convert", "read_converted"),
+    "rtf": _later("ingest.convert", "read_converted"),
+    "pdf": _later("ingest.read_pdf", "read_pdf"),
+    "image": _later("ingest.read_scan", "read_image"),
+    "xlsx": _later("ingest.read_xlsx", "read_xlsx"),
+    "xls": _later("ingest.read_xlsx", "read_xlsx"),
+    "et": _later("ingest.read_xlsx", "read_xlsx"),
     "empty": _refuse("file.empty"),
     "encrypted": _refuse("file.encrypted"),
-    "doc": _refuse("file.legacy_word"),
-    "rtf": _refuse("file.rtf"),
-    "pdf": _refuse("file.pdf"),
     "unknown": _refuse("file.unknown_type"),
 }
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """The format by the bytes: a zip is a .docx whatever its name, an OLE file a .doc (or an
-    encrypted Office file), and so on. Text has no signature: a file without the bytes of
-    a binary format is text when it is named so or holds no NUL byte in its first 4 KB."""
+    """The format by the bytes: a zip is a .docx or a workbook by the parts it holds, an OLE
+    file a .doc, a workbook or an encrypted Office file by its streams, and so on; the name
+    only tells apart what the bytes cannot (.wps from .doc, .et from .xls). Text has no
+    signature: a file without the bytes of a binary format is text when it is named so or
+    holds no NUL byte in its first 4 KB."""
+    suffix = Path(name).suffix.lower()
     if not data:
         return "empty"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "docx"
+        return _zip_kind(data, suffix)
     if data.startswith(OLE_MAGIC):
-        head = data[:1 << 16]
-        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in head:
-            return "encrypted"
-        return "doc"
+        return _ole_kind(data, suffix)
     if data.startswith(b"{\\rtf"):
         return "rtf"
-    if data.startswith(b"%PDF"):
+    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
-    if name.lower().endswith(".txt") or b"\x00" not in data[:4096] \
-            or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(IMAGE_MAGIC):
+        return "image"
+    if suffix == ".txt" or b"\x00" not in data[:4096] or data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "txt"
     return "unknown"
+
+
+def _zip_kind(data: bytes, suffix: str) -> str:
+    """A workbook holds xl/workbook.xml; anything else zipped is read as Word (its reader
+    says what is wrong with a zip that is not)."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "docx"
+    if any(n.lower() == "xl/workbook.xml" for n in names) or "xl/" in {n[:3].lower() for n in names}:
+        return "et" if suffix == ".et" else "xlsx"
+    return "docx"
+
+
+def _ole_kind(data: bytes, suffix: str) -> str:
+    """An OLE compound file: encrypted (an encrypted .docx/.xlsx is one, with an
+    EncryptedPackage stream; a .doc or .xls says so in its own header), a workbook (a
+    Workbook stream), else a Word binary document."""
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        if office.is_encrypted():
+            return "encrypted"
+    except Exception:       # msoffcrypto knows only what it knows; the streams still tell
+        pass
+    try:
+        streams = {"/".join(entry).lower() for entry in olefile.OleFileIO(io.BytesIO(data)).listdir()}
+    except Exception:
+        streams = set()
+    if "encryptedpackage" in streams or "EncryptedPackage".encode("utf-16-le") in data[:1 << 16]:
+        return "encrypted"
+    if streams & {"workbook", "book"}:
+        return "et" if suffix == ".et" else "xls"
+    if suffix == ".wps":
+        return "wps"
+    return "doc"
 
 
 @dataclass
@@ -93,7 +153,17 @@ class Parsed:
 
 
 def parse_bytes(data: bytes, name: str, limits: dict | None = None) -> tuple[Report, str, Message | None, str | None]:
-    """(report, format, reason, encoding) for one file's bytes. Never raises for bad input.
+    """(report, format, reason, encoding) for one file's bytes: its first report where a
+    workbook holds several (parse_all gives them all). Never raises for bad input."""
+    reports, file_format, reason, encoding = parse_all(data, name, limits)
+    return reports[0][0], file_format, reason, encoding
+
+
+def parse_all(data: bytes, name: str, limits: dict | None = None
+              ) -> tuple[list[tuple[Report, str | None]], str, Message | None, str | None]:
+    """([(report, sheet)], format, reason, encoding) for one file's bytes. Never raises for
+    bad input. A file is one report, but for a workbook with one 自评表 per sheet: one per
+    sheet, each with its sheet's name.
 
     The reason is None for a report read (a partial one too: its missing fields say what
     it lacks). A crash of the parser itself is `parse.bug`, a code apart from every reason a bad file
@@ -104,14 +174,16 @@ def parse_bytes(data: bytes, name: str, limits: dict | None = None) -> tuple[Rep
     try:
         if len(data) > limits["max_file_bytes"]:
             raise ParseError("file.too_large", mb=megabytes(len(data)), limit_mb=megabytes(limits["max_file_bytes"]))
-        document = READERS[file_format](data, limits)
-        encoding = document.encoding
-        report = extract_report(document)
-        report.notes.extend(validate(report))
-        reason = Message("parse.not_a_report") if report.parse_status == "failed" else None
-        return report, file_format, reason, encoding
+        read = READERS[file_format](data, limits)
+        documents = read if isinstance(read, list) else [read]
+        if documents[0].file_format == "scan":     # a PDF of page images only: the reader tells
+            file_format = "scan"
+        encoding = documents[0].encoding
+        reports = [(_report_of(document, limits), document.sheet) for document in documents]
+        failed = all(report.parse_status == "failed" for report, _ in reports)
+        return reports, file_format, Message("parse.not_a_report") if failed else None, encoding
     except ParseError as exc:
-        return failed_report(exc.message), file_format, exc.message, encoding
+        return _failed_with(exc.message, file_format, encoding)
     except RecursionError:
         return _failed_with(Message("parse.too_deep"), file_format, encoding)
     except MemoryError:
@@ -121,8 +193,15 @@ def parse_bytes(data: bytes, name: str, limits: dict | None = None) -> tuple[Rep
                             file_format, encoding)
 
 
+def _report_of(document: Document, limits: dict) -> Report:
+    report = extract_report(document)
+    unsure_readings(report, limits["ocr_min_confidence"])
+    report.notes.extend(validate(report))
+    return report
+
+
 def _failed_with(reason: Message, file_format: str, encoding: str | None):
-    return failed_report(reason), file_format, reason, encoding
+    return [(failed_report(reason), None)], file_format, reason, encoding
 
 
 def failed_report(reason: Message) -> Report:
@@ -151,26 +230,36 @@ def parse_path(path: str, file_name: str, sha256: str, archive_path: str | None 
                 keep(Path(path), data, Path(archive_folder) / archive_path)
             except OSError as exc:
                 error = Message("file.archive_failed", {"why": str(exc.strerror or exc)})
-    if error:
-        report = failed_report(error)
-    elif data is None:
+    if error is None and data is None:
         error = Message("file.too_large", {"mb": megabytes(size), "limit_mb": megabytes(limits["max_file_bytes"])})
-        report = failed_report(error)
+    if error:
+        reports = [(failed_report(error), None)]
     else:
-        report, file_format, error, encoding = parse_bytes(data, file_name, limits)
-    return result_of(path, file_name, sha256, archive_path, report, file_format, error,
-                  time.perf_counter() - started, encoding)
+        reports, file_format, error, encoding = parse_all(data, file_name, limits)
+    return result_of(path, file_name, sha256, archive_path, reports, file_format, error,
+                     time.perf_counter() - started, encoding)
 
 
-def result_of(path: str, file_name: str, sha256: str, archive_path: str | None, report: Report,
-           file_format: str, error: Message | None, seconds: float, encoding: str | None) -> Parsed:
-    meta = {
-        "report_id": sha256[:16], "file_name": file_name, "sha256": sha256, "file_format": file_format,
-        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(), "archive_path": archive_path,
-        "encoding": encoding,
-    }
-    return Parsed(path, file_name, sha256, file_format, report.parse_status, error, seconds,
-                  list(report.missing), report_columns(report, meta), encoding)
+def result_of(path: str, file_name: str, sha256: str, archive_path: str | None,
+              reports: list[tuple[Report, str | None]], file_format: str, error: Message | None,
+              seconds: float, encoding: str | None) -> Parsed:
+    """One file's outcome and rows. Its first report's id is the file's (SPEC: the first 16 hex
+    of its sha256); a workbook's further sheets are told apart by their names."""
+    tables: dict[str, Columns] = {}
+    for number, (report, sheet) in enumerate(reports):
+        report_id = sha256[:16] if number == 0 else hashlib.sha256(f"{sha256}#{sheet}".encode()).hexdigest()[:16]
+        meta = {
+            "report_id": report_id, "file_name": file_name, "sha256": sha256, "file_format": file_format,
+            "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(), "archive_path": archive_path,
+            "encoding": encoding, "sheet": sheet,
+        }
+        for table, columns in report_columns(report, meta).items():
+            joined = tables.setdefault(table, {name: [] for name in columns})
+            for name, values in columns.items():
+                joined[name].extend(values)
+    first = min((report for report, _ in reports), key=lambda r: STATUS_ORDER.index(r.parse_status))
+    return Parsed(path, file_name, sha256, file_format, first.parse_status, error, seconds,
+                  list(first.missing), tables, encoding)
 
 
 def keep(source: Path, data: bytes | None, target: Path) -> None:

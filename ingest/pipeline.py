@@ -25,7 +25,8 @@ from ingest.schema import Columns
 from ingest.workers import Pool
 
 # What a folder search offers the readers; the format itself is sniffed from the bytes.
-SUFFIXES = {".docx", ".docm", ".txt", ".doc", ".wps", ".dotx", ".rtf", ".pdf"}
+SUFFIXES = {".docx", ".docm", ".dotx", ".txt", ".doc", ".wps", ".rtf", ".pdf", ".jpg", ".jpeg", ".png",
+            ".tif", ".tiff", ".bmp", ".xlsx", ".xlsm", ".xls", ".et"}
 BATCH_SIZE = 200
 BATCH_SECONDS = 2.0
 
@@ -312,7 +313,7 @@ class _Run:
             summary.partial += 1
         else:
             summary.ok += 1
-        summary.report_ids.append(task.sha256[:16])
+        summary.report_ids.extend(parsed.tables["reports"]["report_id"] if parsed.tables else [task.sha256[:16]])
         error = partial(parsed.missing) if status == "partial" else parsed.error
         self.writer.add(parsed.tables,
                         _log_entry(summary.run_id, task.logged or task.path, task.file_name, task.sha256, status,
@@ -351,7 +352,7 @@ def gave_up(task: Task, reason: Message) -> Parsed:
             keep(Path(task.path), None, Path(task.archive_folder) / task.archive_path)
         except OSError as exc:
             reason = Message("worker.archive_also_failed", {"reason": reason, "why": str(exc.strerror or exc)})
-    return result_of(task.path, task.file_name, task.sha256, task.archive_path, failed_report(reason),
-                  "unknown", reason, 0.0, None)
+    return result_of(task.path, task.file_name, task.sha256, task.archive_path, [(failed_report(reason), None)],
+                     "unknown", reason, 0.0, None)
 
 

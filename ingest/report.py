@@ -31,6 +31,9 @@ class Evidence:
     start: int | None = None
     end: int | None = None
     note: str | None = None     # e.g. "486,000.00 元 → 48.6 万元"
+    page: int | None = None     # PDFs and scans: the page and box of the block or cell
+    box: tuple[float, float, float, float] | None = None
+    confidence: float | None = None   # scans: how surely the words were recognised (0..1)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class Report:
     text: str = ""
     narrative: str = ""                     # the body's own words (similarity.narrative)
     signature: list[int] | None = None      # MinHash of the narrative (similarity.py)
+    ocr_confidence: float | None = None     # scans: mean confidence of the values used
 
     @property
     def budget(self) -> float | None:

@@ -20,6 +20,8 @@ def _provenance_row(report_id: str, field: str, evidence: Evidence | None, witne
         "col_no": evidence.col, "char_start": evidence.start, "char_end": evidence.end,
         "snippet": evidence.snippet, "method": evidence.method, "note": evidence.note,
         "witness_no": witness_no, "value": value, "agrees": agrees, "doubt": doubt,
+        "page": evidence.page, "box": None if evidence.box is None else json.dumps(evidence.box),
+        "confidence": evidence.confidence,
     }
 
 
@@ -33,6 +35,8 @@ def report_rows(report: Report, meta: dict) -> dict[str, list[dict]]:
     }
     head.update(report.values())
     head["archive_path"] = meta.get("archive_path")
+    head["ocr_confidence"] = report.ocr_confidence
+    head["sheet"] = meta.get("sheet")
     head["missing_fields"] = json.dumps(report.missing, ensure_ascii=False)
     head["notes"] = json.dumps(report.notes, ensure_ascii=False)
     rows: dict[str, list[dict]] = {name: [] for name in REPORT_TABLES}

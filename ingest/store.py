@@ -223,9 +223,10 @@ def _insert(conn, table: str, columns: Columns) -> None:
         conn.unregister("incoming_rows")
 
 
-def _report_id(item: dict) -> str:
+def _report_ids(item: dict) -> list[str]:
+    """The reports one file contributes (a workbook may hold one per sheet)."""
     reports = item["reports"]
-    return reports[0]["report_id"] if isinstance(reports, list) else reports["report_id"][0]
+    return [row["report_id"] for row in reports] if isinstance(reports, list) else list(reports["report_id"])
 
 
 def _joined(batch: list[dict], table: str) -> Columns:
@@ -275,7 +276,7 @@ def write_batch(conn, batch: list[dict], log: list[dict] | None = None) -> list[
 
 def _write(conn, batch: list[dict], log: list[dict]) -> None:
     with transaction(conn):
-        report_ids = [_report_id(item) for item in batch]
+        report_ids = [report_id for item in batch for report_id in _report_ids(item)]
         if report_ids:
             _delete_reports(conn, report_ids)
             for table in REPORT_TABLES:
@@ -315,7 +316,9 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
 
 
 def archived(conn) -> list[tuple[str, str, str, str]]:
-    """(report_id, file_name, sha256, archive_path) of every report, for --reparse."""
+    """(report_id, file_name, sha256, archive_path) of every file, for --reparse (a workbook
+    holding a report per sheet once, by its first report)."""
     return conn.execute(
-        "select report_id, file_name, file_sha256, archive_path from reports order by ingested_at"
+        "select min(report_id), any_value(file_name), file_sha256, any_value(archive_path) from reports "
+        "group by file_sha256 order by min(ingested_at)"
     ).fetchall()

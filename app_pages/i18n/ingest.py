@@ -1,11 +1,12 @@
 TEXTS = {
     "ingest.title": {"zh": "导入报告", "en": "Ingest reports"},
-    "ingest.intro": {"zh": "上传 .docx 或 .txt 格式的绩效自评报告（可一次选择多个文件，每个不超过 {mb} MB）。"
-                           ".doc、.wps、.pdf 文件会被记录为失败并说明原因：请另存为 .docx 后再上传。"
-                           "数据库：{path}",
-                     "en": "Upload self-evaluation reports as .docx or .txt (many at once, up to {mb} MB each). "
-                           ".doc, .wps and .pdf files are recorded as failed with the reason: save them as .docx "
-                           "and upload again. Store: {path}"},
+    "ingest.intro": {"zh": "上传绩效自评报告（可一次选择多个文件，每个不超过 {mb} MB）：Word（.docx .doc .wps .rtf）、"
+                           "文本（.txt）、PDF（含扫描件）、图片（.jpg .png）和 Excel 自评表（.xlsx .xls .et）。"
+                           "扫描件经文字识别读取，识别不确定的数值会标为需核读。数据库：{path}",
+                     "en": "Upload self-evaluation reports (many at once, up to {mb} MB each): Word (.docx .doc "
+                           ".wps .rtf), text (.txt), PDF (scans too), images (.jpg .png) and Excel 自评表 (.xlsx "
+                           ".xls .et). Scans are read by text recognition; figures it is unsure of are marked to "
+                           "be read by a person. Store: {path}"},
     "ingest.upload": {"zh": "选择报告文件", "en": "Choose report files"},
     "ingest.uploader_button": {"zh": "选择文件", "en": "Browse files"},
     "ingest.uploader_limit": {"zh": "可拖入多个文件 · 每个不超过 {mb} MB · {types}",

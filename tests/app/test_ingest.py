@@ -164,11 +164,11 @@ def test_the_page_in_english(upload_store):
     assert list(table(app, "run")["status"]) == ["Failed"]
     # The reason is stored as a code; the English page says it in English, the Chinese one
     # in Chinese, from the same row.
-    english = "An old Word format (.doc/.wps): save it as .docx in Word or WPS, then import it"
+    english = "LibreOffice cannot open the file: it is not a Word document, or it is damaged"
     assert list(table(app, "run")["error"]) == [english]
     assert list(table(app, "failures")["error"]) == [english]
     assert store_rows(upload_store, "select error_code, error from ingest_log") == [
-        ("file.legacy_word", "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入")]
+        ("convert.unreadable", "LibreOffice 无法打开该文件：不是 Word 文档，或已损坏")]
     assert [s.value for s in app.subheader] == ["This run", "What was ingested before", "Data quality"]
 
 

@@ -30,8 +30,9 @@ EXPECTED = {   # file -> (status, the reason's code: ingest/messages.py)
     # A plain text file named .docx is text: the bytes decide, not the name.
     "not-a-zip.docx": ("failed", "parse.not_a_report"),
     "corrupt-deflate.docx": ("failed", "docx.deflate"),
-    "legacy.doc": ("failed", "file.legacy_word"),
-    "legacy-named.docx": ("failed", "file.legacy_word"),
+    # OLE headers with nothing behind them: LibreOffice is asked, and cannot open them.
+    "legacy.doc": ("failed", "convert.unreadable"),
+    "legacy-named.docx": ("failed", "convert.unreadable"),
     "encrypted.docx": ("failed", "file.encrypted"),
     "zip-bomb.docx": ("failed", "docx.zip_bomb"),
     "lying-zip.docx": ("failed", "docx.directory"),
@@ -46,11 +47,12 @@ EXPECTED = {   # file -> (status, the reason's code: ingest/messages.py)
     "gb18030.txt": ("ok", None),
     "big5.txt": ("failed", "parse.not_a_report"),
     "binary.txt": ("failed", "txt.unknown_encoding"),
-    "report.pdf": ("failed", "file.pdf"),
+    "report.pdf": ("failed", "pdf.corrupt"),
     "huge.docx": ("failed", "file.too_large"),
 }
 # What a bad file may be told; `parse.bug` (the parser itself crashed) is never among them.
-REFUSALS = {code for code in MESSAGES if code.split(".")[0] in ("file", "docx", "txt")} | {
+REFUSALS = {code for code in MESSAGES
+            if code.split(".")[0] in ("file", "docx", "txt", "convert", "pdf", "scan", "image", "xlsx")} | {
     "parse.not_a_report", "parse.too_deep"}
 MB = 1024 * 1024
 

@@ -104,7 +104,8 @@ def test_bad_files_are_logged_with_reasons_and_the_run_goes_on(folder, tmp_path)
     assert reasons["empty.docx"] == ("file.empty", "文件为空（0 字节）")
     # Plain text named .docx is read as text (the bytes decide), and is no report.
     assert reasons["not-a-zip.docx"][0] == "parse.not_a_report"
-    assert reasons["legacy.doc"] == ("file.legacy_word", "旧版 Word 格式（.doc/.wps），请用 Word 或 WPS 另存为 .docx 后再导入")
+    # An OLE header with nothing behind it: LibreOffice is asked, and cannot open it.
+    assert reasons["legacy.doc"] == ("convert.unreadable", "LibreOffice 无法打开该文件：不是 Word 文档，或已损坏")
     assert reasons["poem.docx"][0] == "parse.not_a_report"
     assert reasons["truncated.docx"][0] == "docx.not_zip"
     failed = query(db, "select file_name, parse_status from reports where parse_status = 'failed'")
