@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Debian packages Jixiao uses beyond Python: LibreOffice (headless, with its Python bridge)
+# to read .doc/.wps/.rtf, and, with --browser, Chromium for the browser tests. Installed with
+# apt-get when run as root and missing; otherwise says what to install. With --required a
+# missing package is an error (the tests need them); without, a warning (the dashboard reads
+# every other format without LibreOffice).
+set -euo pipefail
+packages=()
+command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || packages+=(python3-uno)
+required=0
+for argument in "$@"; do
+    case "$argument" in
+        --browser) command -v chromium >/dev/null 2>&1 || packages+=(chromium) ;;
+        --required) required=1 ;;
+    esac
+done
+if [ ${#packages[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${packages[@]}"
+elif [ "$required" = 1 ]; then
+    echo "Missing Debian packages: run 'sudo apt-get install ${packages[*]}'" >&2
+    exit 1
+else
+    echo "Note: without 'sudo apt-get install ${packages[*]}', .doc/.wps/.rtf files are recorded as failed" >&2
+fi
