@@ -15,7 +15,10 @@ from ingest.store import archive_dir
 
 SEARCH_LIMIT = 50
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "txt": "text/plain"}
+        "txt": "text/plain", "doc": "application/msword", "wps": "application/msword", "rtf": "application/rtf",
+        "pdf": "application/pdf", "scan": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls": "application/vnd.ms-excel", "et": "application/vnd.ms-excel"}
 
 filters = st.session_state["filters"]
 st.header(t("report.title"))
@@ -93,7 +96,17 @@ def provenance_config() -> dict:
     return {"field_label": t("report.field"), "value": t("report.value"), "method_label": t("report.method"),
             "snippet": t("report.snippet"), "block": t("report.block"), "row_no": t("report.row"),
             "col_no": t("report.col"), "char_start": t("report.char_start"), "char_end": t("report.char_end"),
-            "note": t("report.note")}
+            "note": t("report.note"), "page": t("report.page"), "box": t("report.box"),
+            "confidence": st.column_config.NumberColumn(t("report.confidence"), format="%.2f")}
+
+
+PLACE_COLUMNS = ["page", "box", "confidence"]
+
+
+def placed(frame: pl.DataFrame, columns: list[str]) -> list[str]:
+    """`columns` and, for a PDF or a scan, where on the page and how surely each value was
+    read (columns no value has are left out: a .docx has no pages)."""
+    return columns + [c for c in PLACE_COLUMNS if c in frame.columns and frame[c].is_not_null().any()]
 
 
 def field_label(name: str) -> str:
@@ -184,8 +197,9 @@ def witnesses_section(witnesses: pl.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, placeholder="—", key="report_witnesses",
                  column_config={**provenance_config(), "witness_label": t("report.witness"),
                                 "agreement": t("report.agreement"), "doubt": t("report.doubt")},
-                 column_order=["field_label", "witness_label", "value", "agreement", "method_label", "snippet",
-                               "note", "doubt", "block", "row_no", "col_no", "char_start", "char_end"])
+                 column_order=placed(shown, ["field_label", "witness_label", "value", "agreement", "method_label",
+                                             "snippet", "note", "doubt", "block", "row_no", "col_no", "char_start",
+                                             "char_end"]))
 
 
 def fields_tab(report_id: str) -> None:
@@ -206,8 +220,9 @@ def fields_tab(report_id: str) -> None:
     st.dataframe(extracted, hide_index=True, placeholder="—", column_config={
                      **provenance_config(), "witness_check": t("report.witness_check")},
                  height=35 * (extracted.height + 1) + 3,
-                 column_order=["field_label", "value", "method_label", "witness_check", "snippet", "note", "block",
-                               "row_no", "col_no", "char_start", "char_end"], key="report_fields")
+                 column_order=placed(extracted, ["field_label", "value", "method_label", "witness_check", "snippet",
+                                                 "note", "block", "row_no", "col_no", "char_start", "char_end"]),
+                 key="report_fields")
     witnesses_section(witnesses)
     st.subheader(t("report.file_info"))
     st.dataframe(shown.filter(~pl.col("extracted")), hide_index=True, placeholder="—", column_config=provenance_config(),

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from bench.fill import build
+from bench.formats import format_rows
 from bench.memory import run_ingest
 from bench.pages import time_queries
 from ingest import config, store
@@ -88,6 +89,7 @@ def run(files: int, rerun_files: int, store_sizes: tuple[int, ...], folder: Path
     rows.append(("rules", f"all rules over {files:,} reports, one transaction", f"{seconds:.2f} s"))
     size = store_megabytes(db)
     rows.append(("store size", "per 1,000 reports (after checkpoint; archive apart)", f"{size / files * 1000:.1f} MB"))
+    rows.extend(format_rows(folder / "formats"))
 
     if rerun_files:
         many = folder / "many"

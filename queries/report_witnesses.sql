@@ -31,21 +31,23 @@ with key_fields(position, field) as (
     select position, field from other_fields
 ), witness_rows as (
     select f.position, f.field, e.witness_no, e.value, e.agrees, e.method, e.snippet, e.note,
-           null::varchar as doubt, e.block, e.row_no, e.col_no, e.char_start, e.char_end
+           null::varchar as doubt, e.block, e.row_no, e.col_no, e.char_start, e.char_end,
+           e.page, e.box, e.confidence
     from fields f
     join evidence e on e.field = f.field and e.witness_no > 0
 ), stored_rows as (
     -- Row 0's agreement is the parser's; computed from the witnesses only where it left none.
     select f.position, f.field, 0 as witness_no, coalesce(s.value, e.value) as value,
            coalesce(e.agrees, (select bool_and(w.agrees) from witness_rows w where w.field = f.field)) as agrees,
-           e.method, e.snippet, e.note, e.doubt, e.block, e.row_no, e.col_no, e.char_start, e.char_end
+           e.method, e.snippet, e.note, e.doubt, e.block, e.row_no, e.col_no, e.char_start, e.char_end,
+           e.page, e.box, e.confidence
     from fields f
     left join stored s on s.field = f.field
     left join evidence e on e.field = f.field and e.witness_no = 0
 ), final as (
     select position, field, witness_no, value, agrees, method, snippet, note, doubt,
            count(*) over (partition by field) - 1 as witnesses,
-           block, row_no, col_no, char_start, char_end
+           block, row_no, col_no, char_start, char_end, page, box, confidence
     from (select * from stored_rows union all by name select * from witness_rows)
 )
 select * exclude (position) from final
