@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from bench.memory import run_ingest
@@ -105,6 +106,78 @@ def legacy_doc(variant: int = 0) -> bytes:
     return OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + bytes([variant]) * 2048
 
 
+def encrypted_pdf() -> bytes:
+    """A one-page PDF under the standard security handler whose user password is not empty:
+    what a PDF with an opening password is."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Filter /Standard /V 1 /R 2 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> /P -44 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objects) + 1) + b"01" * 16
+            + b"><" + b"01" * 16 + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return bytes(out)
+
+
+def _saved(pdf) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def blank_scan_pdf() -> bytes:
+    """A scanned page of nothing: a white A4 image at 150 dpi, no text layer."""
+    import pypdfium2
+    from PIL import Image
+
+    pdf = pypdfium2.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pypdfium2.PdfImage.new(pdf)
+    image.set_bitmap(pypdfium2.PdfBitmap.from_pil(Image.new("RGB", (1240, 1754), "white")))
+    image.set_matrix(pypdfium2.PdfMatrix().scale(595, 842))
+    page.insert_obj(image)
+    page.gen_content()
+    return _saved(pdf)
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(595, 842)
+    return _saved(pdf)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def huge_png(side: int = 20_000) -> bytes:
+    """A 20,000 × 20,000 picture in 119 bytes: a header that asks for 400 million pixels."""
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(b"\x00" * (side // 8 + 2) * 16)) + _png_chunk(b"IEND", b""))
+
+
+def broken_png() -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 800, 600, 8, 2, 0, 0, 0)) + b"garbage" * 50
+
+
+def broken_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook><sheets><sheet")
+    return buffer.getvalue()
+
+
 def poem() -> bytes:
     return _docx_with(paragraphs_xml(["静夜思", "床前明月光，疑是地上霜。", "举头望明月，低头思故乡。"]))
 
@@ -173,7 +246,13 @@ def build(folder: Path, corpus: Path) -> dict[str, str]:
         "gb18030.txt": (TEXT.encode("gb18030"), "GB18030 text"),
         "big5.txt": (TEXT.encode("big5", errors="replace"), "Big5 (Traditional Chinese) text"),
         "binary.txt": (bytes(range(256)) * 64, "binary bytes named .txt"),
-        "report.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 1000, "a PDF"),
+        "report.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 1000, "a PDF header and nothing of a PDF"),
+        "encrypted.pdf": (encrypted_pdf(), "a PDF with an opening password"),
+        "blank-scan.pdf": (blank_scan_pdf(), "a scan of a blank page"),
+        "500-pages.pdf": (many_pages_pdf(500), "a 500-page PDF (over the 100-page limit)"),
+        "huge.png": (huge_png(), "a 20,000 × 20,000 image header (400 megapixels)"),
+        "broken.png": (broken_png(), "a PNG cut off after its header"),
+        "broken.xlsx": (broken_workbook(), "a workbook whose XML is cut off"),
     }
     for name, (data, _) in kinds.items():
         (folder / name).write_bytes(data)

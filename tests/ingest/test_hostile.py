@@ -48,6 +48,12 @@ EXPECTED = {   # file -> (status, the reason's code: ingest/messages.py)
     "big5.txt": ("failed", "parse.not_a_report"),
     "binary.txt": ("failed", "txt.unknown_encoding"),
     "report.pdf": ("failed", "pdf.corrupt"),
+    "encrypted.pdf": ("failed", "pdf.encrypted"),
+    "blank-scan.pdf": ("failed", "scan.blank"),
+    "500-pages.pdf": ("failed", "pdf.too_many_pages"),
+    "huge.png": ("failed", "image.too_large"),
+    "broken.png": ("failed", "image.corrupt"),
+    "broken.xlsx": ("failed", "xlsx.corrupt"),
     "huge.docx": ("failed", "file.too_large"),
 }
 # What a bad file may be told; `parse.bug` (the parser itself crashed) is never among them.
