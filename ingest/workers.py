@@ -20,15 +20,18 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
+from ingest import heartbeat
 from ingest.messages import Message, megabytes
 from ingest.parse import parse_path
 
 POLL_SECONDS = 0.2
 MEMORY_CHECK_SECONDS = 0.05     # how often a busy worker's memory is read (a /proc read each)
+ALIVE = "alive"                 # what a worker sends between pages of a long parse (heartbeat.py)
 
 
 def _serve(connection: Connection, limits: dict) -> None:
     """A worker's life: parse what it is sent until told to stop."""
+    heartbeat.listen(lambda: connection.send(ALIVE))
     while True:
         try:
             task = connection.recv()
@@ -75,7 +78,8 @@ class _Worker:
 class Pool:
     """`count` worker processes parsing tasks with per-file time and memory limits."""
 
-    def __init__(self, count: int, limits: dict):
+    def __init__(self, count: int, limits: dict, serve: Callable[[Connection, dict], None] | None = None):
+        self.serve = serve or _serve            # a worker's life (tests give one of their own)
         self.count = max(1, count)
         self.limits = limits
         self.context = multiprocessing.get_context("forkserver")
@@ -87,7 +91,7 @@ class Pool:
 
     def _start(self) -> _Worker:
         mine, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.limits), daemon=True)
+        process = self.context.Process(target=self.serve, args=(theirs, self.limits), daemon=True)
         with _bare_main():
             process.start()
         theirs.close()
@@ -133,7 +137,10 @@ class Pool:
                             outcome = worker.connection.recv()
                         except (EOFError, OSError):
                             outcome = None
-                    if outcome is not None:
+                    if outcome == ALIVE:        # a page done: the time limit starts again
+                        worker.started = time.monotonic()
+                        outcome = None
+                    elif outcome is not None:
                         self._memory(worker)
                         task, worker.task = worker.task, None
                         yield task, outcome

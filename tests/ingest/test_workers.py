@@ -59,3 +59,19 @@ def test_a_worker_past_the_memory_limit_costs_its_file_and_the_next_one_lands(tm
     # The file after it, read by the worker that replaced the stopped one, lands whole.
     assert results["good.docx"].status == "ok" and results["good.docx"].error is None
     assert results["good.docx"].tables["reports"]["project_name"] == [truth["report"]["project_name"]]
+
+
+def test_a_long_parse_that_beats_after_each_page_is_timed_per_page():
+    """Four pages of 0.4 s under a 1 s limit: the beating parse finishes, the silent one is
+    stopped at the limit (ingest/heartbeat.py; OCR beats after each page)."""
+    import slow_workers
+
+    settings = config.load()
+    limits = config.limits({**settings, "limits": {**settings["limits"], "seconds_per_file": 1.0}})
+    tasks = [Task("scan.pdf", "scan.pdf", "d" * 64, "")]
+    beating = Pool(1, limits, serve=slow_workers.serve_beating)
+    (result,) = [parsed for _, parsed in beating.run(tasks, key=task_key, failed=gave_up)]
+    assert result == "read scan.pdf"
+    silent = Pool(1, limits, serve=slow_workers.serve_silent)
+    (result,) = [parsed for _, parsed in silent.run(tasks, key=task_key, failed=gave_up)]
+    assert result.status == "failed" and result.error.code == "worker.timeout"
