@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages Jixiao uses beyond Python: LibreOffice (headless, with its Python bridge)
-# to read .doc/.wps/.rtf, and, with --browser, Chromium for the browser tests. Installed with
-# apt-get when run as root and missing; otherwise says what to install. With --required a
+# to read .doc/.wps/.rtf, and, with --browser and --calc, Chromium and LibreOffice Calc for the
+# tests. Installed with apt-get when run as root and missing; otherwise says what to install. With --required a
 # missing package is an error (the tests need them); without, a warning (the dashboard reads
 # every other format without LibreOffice).
 set -euo pipefail
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 packages=()
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || packages+=(python3-uno)
@@ -12,6 +15,8 @@ required=0
 for argument in "$@"; do
     case "$argument" in
         --browser) command -v chromium >/dev/null 2>&1 || packages+=(chromium) ;;
+        # The tests make .xls workbooks with LibreOffice Calc.
+        --calc) installed libreoffice-calc-nogui || installed libreoffice-calc || packages+=(libreoffice-calc-nogui) ;;
         --required) required=1 ;;
     esac
 done

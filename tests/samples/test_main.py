@@ -28,3 +28,15 @@ def test_runs_as_a_module(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "sample-00001.docx", "sample-00001.truth.json", "sample-00002.docx", "sample-00002.truth.json"]
+
+
+def test_workbooks_from_the_command_line(tmp_path, capsys):
+    assert main([str(tmp_path), "--count", "4", "--seed", "5", "--xlsx"]) == 0
+    workbooks = sorted(tmp_path.glob("*.xlsx"))
+    truths = sorted(tmp_path.glob("*.truth.json"))
+    assert len(workbooks) == 4 and len(truths) >= 4
+    assert f"wrote 4 workbooks ({len(truths)} reports)" in capsys.readouterr().out
+    for path in truths:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        assert (tmp_path / truth["file"]).exists() and truth["shape"] == "zibiao"
+        assert ("sheet" in truth) == (path.name.count(".") == 3)      # X.N.truth.json for sheet N
