@@ -269,3 +269,30 @@ def _garbage(folder):
     path = folder / "garbage.duckdb"
     path.write_bytes(b"this is no database" * 100)
     return path
+
+
+def test_a_workbook_with_a_report_per_sheet_stores_each_and_reparses_them(tmp_path):
+    """Through the whole pipeline: one report per sheet, each with its own id and sheet name,
+    its fields as its truth says, one ingest_log entry for the file; --reparse replaces them
+    without doubling any."""
+    from samples.workbook import generate_workbooks, write_workbooks
+
+    folder = tmp_path / "books"
+    write_workbooks(folder, 12, seed=5)
+    sample = next(s for s in generate_workbooks(12, seed=5) if s.per_sheet)
+    db = tmp_path / "books.duckdb"
+    summary = ingest([folder / sample.name], db, workers=1)
+    assert summary.offered == 1 and summary.ok == 1
+    stored = {r["sheet"]: r for r in query(db, "select * from reports")}
+    assert list(stored) == [sheet for sheet, _ in sample.sheets]
+    assert len({r["report_id"] for r in stored.values()}) == len(stored)
+    for name, truth in sample.truths():
+        got = stored[truth["sheet"]]
+        assert got["file_name"] == sample.name and got["file_format"] == "xlsx"
+        wrong = {f: (want, got[f]) for f, want in truth["report"].items() if not same(want, got[f])}
+        assert not wrong, (truth["sheet"], wrong)
+    assert query(db, "select count(*) as n from ingest_log")[0]["n"] == 1
+    again = reparse(db, workers=1)
+    assert again.ok == 1
+    assert sorted(r["report_id"] for r in query(db, "select report_id from reports")) == sorted(
+        r["report_id"] for r in stored.values())
