@@ -100,13 +100,16 @@ def provenance_config() -> dict:
             "confidence": st.column_config.NumberColumn(t("report.confidence"), format="%.2f")}
 
 
-PLACE_COLUMNS = ["page", "box", "confidence"]
-
-
 def placed(frame: pl.DataFrame, columns: list[str]) -> list[str]:
-    """`columns` and, for a PDF or a scan, where on the page and how surely each value was
-    read (columns no value has are left out: a .docx has no pages)."""
-    return columns + [c for c in PLACE_COLUMNS if c in frame.columns and frame[c].is_not_null().any()]
+    """`columns` and, for a PDF or a scan, the page and the OCR confidence after the snippet
+    and the box on the page at the end (columns no value has are left out: a .docx has no
+    pages)."""
+    def has(column: str) -> bool:
+        return column in frame.columns and frame[column].is_not_null().any()
+
+    at = columns.index("snippet") + 1
+    shown = columns[:at] + [c for c in ("page", "confidence") if has(c)] + columns[at:]
+    return shown + (["box"] if has("box") else [])
 
 
 def field_label(name: str) -> str:
