@@ -16,7 +16,7 @@ from ingest.pipeline import Summary, ingest
 
 # What the uploader accepts: every format a bureau's folder holds (SPEC §1). The bytes decide
 # how a file is read; a file no reader takes is recorded as failed with the reason.
-UPLOAD_TYPES = ("docx", "docm", "doc", "wps", "rtf", "txt", "pdf", "jpg", "jpeg", "png", "tif", "tiff", "bmp",
+UPLOAD_TYPES = ("docx", "docm", "dotx", "doc", "wps", "rtf", "txt", "pdf", "jpg", "jpeg", "png", "tif", "tiff", "bmp",
                 "xlsx", "xlsm", "xls", "et")
 MAX_UPLOAD_MB = 50
 # Most file systems cap a name at 255 bytes; Chinese takes 3 bytes a character in UTF-8.
