@@ -66,7 +66,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "import it again"},
     "pdf.too_many_pages": {"zh": "PDF 共 {pages} 页，超过上限 {limit} 页", "en": "The PDF has {pages} pages, more "
                            "than the limit of {limit}"},
-    "scan.unreadable": {"zh": "扫描件无法识别：{why}", "en": "The scan cannot be read: {why}"},
+    "scan.too_little_text": {"zh": "扫描件无法识别：{boxes} 处文字区域中只认出 {characters} 个字",
+                             "en": "The scan cannot be read: only {characters} characters recognised in {boxes} "
+                                   "text areas"},
+    "scan.low_confidence": {"zh": "扫描件过于模糊，无法可靠识别（平均识别置信度 {mean}）",
+                            "en": "The scan is too poor to read reliably (mean recognition confidence {mean})"},
     "scan.blank": {"zh": "扫描件中没有可识别的文字（空白页或图片）",
                    "en": "The scan holds no text that can be recognised (blank pages or a picture)"},
     "image.too_large": {"zh": "图片过大（{pixels} 万像素，上限 {limit} 万像素）",
