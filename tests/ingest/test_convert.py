@@ -3,7 +3,6 @@ converter that hangs or dies. The whole ../shared/formats/doc folder is in tests
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 from pathlib import Path
 
