@@ -28,16 +28,27 @@ def place_evidence(report: Report, document: Document) -> None:
         if spot is None or (spot.box is None and spot.confidence is None):
             return evidence
         box = spot.box
+        confidence = _span_confidence(spot, evidence)
         return dataclasses.replace(
             evidence, page=box.page if box else None,
             box=(round(box.x0, 1), round(box.top, 1), round(box.x1, 1), round(box.bottom, 1)) if box else None,
-            confidence=None if spot.confidence is None else round(spot.confidence, 4))
+            confidence=None if confidence is None else round(confidence, 4))
 
     report.provenance = {field: placed(evidence) for field, evidence in report.provenance.items()}
     report.witnesses = {field: [Witness(w.value, placed(w.evidence), w.agrees) for w in witnesses]
                         for field, witnesses in report.witnesses.items()}
     for item in (*report.budget_lines, *report.indicators, *report.funding_sources, *report.mentions):
         item.evidence = placed(item.evidence)
+
+
+def _span_confidence(spot: Paragraph | Cell | Table, evidence: Evidence) -> float | None:
+    """A value's confidence: in a paragraph, the lowest over the lines its characters stand
+    on (a blurred word elsewhere in the paragraph is no doubt about it); else the cell's."""
+    by_character = getattr(spot, "line_confidence", None)
+    if by_character and evidence.start is not None and evidence.end is not None \
+            and 0 <= evidence.start < evidence.end <= len(by_character):
+        return min(by_character[evidence.start:evidence.end])
+    return spot.confidence
 
 
 def _has_place(block: Block) -> bool:

@@ -925,7 +925,23 @@ def _paragraph_block(lines: list[_Line], document: Document) -> None:
     first_page = lines[0].page
     box = _box_of(first_page, [line for line in lines if line.page == first_page])
     confidence = _lowest(line.confidence for line in lines)
-    document.blocks.append(Paragraph(_text_of(lines), len(document.blocks), box=box, confidence=confidence))
+    text = _text_of(lines)
+    document.blocks.append(Paragraph(text, len(document.blocks), box=box, confidence=confidence,
+                                     line_confidence=_by_character(lines, len(text))))
+
+
+def _by_character(lines: list[_Line], length: int) -> tuple[float, ...] | None:
+    """Each character's line's confidence (the glue before a line counts as that line's), so
+    a value is as sure as the lines it stands on, not as the worst line of its paragraph."""
+    if all(line.confidence is None for line in lines):
+        return None
+    out: list[float] = []
+    text = ""
+    for number, line in enumerate(lines):
+        glue = _glue(text, line.text) if number else ""
+        text += glue + line.text
+        out.extend([1.0 if line.confidence is None else line.confidence] * (len(glue) + len(line.text)))
+    return tuple(out) if len(out) == length else None
 
 
 def _table_blocks(grid: _Grid, document: Document, parent: int | None = None) -> None:

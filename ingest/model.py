@@ -43,6 +43,7 @@ class Paragraph:
     numbering: str = ""        # automatic list label Word draws ("一、"), not in the text
     box: Box | None = None     # PDFs and scans: where it stands on the page
     confidence: float | None = None   # scans: the lowest recognition confidence of its words
+    line_confidence: tuple[float, ...] | None = None   # scans: per character, its line's lowest
 
 
 @dataclass(frozen=True)
