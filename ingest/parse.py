@@ -30,8 +30,8 @@ from ingest.model import Document, ParseError
 from ingest.read_docx import read_docx
 from ingest.read_txt import read_txt
 from ingest.report import Report
-from ingest.rows import report_columns
-from ingest.schema import Columns
+from ingest.rows import report_rows
+from ingest.schema import Columns, as_columns
 from ingest.validate import validate
 
 STATUS_ORDER = ("ok", "partial", "failed")      # a workbook's status is its best report's
@@ -101,13 +101,13 @@ def sniff(data: bytes, name: str = "") -> str:
 
 
 def _zip_kind(data: bytes, suffix: str) -> str:
-    """A workbook holds xl/workbook.xml; anything else zipped is read as Word (its reader
+    """A workbook keeps its parts under xl/; anything else zipped is read as Word (its reader
     says what is wrong with a zip that is not)."""
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except Exception:       # a zip too broken to list: the Word reader says what is wrong with it
         return "docx"
-    if any(n.lower() == "xl/workbook.xml" for n in names) or "xl/" in {n[:3].lower() for n in names}:
+    if any(n[:3].lower() == "xl/" for n in names):
         return "et" if suffix == ".et" else "xlsx"
     return "docx"
 
@@ -245,7 +245,7 @@ def result_of(path: str, file_name: str, sha256: str, archive_path: str | None,
               seconds: float, encoding: str | None) -> Parsed:
     """One file's outcome and rows. Its first report's id is the file's (SPEC: the first 16 hex
     of its sha256); a workbook's further sheets are told apart by their names."""
-    tables: dict[str, Columns] = {}
+    rows: dict[str, list[dict]] = {}
     for number, (report, sheet) in enumerate(reports):
         report_id = sha256[:16] if number == 0 else hashlib.sha256(f"{sha256}#{sheet}".encode()).hexdigest()[:16]
         meta = {
@@ -253,10 +253,9 @@ def result_of(path: str, file_name: str, sha256: str, archive_path: str | None,
             "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now(), "archive_path": archive_path,
             "encoding": encoding, "sheet": sheet,
         }
-        for table, columns in report_columns(report, meta).items():
-            joined = tables.setdefault(table, {name: [] for name in columns})
-            for name, values in columns.items():
-                joined[name].extend(values)
+        for table, table_rows in report_rows(report, meta).items():
+            rows.setdefault(table, []).extend(table_rows)
+    tables = {table: as_columns(table, table_rows) for table, table_rows in rows.items()}
     first = min((report for report, _ in reports), key=lambda r: STATUS_ORDER.index(r.parse_status))
     return Parsed(path, file_name, sha256, file_format, first.parse_status, error, seconds,
                   list(first.missing), tables, encoding)
