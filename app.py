@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import data
-from app_pages.filters import seed_from_url, sidebar, write_url
+from app_pages.filters import chips, seed_from_url, sidebar, url_problems, write_url
 from app_pages.i18n import t
 from app_pages.login import require_password
 from ingest import store
@@ -25,6 +25,7 @@ PAGES = (  # url path, file, title key
     ("export", "export.py", "nav.export"),
 )
 PAGE_KEYS = {"report": ("id",)}
+UNFILTERED = ("ingest",)        # pages the filters do not apply to
 
 st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊", layout="wide")
 
@@ -59,9 +60,14 @@ if data.has_store():
 pages = [st.Page(str(HERE / "app_pages" / file), title=t(key), url_path=path, default=path == "")
          for path, file, key in PAGES]
 current = st.navigation(pages, position="sidebar")
-st.session_state["filters"] = sidebar(options())
-write_url(st.session_state["filters"], PAGE_KEYS.get(current.url_path, ()))
+filters = st.session_state["filters"] = sidebar(options())
+write_url(filters, PAGE_KEYS.get(current.url_path, ()))
 try:
+    url_problems()
+    if current.url_path not in UNFILTERED:
+        chips(filters)
+        if filters.active() and data.has_store() and not data.run("scope_count", **filters.params())["reports"][0]:
+            st.info(t("filters.empty", filters=filters.summary()))
     current.run()
 except data.StoreUnavailable as exc:
     st.warning(str(exc))

@@ -12,8 +12,9 @@ import streamlit as st
 from app_pages import data
 from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_panel, labelled,
                                        rule_label)
+from app_pages.filters import coded_multiselect
 from app_pages.i18n import t
-from app_pages.widgets import report_links
+from app_pages.widgets import chart, report_links
 from ingest.store import REVIEW_STATUSES
 
 PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
@@ -55,23 +56,28 @@ def _identity(row: dict) -> str:
 
 
 left, middle, right = st.columns(3)
-severities = left.multiselect(t("anomalies.severity"), SEVERITIES, key="anomaly_severities",
-                              format_func=lambda s: t(f"severity.{s}"), placeholder=t("filters.any"))
-statuses = middle.multiselect(t("anomalies.status"), REVIEW_STATUSES, key="anomaly_statuses",
-                              format_func=lambda s: t(f"status.{s}"), placeholder=t("filters.any"))
+severities = coded_multiselect(left, t("anomalies.severity"), list(SEVERITIES), "anomaly_severities",
+                               lambda s: t(f"severity.{s}"))
+# The sidebar's rule and status filters select reports elsewhere; here they also select the
+# anomalies listed, and the page's own choice narrows within them.
+status_choices = list(filters.statuses or REVIEW_STATUSES)
+statuses = coded_multiselect(middle, t("anomalies.status"), status_choices, "anomaly_statuses",
+                             lambda s: t(f"status.{s}"))
 stored_rules = data.run("filter_options")["rules"].to_list()
-rule_choices = sorted(set((stored_rules[0] if stored_rules else None) or [])
-                      | set(st.session_state.get("anomaly_rules", [])))
-chosen_rules = right.multiselect(t("anomalies.rule"), rule_choices, key="anomaly_rules", format_func=rule_label,
-                                 placeholder=t("filters.any"))
-page_filters = {"severities": list(severities), "review_statuses": list(statuses), "anomaly_rules": list(chosen_rules)}
+rule_choices = list(filters.rules) or sorted(set((stored_rules[0] if stored_rules else None) or [])
+                                             | set(st.session_state.get("anomaly_rules", [])))
+chosen_rules = coded_multiselect(right, t("anomalies.rule"), rule_choices, "anomaly_rules", rule_label)
+page_filters = {"severities": list(severities), "review_statuses": list(statuses or filters.statuses),
+                "anomaly_rules": list(chosen_rules or filters.rules)}
+if filters.rules or filters.statuses:
+    st.caption(t("anomalies.sidebar_narrows", filters=filters.summary()))
 
 totals = data.run("anomalies_total", **params, **page_filters).row(0, named=True)
 cols = st.columns(6)
 cols[0].metric(t("anomalies.total"), f"{totals['anomalies']:,}")
 cols[1].metric(t("anomalies.reports"), f"{totals['reports']:,}")
 cols[2].metric(t("anomalies.high"), f"{totals['high']:,}")
-cols[3].metric(t("anomalies.open"), f"{totals['open']:,}")
+cols[3].metric(t("anomalies.open"), f"{totals['open']:,}", help=t("common.open_definition"))
 cols[4].metric(t("anomalies.confirmed"), f"{totals['confirmed']:,}")
 cols[5].metric(t("anomalies.dismissed"), f"{totals['dismissed']:,}")
 
@@ -113,8 +119,19 @@ with list_tab:
         st.info(t("anomalies.none"))
         selected = []
     else:
-        columns = {**anomaly_columns(), "file_name": t("col.file_name"), "project_name": t("col.project_name"),
-                   "implementing_unit": t("col.implementing_unit"), "fiscal_year": t("col.fiscal_year")}
+        # In the order an auditor reads a finding: how bad, what, whose, then the review;
+        # the codes and the file last. Unit and project stay on screen at 1366 px.
+        labels = anomaly_columns()
+        columns = {
+            "severity_label": st.column_config.TextColumn(labels["severity_label"], width=50),
+            "rule_name": st.column_config.TextColumn(labels["rule_name"], width="small"),
+            "implementing_unit": st.column_config.TextColumn(t("col.implementing_unit"), width="small"),
+            "project_name": st.column_config.TextColumn(t("col.project_name"), width="small"),
+            "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d", width=50),
+            "message_shown": st.column_config.TextColumn(labels["message_shown"], width="large"),
+            "status_label": st.column_config.TextColumn(labels["status_label"], width=60),
+            "subject": labels["subject"], "reviewer": labels["reviewer"], "reviewed_at": labels["reviewed_at"],
+            "comment": labels["comment"], "rule": labels["rule"], "file_name": t("col.file_name")}
         # Only the shown columns go to the browser; the evidence stays here for the selected rows.
         event = report_links(rows.select("report_id", *columns), filters, columns=columns, key=TABLE_KEY,
                              on_select="rerun", selection_mode="multi-row")
@@ -158,7 +175,7 @@ with counts_tab:
                         category_orders={"severity_label": [t(f"severity.{s}") for s in SEVERITIES]})
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 28 * by_rule.height),
                              margin={"t": 10}, legend={"orientation": "h"})
-        st.plotly_chart(figure, key="anomalies_by_rule_chart")
+        chart(figure, "anomalies_by_rule_chart", t("anomalies.by_rule"))
         st.dataframe(by_rule, hide_index=True, placeholder="—", column_order=[
             "rule", "rule_name", "severity_label", "anomalies", "open", "confirmed", "dismissed", "reports"],
             column_config={"rule": t("anomalies.rule_id"), "rule_name": t("anomalies.rule_name"),
@@ -179,7 +196,7 @@ with counts_tab:
                                 "reports": t("col.reports")})
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 26 * shown.height),
                              margin={"t": 10})
-        st.plotly_chart(figure, key="anomalies_by_unit_chart")
+        chart(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT))
         st.dataframe(shown, hide_index=True, placeholder="—", column_config={
             "implementing_unit": t("col.implementing_unit"), "anomalies": t("anomalies.count"),
             "high": t("anomalies.high"), "open": t("anomalies.open"), "reports": t("col.reports")})

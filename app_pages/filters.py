@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from app_pages.i18n import LANGUAGES, t
+from app_pages.i18n import LANGUAGES, TEXTS, lang, t
+from app_pages.markdown import plain
 from ingest.store import REVIEW_STATUSES
 
 GRADES = ("优", "良", "中", "差")
@@ -19,6 +20,19 @@ LISTS = {
     "depts": ("dept", str), "units": ("unit", str), "grades": ("grade", str),
     "rules": ("rule", str), "statuses": ("status", str),
 }
+LABELS = {"years": "filters.years", "provinces": "filters.provinces", "regions": "filters.regions",
+          "depts": "filters.depts", "units": "filters.units", "grades": "filters.grades",
+          "rules": "filters.rules", "statuses": "filters.statuses"}
+# Filters whose choices are codes shown by a label in the page's language. Their widget's
+# key carries the language: Streamlit keeps a multiselect's value as the label it showed, so
+# after a language switch the old labels matched no option and the filter silently became
+# "rule=FULL_SCORE_PARTIAL_EXECUTION 满分但预算未执行完". The codes live under f_<name>.
+CODED = ("rules", "statuses")
+# Free text is split into words, each of which must match (queries/filters/scope.sql); a
+# pasted paragraph is cut here, and the box says so.
+TEXT_LIMIT = 500
+PENDING = "_filters_pending"        # set by a page (a chart's click), applied before the widgets
+URL_PROBLEMS = "_filters_url_problems"
 
 
 @dataclass(frozen=True)
@@ -59,16 +73,32 @@ class Filters:
         return out
 
     def describe(self) -> list[tuple[str, str]]:
-        """(label, value) pairs for what is set, for export sheets and captions."""
-        labels = {"years": "filters.years", "provinces": "filters.provinces", "regions": "filters.regions",
-                  "depts": "filters.depts", "units": "filters.units", "grades": "filters.grades",
-                  "rules": "filters.rules", "statuses": "filters.statuses"}
-        out = [(t(labels[name]), "、".join(map(str, getattr(self, name)))) for name in LISTS if getattr(self, name)]
+        """(label, value) pairs for what is set, in the page's language, for export sheets
+        and captions (codes by their label: a rule by its id and name, a status by its name)."""
+        out = [(t(LABELS[name]), "、".join(value_label(name, value) for value in getattr(self, name)))
+               for name in LISTS if getattr(self, name)]
         if self.score_min > 0 or self.score_max < 100:
             out.append((t("filters.score"), f"{self.score_min:g}–{self.score_max:g}"))
         if self.text.strip():
             out.append((t("filters.text"), self.text.strip()))
         return out
+
+    def summary(self) -> str:
+        """describe() as one line: "年度：2023；异常规则：…" ("Fiscal year: 2023; …" in English)."""
+        colon, semicolon = (": ", "; ") if lang() == "en" else ("：", "；")
+        return semicolon.join(f"{label}{colon}{value}" for label, value in self.describe())
+
+    def active(self) -> bool:
+        return bool(self.query())
+
+
+def value_label(name: str, value) -> str:
+    """One chosen value as the page shows it: 2023, 满分但预算未执行完 (a rule), 待审核."""
+    if name == "rules":
+        return f"{value} {t('rule.' + value)}"
+    if name == "statuses":
+        return t(f"status.{value}")
+    return str(value)
 
 
 def seed_from_url() -> None:
@@ -77,30 +107,89 @@ def seed_from_url() -> None:
         return
     st.session_state["_filters_seeded"] = True
     params = st.query_params
+    problems: list[tuple[str, dict]] = []      # (i18n key, values): shown by url_problems()
     for name, (key, kind) in LISTS.items():
         values = []
         for raw in params.get_all(key):
             try:
-                values.append(kind(raw))
+                value = kind(raw)
             except ValueError:
+                problems.append(("filters.url_bad_value", {"name": key, "value": raw}))
                 continue
+            if name in KNOWN and value not in KNOWN[name]():
+                problems.append(("filters.url_bad_value", {"name": key, "value": raw}))
+                continue
+            values.append(value)
         st.session_state[f"f_{name}"] = values
-    low, high = 0.0, 100.0
-    score = params.get("score")
-    if score and "-" in score:
-        try:
-            low, high = (float(x) for x in score.split("-", 1))
-        except ValueError:
-            low, high = 0.0, 100.0
-    st.session_state["f_score"] = (max(0.0, min(low, 100.0)), max(0.0, min(high, 100.0)))
-    st.session_state["f_text"] = params.get("q", "")
+    st.session_state["f_score"] = _score_range(params.get("score"), problems)
+    text = params.get("q", "")
+    if len(text) > TEXT_LIMIT:
+        problems.append(("filters.url_text_cut", {"n": TEXT_LIMIT}))
+    st.session_state["f_text"] = text[:TEXT_LIMIT]
     language = params.get("lang", "zh")
+    if language not in LANGUAGES:
+        problems.append(("filters.url_bad_value", {"name": "lang", "value": language}))
     st.session_state["lang"] = language if language in LANGUAGES else "zh"
+    st.session_state[URL_PROBLEMS] = problems
+
+
+def _rule_ids() -> set[str]:
+    """The rules the dictionary names (rule.<ID>): every rule a store can hold."""
+    return {key.removeprefix("rule.") for key in TEXTS if key.startswith("rule.")}
+
+
+# Filters with a closed set of values: a value outside it in a pasted URL is named, not kept.
+KNOWN = {"grades": lambda: set(GRADES), "statuses": lambda: set(REVIEW_STATUSES), "rules": _rule_ids}
+
+
+def _score_range(written: str | None, problems: list) -> tuple[float, float]:
+    """"60-90" -> (60.0, 90.0); a range that is unreadable, outside 0–100 or crossed (90-60)
+    is refused, named in `problems`, and the whole range kept."""
+    if not written:
+        return 0.0, 100.0
+    try:
+        low, high = (float(x) for x in written.split("-", 1))
+    except ValueError:
+        problems.append(("filters.url_bad_value", {"name": "score", "value": written}))
+        return 0.0, 100.0
+    if not (0 <= low <= 100 and 0 <= high <= 100):
+        problems.append(("filters.url_score_outside", {"value": written}))
+        return 0.0, 100.0
+    if low > high:
+        problems.append(("filters.url_score_crossed", {"low": f"{low:g}", "high": f"{high:g}"}))
+        return 0.0, 100.0
+    return low, high
+
+
+def url_problems() -> None:
+    """Say which parts of a pasted link were not used, in the page's language, until the
+    user closes the notice."""
+    problems = st.session_state.get(URL_PROBLEMS) or []
+    if not problems:
+        return
+    lines = [t(key, **values) for key, values in problems]
+    st.warning("  \n".join([t("filters.url_problems")] + [f"• {line}" for line in lines]))
+    st.button(t("filters.url_problems_close"), key="filters_url_problems_close",
+              on_click=lambda: st.session_state.pop(URL_PROBLEMS, None))
+
+
+def request(name: str, values: list) -> None:
+    """Set one sidebar filter from a page (a click on a chart's year, region, category) and
+    run again: the sidebar's widgets are drawn by then, and a drawn widget's value cannot be
+    changed, so the change waits in the session and is applied before they are drawn."""
+    st.session_state[PENDING] = {**st.session_state.get(PENDING, {}), name: list(values)}
+    st.rerun()
+
+
+def _apply_pending() -> None:
+    for name, values in (st.session_state.pop(PENDING, None) or {}).items():
+        st.session_state[f"f_{name}"] = list(values)
 
 
 def sidebar(options: dict[str, list]) -> Filters:
     """Draw the filters; `options` holds the choices (distinct values in the store)."""
     seed_from_url()
+    _apply_pending()
     with st.sidebar:
         st.radio(t("lang.label"), LANGUAGES, key="lang", horizontal=True,
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
@@ -118,13 +207,13 @@ def sidebar(options: dict[str, list]) -> Filters:
         chosen["grades"] = st.multiselect(t("filters.grades"), list(GRADES), key="f_grades",
                                           placeholder=t("filters.any"))
         rules = list(dict.fromkeys(list(options.get("rules", [])) + st.session_state.get("f_rules", [])))
-        chosen["rules"] = st.multiselect(t("filters.rules"), rules, key="f_rules",
-                                         format_func=lambda rule: f"{rule} {t('rule.' + rule)}",
-                                         placeholder=t("filters.any"))
-        chosen["statuses"] = st.multiselect(t("filters.statuses"), list(REVIEW_STATUSES), key="f_statuses",
-                                            format_func=lambda status: t(f"status.{status}"),
-                                            placeholder=t("filters.any"))
-        chosen["text"] = st.text_input(t("filters.text"), key="f_text", max_chars=100)
+        chosen["rules"] = coded_multiselect(st, t("filters.rules"), rules, "f_rules",
+                                            lambda rule: value_label("rules", rule), help=t("filters.rules_help"))
+        chosen["statuses"] = coded_multiselect(st, t("filters.statuses"), list(REVIEW_STATUSES), "f_statuses",
+                                               lambda status: value_label("statuses", status),
+                                               help=t("filters.statuses_help"))
+        chosen["text"] = st.text_input(t("filters.text"), key="f_text", max_chars=TEXT_LIMIT,
+                                       help=t("filters.text_help", n=TEXT_LIMIT))
         st.button(t("filters.reset"), on_click=_reset)
     low, high = chosen["score"]
     return Filters(
@@ -135,11 +224,65 @@ def sidebar(options: dict[str, list]) -> Filters:
     )
 
 
+def coded_multiselect(where, label: str, options: list, state: str, format_func, **kwargs) -> list:
+    """A multiselect of codes shown by labels in the page's language. The codes are kept
+    under `state`; the widget's own key carries the language (see CODED), and is set from
+    the codes before it is drawn, so a language switch, a reset or a chart's click keeps
+    the same choice."""
+    widget = f"{state}.{lang()}"
+    for other in LANGUAGES:
+        if other != lang():
+            st.session_state.pop(f"{state}.{other}", None)
+    codes = [code for code in st.session_state.get(state, []) if code in options]
+    st.session_state[widget] = codes
+    st.session_state[state] = codes
+
+    def keep() -> None:
+        # A value that is no option is the label a widget of the other language left behind
+        # (a client may send it back once): the codes stand.
+        chosen = list(st.session_state[widget])
+        if all(value in options for value in chosen):
+            st.session_state[state] = chosen
+
+    where.multiselect(label, options, key=widget, format_func=format_func, on_change=keep,
+                      placeholder=t("filters.any"), **kwargs)
+    return list(st.session_state[state])
+
+
 def _reset() -> None:
     for name in LISTS:
         st.session_state[f"f_{name}"] = []
     st.session_state["f_score"] = (0.0, 100.0)
     st.session_state["f_text"] = ""
+
+
+def _drop(name: str, value=None) -> None:
+    """A chip's ✕: one value of a filter (or the score range, the text) no longer chosen."""
+    if name == "score":
+        st.session_state["f_score"] = (0.0, 100.0)
+    elif name == "text":
+        st.session_state["f_text"] = ""
+    else:
+        st.session_state[f"f_{name}"] = [v for v in st.session_state.get(f"f_{name}", []) if v != value]
+
+
+def chips(filters: Filters) -> None:
+    """What the filters select, one chip per chosen value above the page: a click on a chip
+    drops it, "clear all" drops every one. Nothing is drawn when no filter is set."""
+    items = [(name, value, f"{t(LABELS[name])}：{value_label(name, value)}")
+             for name in LISTS for value in getattr(filters, name)]
+    if filters.score_min > 0 or filters.score_max < 100:
+        items.append(("score", None, f"{t('filters.score')}：{filters.score_min:g}–{filters.score_max:g}"))
+    if filters.text.strip():
+        items.append(("text", None, f"{t('filters.text_short')}：{filters.text.strip()[:40]}"))
+    if not items:
+        return
+    with st.container(horizontal=True, gap="small", key="filter_chips"):
+        for name, value, label in items:
+            st.button(plain(label), key=f"chip_{name}_{value}", on_click=_drop, args=(name, value),
+                      help=t("filters.chip_help"), icon=":material/close:", width="content")
+        st.button(t("filters.reset_all"), key="chip_reset", on_click=_reset, icon=":material/filter_alt_off:",
+                  type="tertiary", width="content")
 
 
 def write_url(filters: Filters, keep: tuple[str, ...] = ()) -> None:

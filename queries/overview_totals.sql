@@ -1,6 +1,8 @@
 -- The overview's headline numbers for the filtered reports. Money in 万元; the execution
 -- rate is the total spent over the total budget, not an average of rates. Full marks are
--- $full_points (jixiao.toml [full_score]).
+-- $full_points (jixiao.toml [full_score]). Anomalies are counted as the anomalies page counts
+-- them (anomalies_total): every rule, MISSING_FIELDS included, "open" until reviewed; the
+-- sidebar's rules and statuses choose anomalies as well as reports, as they do there.
 with figures as (
     select count(*) as reports,
            count(*) filter (r.parse_status = 'partial') as partial_reports,
@@ -14,11 +16,12 @@ with figures as (
            count(*) filter (r.self_score >= $full_points) as full_score_reports
     from reports r join scope s on s.report_id = r.report_id
 ), issues as (
-    select count(*) filter (a.rule <> 'MISSING_FIELDS') as anomalies,
+    select count(*) as anomalies,
            count(*) filter (a.severity = 'high') as high_anomalies,
-           count(*) filter (a.rule <> 'MISSING_FIELDS' and a.status = 'open') as open_anomalies,
-           count(distinct a.report_id) filter (a.rule <> 'MISSING_FIELDS') as reports_with_anomalies
+           count(*) filter (a.status = 'open') as open_anomalies,
+           count(distinct a.report_id) as reports_with_anomalies
     from anomaly_status a
     join scope s on s.report_id = a.report_id
+    where anomaly_shown(a, []::varchar[], $rules::varchar[], $statuses::varchar[])
 )
 select * from figures, issues;

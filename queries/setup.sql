@@ -21,6 +21,12 @@ from anomalies a
 left join latest l on l.report_id = a.report_id and l.rule = a.rule and l.subject = coalesce(a.subject, '')
                    and l.newest = 1;
 
+-- Whether `haystack` (lower case) holds every word of `words` (split at spaces, any case):
+-- "道路 甲局" finds 道路建设 by 甲局, not every report naming either.
+create or replace temp macro has_every_word(haystack, words) as
+    len(list_filter(string_split_regex(trim(words), '\s+'),
+                    lambda word: word <> '' and not contains(haystack, lower(word)))) = 0;
+
 -- The anomalies page's own filters, an empty list meaning "any": whether anomaly `a` (a row
 -- of anomaly_status) has one of the severities, rules and review statuses chosen.
 create or replace temp macro anomaly_shown(a, severities, rules, statuses) as

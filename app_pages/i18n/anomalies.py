@@ -1,9 +1,12 @@
 TEXTS = {
     "anomalies.title": {"zh": "异常", "en": "Anomalies"},
     "anomalies.scope_note": {
-        "zh": "侧栏的筛选（含异常规则、审核状态）选出报告；下面的筛选选出这些报告中要列出的异常。",
-        "en": "The sidebar's filters (anomaly rule and review status included) choose the reports; "
-              "the filters below choose which of their anomalies are listed."},
+        "zh": "侧栏的筛选选出报告；下面的筛选选出这些报告中要列出的异常。",
+        "en": "The sidebar's filters choose the reports; the filters below choose which of their anomalies are listed."},
+    "anomalies.sidebar_narrows": {
+        "zh": "侧栏已按异常规则或审核状态筛选（{filters}）：这里只列出符合这些条件的异常，同一报告的其他异常不列出。",
+        "en": "The sidebar filters by anomaly rule or review status ({filters}): only anomalies that meet them are "
+              "listed here, not the same reports' other anomalies."},
     "anomalies.severity": {"zh": "严重程度", "en": "Severity"},
     "anomalies.status": {"zh": "审核状态", "en": "Review status"},
     "anomalies.rule": {"zh": "规则", "en": "Rule"},

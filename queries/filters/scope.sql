@@ -6,7 +6,8 @@
 -- query; the table is declared here once and the pages' parameters keep their names.
 -- The values stand where they are used, constants DuckDB plans with: gathered in a one-row
 -- CTE instead, they made building the scope 3–5× slower at 100k reports.
--- An empty list means "any"; a score range of 0–100, the slider's whole range
+-- The free text's words must each appear in the file, project or unit name (setup.sql's
+-- has_every_word). An empty list means "any"; a score range of 0–100, the slider's whole range
 -- (app_pages/filters.py), keeps reports without a score.
 create or replace temp table scope as
 select r.report_id
@@ -23,5 +24,5 @@ where r.parse_status <> 'failed'
        or r.report_id in (select report_id from anomalies where list_contains($rules::varchar[], rule)))
   and (len($statuses::varchar[]) = 0
        or r.report_id in (select report_id from anomaly_status where list_contains($statuses::varchar[], status)))
-  and ($text = '' or contains(lower(coalesce(r.project_name, '')), lower($text))
-                  or contains(lower(coalesce(r.implementing_unit, '')), lower($text)));
+  and ($text = '' or has_every_word(lower(concat_ws(chr(10), r.file_name, r.project_name, r.implementing_unit)),
+                                    $text));

@@ -54,7 +54,7 @@ def test_first_page_is_the_most_severe_anomalies_of_the_store(open_page, page_st
     assert not app.exception
     assert list(zip(anomaly_table(app)["report_id"], anomaly_table(app)["rule"])) == expected[200:400]
     assert f"第 2 / {math.ceil(len(expected) / 200)} 页" in " ".join(c.value for c in app.caption)
-    app.multiselect(key="anomaly_severities").select("high").run()      # new filters: back to page 1
+    app.multiselect(key="anomaly_severities.zh").select("high").run()      # new filters: back to page 1
     assert app.number_input(key="anomaly_page").value == 1
     assert set(anomaly_table(app)["severity_label"]) == {"高"}
 
@@ -67,7 +67,7 @@ def test_sidebar_and_page_filters_narrow_the_list(open_page, page_store):
     in_year = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
                                 "where r.parse_status <> 'failed' and r.fiscal_year = ?", [year])[0][0]
     assert metrics(app)["异常"] == f"{in_year:,}"
-    app.multiselect(key="anomaly_severities").select("high").select("medium").run()
+    app.multiselect(key="anomaly_severities.zh").select("high").select("medium").run()
     assert not app.exception
     expected = fetch(page_store, "select count(*), count(distinct a.report_id) from anomalies a "
                                  "join reports r using (report_id) where r.parse_status <> 'failed' "
@@ -79,18 +79,22 @@ def test_sidebar_and_page_filters_narrow_the_list(open_page, page_store):
     assert set(table["fiscal_year"]) == {year}
 
 
-def test_the_sidebar_rule_filter_selects_reports_and_the_page_rule_filter_anomalies(open_page, page_store):
+def test_the_sidebar_rule_filter_lists_that_rule_only_and_says_so(open_page, page_store):
+    """The sidebar's rule selects reports on every page; here it also selects the anomalies,
+    so other rules' anomalies of those reports do not crowd the list, and the page says so."""
     app = open_page("anomalies.py", rule="OVERSPEND_LINE")
     assert not app.exception
-    every = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
-                              "where r.parse_status <> 'failed' and a.report_id in "
-                              "(select report_id from anomalies where rule = 'OVERSPEND_LINE')")[0][0]
-    assert metrics(app)["异常"] == f"{every:,}"
-    app.multiselect(key="anomaly_rules").select("OVERSPEND_LINE").run()
-    only = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
-                             "where r.parse_status <> 'failed' and a.rule = 'OVERSPEND_LINE'")[0][0]
-    assert metrics(app)["异常"] == f"{only:,}"
+    only = fetch(page_store, "select count(*), count(distinct report_id) from anomalies a "
+                             "join reports r using (report_id) "
+                             "where r.parse_status <> 'failed' and a.rule = 'OVERSPEND_LINE'")[0]
+    others = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                               "where r.parse_status <> 'failed' and a.rule <> 'OVERSPEND_LINE' and a.report_id in "
+                               "(select report_id from anomalies where rule = 'OVERSPEND_LINE')")[0][0]
+    assert others > 0                   # the reports have other anomalies, which stay out
+    assert (metrics(app)["异常"], metrics(app)["涉及报告"]) == (f"{only[0]:,}", f"{only[1]:,}")
     assert set(anomaly_table(app)["rule"]) == {"OVERSPEND_LINE"}
+    assert any("同一报告的其他异常不列出" in c.value and "OVERSPEND_LINE" in c.value for c in app.caption)
+    assert app.multiselect(key="anomaly_rules.zh").options == ["OVERSPEND_LINE 科目超计划支出"]
 
 
 def test_counts_by_rule_and_by_unit(open_page, page_store):
