@@ -12,9 +12,9 @@ import streamlit as st
 from app_pages import data
 from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_panel, labelled,
                                        rule_label)
-from app_pages.filters import coded_multiselect
+from app_pages.filters import coded_multiselect, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, report_links
+from app_pages.widgets import chart, clicked, report_links
 from ingest.store import REVIEW_STATUSES
 
 PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
@@ -123,13 +123,13 @@ with list_tab:
         # the codes and the file last. Unit and project stay on screen at 1366 px.
         labels = anomaly_columns()
         columns = {
-            "severity_label": st.column_config.TextColumn(labels["severity_label"], width=50),
-            "rule_name": st.column_config.TextColumn(labels["rule_name"], width="small"),
-            "implementing_unit": st.column_config.TextColumn(t("col.implementing_unit"), width="small"),
-            "project_name": st.column_config.TextColumn(t("col.project_name"), width="small"),
+            "severity_label": st.column_config.TextColumn(labels["severity_label"], width=60),
+            "rule_name": st.column_config.TextColumn(labels["rule_name"], width=110),
+            "implementing_unit": st.column_config.TextColumn(t("col.implementing_unit"), width=150),
+            "project_name": st.column_config.TextColumn(t("col.project_name"), width=150),
             "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d", width=50),
-            "message_shown": st.column_config.TextColumn(labels["message_shown"], width="large"),
-            "status_label": st.column_config.TextColumn(labels["status_label"], width=60),
+            "message_shown": st.column_config.TextColumn(labels["message_shown"], width=200),
+            "status_label": st.column_config.TextColumn(labels["status_label"], width=70),
             "subject": labels["subject"], "reviewer": labels["reviewer"], "reviewed_at": labels["reviewed_at"],
             "comment": labels["comment"], "rule": labels["rule"], "file_name": t("col.file_name")}
         # Only the shown columns go to the browser; the evidence stays here for the selected rows.
@@ -168,14 +168,19 @@ with counts_tab:
     st.subheader(t("anomalies.by_rule"))
     if by_rule.height:
         figure = px.bar(by_rule.to_pandas(), x="anomalies", y="rule_name", color="severity_label", orientation="h",
-                        hover_data={"rule": True, "open": True, "reports": True},
+                        hover_data={"rule": True, "open": True, "reports": True}, custom_data=["rule"],
                         labels={"anomalies": t("anomalies.count"), "rule_name": t("anomalies.rule_name"),
                                 "severity_label": t("col.severity"), "rule": t("anomalies.rule_id"),
                                 "open": t("anomalies.open"), "reports": t("col.reports")},
                         category_orders={"severity_label": [t(f"severity.{s}") for s in SEVERITIES]})
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 28 * by_rule.height),
                              margin={"t": 10}, legend={"orientation": "h"})
-        chart(figure, "anomalies_by_rule_chart", t("anomalies.by_rule"))
+        st.caption(t("anomalies.by_rule_click"))
+        picked = clicked(chart(figure, "anomalies_by_rule_chart", t("anomalies.by_rule"), on_select="rerun",
+                               selection_mode="points"), "anomalies_by_rule_chart")
+        if picked in rule_choices:
+            st.session_state["anomaly_rules"] = [picked]        # the page's rule filter; its ✕ undoes it
+            st.rerun()
         st.dataframe(by_rule, hide_index=True, placeholder="—", column_order=[
             "rule", "rule_name", "severity_label", "anomalies", "open", "confirmed", "dismissed", "reports"],
             column_config={"rule": t("anomalies.rule_id"), "rule_name": t("anomalies.rule_name"),
@@ -189,14 +194,19 @@ with counts_tab:
     by_unit = data.run("anomalies_by_unit", **params, **page_filters, limit=UNIT_LIMIT)
     if by_unit.height:
         shown = by_unit.fill_null(t("anomalies.unit_unknown"))
-        figure = px.bar(shown.to_pandas(), x="anomalies", y="implementing_unit", orientation="h",
+        figure = px.bar(shown.with_columns(unit_key=by_unit["implementing_unit"]).to_pandas(), x="anomalies",
+                        y="implementing_unit", orientation="h", custom_data=["unit_key"],
                         hover_data={"high": True, "open": True, "reports": True},
                         labels={"anomalies": t("anomalies.count"), "implementing_unit": t("col.implementing_unit"),
                                 "high": t("anomalies.high"), "open": t("anomalies.open"),
                                 "reports": t("col.reports")})
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 26 * shown.height),
                              margin={"t": 10})
-        chart(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT))
+        st.caption(t("anomalies.by_unit_click"))
+        picked = clicked(chart(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT),
+                               on_select="rerun", selection_mode="points"), "anomalies_by_unit_chart")
+        if isinstance(picked, str):
+            request("units", [picked])                          # the unit's chip above the page undoes it
         st.dataframe(shown, hide_index=True, placeholder="—", column_config={
             "implementing_unit": t("col.implementing_unit"), "anomalies": t("anomalies.count"),
             "high": t("anomalies.high"), "open": t("anomalies.open"), "reports": t("col.reports")})

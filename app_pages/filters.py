@@ -31,6 +31,7 @@ CODED = ("rules", "statuses")
 # Free text is split into words, each of which must match (queries/filters/scope.sql); a
 # pasted paragraph is cut here, and the box says so.
 TEXT_LIMIT = 500
+COLONS, SEMICOLONS = {"zh": "：", "en": ": "}, {"zh": "；", "en": "; "}
 PENDING = "_filters_pending"        # set by a page (a chart's click), applied before the widgets
 URL_PROBLEMS = "_filters_url_problems"
 
@@ -85,8 +86,7 @@ class Filters:
 
     def summary(self) -> str:
         """describe() as one line: "年度：2023；异常规则：…" ("Fiscal year: 2023; …" in English)."""
-        colon, semicolon = (": ", "; ") if lang() == "en" else ("：", "；")
-        return semicolon.join(f"{label}{colon}{value}" for label, value in self.describe())
+        return SEMICOLONS[lang()].join(f"{label}{COLONS[lang()]}{value}" for label, value in self.describe())
 
     def active(self) -> bool:
         return bool(self.query())
@@ -269,12 +269,13 @@ def _drop(name: str, value=None) -> None:
 def chips(filters: Filters) -> None:
     """What the filters select, one chip per chosen value above the page: a click on a chip
     drops it, "clear all" drops every one. Nothing is drawn when no filter is set."""
-    items = [(name, value, f"{t(LABELS[name])}：{value_label(name, value)}")
+    colon = COLONS[lang()]
+    items = [(name, value, f"{t(LABELS[name])}{colon}{value_label(name, value)}")
              for name in LISTS for value in getattr(filters, name)]
     if filters.score_min > 0 or filters.score_max < 100:
-        items.append(("score", None, f"{t('filters.score')}：{filters.score_min:g}–{filters.score_max:g}"))
+        items.append(("score", None, f"{t('filters.score')}{colon}{filters.score_min:g}–{filters.score_max:g}"))
     if filters.text.strip():
-        items.append(("text", None, f"{t('filters.text_short')}：{filters.text.strip()[:40]}"))
+        items.append(("text", None, f"{t('filters.text_short')}{colon}{filters.text.strip()[:40]}"))
     if not items:
         return
     with st.container(horizontal=True, gap="small", key="filter_chips"):

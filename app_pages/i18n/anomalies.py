@@ -3,6 +3,10 @@ TEXTS = {
     "anomalies.scope_note": {
         "zh": "侧栏的筛选选出报告；下面的筛选选出这些报告中要列出的异常。",
         "en": "The sidebar's filters choose the reports; the filters below choose which of their anomalies are listed."},
+    "anomalies.by_rule_click": {"zh": "点击某条规则的柱子，列表即只显示该规则的异常。",
+                                "en": "Click a rule's bar to list only that rule's anomalies."},
+    "anomalies.by_unit_click": {"zh": "点击某个单位的柱子，即按该单位筛选全部页面；上方的条件可取消。",
+                                "en": "Click a unit's bar to filter every page by that unit; the chip above undoes it."},
     "anomalies.sidebar_narrows": {
         "zh": "侧栏已按异常规则或审核状态筛选（{filters}）：这里只列出符合这些条件的异常，同一报告的其他异常不列出。",
         "en": "The sidebar filters by anomaly rule or review status ({filters}): only anomalies that meet them are "

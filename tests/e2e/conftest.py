@@ -90,3 +90,12 @@ def settle(page, timeout: float = 60.0) -> None:
         }""",
         timeout=timeout * 1000,
     )
+
+
+def click_bar(page, chart, trace: int = 0, point: int = 0) -> None:
+    """Click a Plotly bar as a user does: at its centre (Plotly's drag layer lies over the
+    bars and takes the click, so the bar itself is not clicked)."""
+    bar = chart.locator(".barlayer .trace").nth(trace).locator(".point path").nth(point)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
