@@ -27,6 +27,18 @@ def field_label(field: str) -> str:
     return t(f"ingest.field.{field}") if f"ingest.field.{field}" in TEXTS else field
 
 
+def store_problem(exc: store.StoreError) -> str:
+    """Why the store could not be written, in the page's language. A StoreError's words are
+    the command line's Chinese; the English page names the store and gives the database's own
+    message (the error's cause) instead."""
+    if isinstance(exc, store.StoreBusy):
+        return t("ingest.store_busy")
+    if lang() == "zh":
+        return str(exc)
+    cause = str(exc.__cause__ or "").strip().splitlines()
+    return t("ingest.store_unusable", path=data.store_path()) + (f" ({cause[0]})" if cause else "")
+
+
 def run_upload(files) -> None:
     """Save the uploads, run the pipeline into the store with a progress bar, remember the run."""
     data.close()    # DuckDB: one writer or many readers; let go of this run's reader first
@@ -43,7 +55,7 @@ def run_upload(files) -> None:
                                               on_wait=lambda _: notice.info(t("store.waiting")))
     except store.StoreError as exc:
         bar.empty()
-        notice.error(t("ingest.failed_run", error=str(exc)))
+        notice.error(t("ingest.failed_run", error=store_problem(exc)))
         return
     st.session_state[RUN_KEY] = summary.run_id
     st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
@@ -84,31 +96,30 @@ if run_id:
                                                                      default=pl.col("status")))
         report_links(shown, filters, key="ingest_run_table", columns={
             "file_name": t("col.file_name"), "status": t("ingest.status"), "error": t("ingest.reason"),
-            "seconds": t("ingest.seconds")})
+            "seconds": st.column_config.NumberColumn(t("ingest.seconds"), format="%.2f")})
 
 # -- before --------------------------------------------------------------------------------
+# One above the other: side by side, the runs' counts and the failures' reasons were cut off.
 st.subheader(t("ingest.history"))
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{t('ingest.runs')}**")
-    runs = data.run("ingest_runs", run_id=None, limit=20)
-    if runs.height:
-        st.dataframe(runs, hide_index=True, placeholder="—", key="ingest_runs_table", column_config={
-            "run_id": t("ingest.run_id"),
-            "started_at": st.column_config.DatetimeColumn(t("ingest.started_at"), format="YYYY-MM-DD HH:mm:ss"),
-            "finished_at": st.column_config.DatetimeColumn(t("ingest.finished_at"), format="YYYY-MM-DD HH:mm:ss"),
-            "files": t("ingest.files"), **{status: status_label(status) for status in STATUSES}})
-    else:
-        st.caption(t("ingest.no_runs"))
-with right:
-    st.markdown(f"**{t('ingest.failures')}**")
-    failures = reasons(data.run("ingest_failures", limit=50))
-    if failures.height:
-        st.dataframe(failures, hide_index=True, placeholder="—", key="ingest_failures_table", column_config={
-            "logged_at": st.column_config.DatetimeColumn(t("ingest.logged_at"), format="YYYY-MM-DD HH:mm"),
-            "run_id": t("ingest.run_id"), "file_name": t("col.file_name"), "error": t("ingest.reason")})
-    else:
-        st.caption(t("ingest.no_failures"))
+st.markdown(f"**{t('ingest.runs')}**")
+runs = data.run("ingest_runs", run_id=None, limit=20)
+if runs.height:
+    st.dataframe(runs, hide_index=True, placeholder="—", key="ingest_runs_table", column_config={
+        "run_id": t("ingest.run_id"),
+        "started_at": st.column_config.DatetimeColumn(t("ingest.started_at"), format="YYYY-MM-DD HH:mm:ss"),
+        "finished_at": st.column_config.DatetimeColumn(t("ingest.finished_at"), format="YYYY-MM-DD HH:mm:ss"),
+        "files": t("ingest.files"), **{status: status_label(status) for status in STATUSES}})
+else:
+    st.caption(t("ingest.no_runs"))
+st.markdown(f"**{t('ingest.failures')}**")
+failures = reasons(data.run("ingest_failures", limit=50))
+if failures.height:
+    st.dataframe(failures, hide_index=True, placeholder="—", key="ingest_failures_table",
+                 column_order=["logged_at", "file_name", "error", "run_id"], column_config={
+                     "logged_at": st.column_config.DatetimeColumn(t("ingest.logged_at"), format="YYYY-MM-DD HH:mm"),
+                     "run_id": t("ingest.run_id"), "file_name": t("col.file_name"), "error": t("ingest.reason")})
+else:
+    st.caption(t("ingest.no_failures"))
 
 # -- data quality, over the filtered reports -----------------------------------------------
 st.subheader(t("ingest.quality"))
@@ -133,7 +144,8 @@ if partial.height:
     if partial["total_reports"][0] > partial.height:
         st.caption(t("ingest.partial_shown", total=f"{partial['total_reports'][0]:,}", shown=partial.height))
     shown = partial.with_columns(pl.Series("missing_fields", [
-        "、".join(field_label(name) for name in names) for names in partial["missing_fields"].to_list()]))
+        t("ingest.list_separator").join(field_label(name) for name in names)
+        for names in partial["missing_fields"].to_list()]))
     report_links(shown, filters, key="ingest_partial_table", columns={
         "file_name": t("col.file_name"), "project_name": t("col.project_name"),
         "implementing_unit": t("col.implementing_unit"), "fiscal_year": t("col.fiscal_year"),

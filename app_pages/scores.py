@@ -1,6 +1,7 @@
 """自评得分 Scores: how self-scores are distributed, how they sit against execution and arrival
-rates (one point per report), and the corpus-level signals: full-score share by unit, Benford
-first digits of line amounts, score inflation by unit."""
+rates (one point per report), and the corpus-level signals: full-score share by unit (by
+supervising department where no unit has enough reports), Benford first digits of line
+amounts, score inflation likewise."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -20,6 +21,14 @@ MAX_POINTS = 20_000
 GRADE_COLOURS = {"优": "#1f77b4", "良": "#2ca02c", "中": "#ff7f0e", "差": "#d62728", None: "#7f7f7f"}
 LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}   # above the plot, clear of the axis labels
 LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
+# Who full-score share and score inflation are counted by, first choice first: the column
+# naming the group and the named queries of each panel.
+GROUPINGS = {
+    "unit": {"column": "implementing_unit", "shares": "full_score_share_by_unit",
+             "inflation": "score_inflation_by_unit"},
+    "dept": {"column": "supervising_dept", "shares": "full_score_share_by_dept_overall",
+             "inflation": "score_inflation_by_dept"},
+}
 
 filters = st.session_state["filters"]
 signals = config.signal_params(config.load())
@@ -131,26 +140,45 @@ if selected:
                           "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
                           "arrival_rate": st.column_config.NumberColumn(t("col.arrival_rate"), format="%.2f")})
 
-st.subheader(t("scores.full_share"))
-st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"],
+# Full-score share and score inflation judge a group from min_reports reports up. A unit
+# writes one or two a year, so where no unit has that many its supervising department,
+# which gathers many units' reports, is judged instead; the panels say so.
+sizes = {row["counted_by"]: row for row in data.run("scores_group_sizes", **params).iter_rows(named=True)}
+counted_by = next((name for name in GROUPINGS if sizes[name]["qualifying"]), None)
+grouping = GROUPINGS[counted_by or "unit"]
+whom = t(f"scores.whom.{counted_by or 'unit'}")
+group_column = {grouping["column"]: t(f"col.{grouping['column']}")}
+
+
+def grouping_note() -> bool:
+    """Say by what the panel counts when it is not by unit; False when nothing qualifies."""
+    if counted_by == "dept":
+        st.info(t("scores.by_dept_instead", min=signals["min_reports"]))
+    elif counted_by is None:
+        st.info(t("scores.no_groups", min=signals["min_reports"], units=sizes["unit"]["groups"],
+                  unit_max=sizes["unit"]["largest"], depts=sizes["dept"]["groups"], dept_max=sizes["dept"]["largest"]))
+        return False
+    return True
+
+
+st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))
+st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"], whom=whom,
              warn=signals["warn"], alarm=signals["alarm"]))
-shares = data.run("full_score_share_by_unit", **params)
-if shares.height:
+if grouping_note():
+    shares = data.run(grouping["shares"], **params)
     levels = dict(shares.group_by("level").len().iter_rows())
-    st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0)))
+    st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0), whom=whom))
     shown = shares.with_columns(
         (pl.col("full_score_share") * 100).alias("share_percent"),
         pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
     st.dataframe(shown, hide_index=True, placeholder="—", key="scores_full_share_table",
-                 column_order=["implementing_unit", "reports", "full_score_reports", "share_percent", "level_label"],
+                 column_order=[grouping["column"], "reports", "full_score_reports", "share_percent", "level_label"],
                  column_config={
-                     "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
+                     **group_column, "reports": t("col.reports"),
                      "full_score_reports": t("scores.full_reports"),
                      "share_percent": st.column_config.ProgressColumn(t("scores.share"), format="%.0f%%",
                                                                       min_value=0, max_value=100),
                      "level_label": t("scores.level")})
-else:
-    st.caption(t("scores.no_units", min=signals["min_reports"]))
 
 left, right = st.columns(2)
 with left:
@@ -174,16 +202,14 @@ with left:
     st.caption(t("scores.benford_caption", n=f"{first['amounts_total']:,}", mad=first["mad"] or 0,
                  conformity=conformity))
 with right:
-    st.subheader(t("scores.inflation"))
+    st.subheader(t(f"scores.inflation.{counted_by or 'unit'}"))
     st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
-    inflation = data.run("score_inflation_by_unit", **params)
-    if inflation.height:
+    if grouping_note():
+        inflation = data.run(grouping["inflation"], **params)
         st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", column_config={
-            "implementing_unit": t("col.implementing_unit"), "reports": t("col.reports"),
+            **group_column, "reports": t("col.reports"),
             "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
             "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"), format="%.2f"),
             "score_minus_execution": st.column_config.NumberColumn(t("scores.score_minus_execution"), format="%.2f"),
             "inflated_reports": t("scores.inflated"),
             "score_execution_corr": st.column_config.NumberColumn(t("scores.corr"), format="%.2f")})
-    else:
-        st.caption(t("scores.no_units", min=signals["min_reports"]))

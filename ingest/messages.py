@@ -12,7 +12,9 @@ from typing import Any
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the file as a whole
-    "file.empty": {"zh": "文件为空（0 字节）", "en": "The file is empty (0 bytes)"},
+    # 0 bytes, or nothing but blank space (parse.blank): checked before the hash, so a second
+    # empty file is empty too, not "the same content as" the first.
+    "file.empty": {"zh": "空文件：文件中没有任何文字", "en": "Empty file: it holds no text"},
     "file.encrypted": {"zh": "文件已加密（设置了打开密码），请在 Word/WPS 中取消密码后再导入",
                        "en": "The file is encrypted (it has an opening password): remove the password in "
                              "Word or WPS, then import it again"},
@@ -74,7 +76,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scan.blank": {"zh": "扫描件中没有可识别的文字（空白页或图片）",
                    "en": "The scan holds no text that can be recognised (blank pages or a picture)"},
     "image.too_large": {"zh": "图片过大（{pixels} 万像素，上限 {limit} 万像素）",
-                        "en": "The image is too large ({pixels} megapixels ×0.01; the limit is {limit})"},
+                        "en": "The image is too large ({pixels:g} megapixels; the limit is {limit:g})"},
     "image.corrupt": {"zh": "图片已损坏，无法打开（{why}）", "en": "The image is damaged and cannot be opened ({why})"},
     # -- Excel
     "xlsx.corrupt": {"zh": "Excel 文件已损坏，无法打开（{why}）",
@@ -113,6 +115,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 MISSING_WORDS = {"budget": {"zh": "预算", "en": "budget"}, "spent": {"zh": "实际支出", "en": "amount spent"},
                  "self_score": {"zh": "自评得分", "en": "self-score"}}
 LANGUAGES = ("zh", "en")
+# Parameters English states in a unit of its own: pixels are stored in 万 (10,000), as
+# Chinese counts them; English counts millions.
+IN_ENGLISH = {("image.too_large", "pixels"): lambda value: value / 100,
+              ("image.too_large", "limit"): lambda value: value / 100}
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ class Message:
                 value = value.text(language)
             elif self.code == "parse.partial" and name == "missing":
                 value = ("、" if language == "zh" else ", ").join(MISSING_WORDS[m][language] for m in value)
+            elif language == "en" and (self.code, name) in IN_ENGLISH:
+                value = IN_ENGLISH[self.code, name](value)
             params[name] = value
         return MESSAGES[self.code][language].format(**params)
 

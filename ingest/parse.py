@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import io
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -74,6 +75,18 @@ READERS: dict[str, Reader] = {
     "unknown": _refuse("file.unknown_type"),
 }
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+# Nothing but blank space in any encoding a .txt comes in: ASCII white space and the
+# ideographic space U+3000 in UTF-8 (after its optional mark) or GB18030 (A1 A1), or the same
+# in UTF-16 after its byte-order mark. Matched, not stripped: a real file fails at its first
+# letter, uncopied. A file of NUL bytes is no text file, not an empty one.
+BLANK = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n\x0b\x0c]|\xe3\x80\x80|\xa1\xa1)*"
+                   rb"|\xff\xfe(?:[ \t\r\n\x0b\x0c]\x00|\x00\x30)*"
+                   rb"|\xfe\xff(?:\x00[ \t\r\n\x0b\x0c]|\x30\x00)*")
+
+
+def blank(data: bytes) -> bool:
+    """Whether the bytes hold no text at all: b"" and b"\\xef\\xbb\\xbf \\r\\n" -> True."""
+    return BLANK.fullmatch(data) is not None
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -81,9 +94,9 @@ def sniff(data: bytes, name: str = "") -> str:
     file a .doc, a workbook or an encrypted Office file by its streams, and so on; the name
     only tells apart what the bytes cannot (.wps from .doc, .et from .xls). Text has no
     signature: a file without the bytes of a binary format is text when it is named so or
-    holds no NUL byte in its first 4 KB."""
+    holds no NUL byte in its first 4 KB. A file of nothing but blank space is empty."""
     suffix = Path(name).suffix.lower()
-    if not data:
+    if blank(data):
         return "empty"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data, suffix)

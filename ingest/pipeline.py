@@ -1,9 +1,10 @@
 """read -> document model -> extract -> validate -> store, for many files at once.
 
-The main process hashes each file and skips what the store already holds; worker processes
-on every core keep each original in the archive, parse it and lay out its rows; the main
-process is the only writer, on a thread of its own, and opens the store only to write a
-batch, so a dashboard reading the same file is locked out for moments, not for the run.
+The main process hashes each file, fails an empty one and skips what the store already
+holds; worker processes on every core keep each original in the archive, parse it and lay
+out its rows; the main process is the only writer, on a thread of its own, and opens the
+store only to write a batch, so a dashboard reading the same file is locked out for
+moments, not for the run.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from ingest import PARSER_VERSION, config, store
 from ingest.messages import Message, partial
-from ingest.parse import Parsed, failed_report, keep, parse_path, result_of
+from ingest.parse import Parsed, blank, failed_report, keep, parse_path, result_of
 from ingest.rules import run_rules
 from ingest.schema import Columns
 from ingest.workers import Pool
@@ -29,6 +30,7 @@ SUFFIXES = {".docx", ".docm", ".dotx", ".txt", ".doc", ".wps", ".rtf", ".pdf", "
             ".tif", ".tiff", ".bmp", ".xlsx", ".xlsm", ".xls", ".et"}
 BATCH_SIZE = 200
 BATCH_SECONDS = 2.0
+HASH_BLOCK = 1 << 20    # bytes read at a time to hash a file: a huge one never sits in memory
 
 
 @dataclass
@@ -139,10 +141,16 @@ class Writer:
         return unwritten
 
 
-def _hash(path: Path) -> str:
-    """sha256 of a file, read in blocks: a huge file never sits in memory."""
+def _fingerprint(path: Path) -> tuple[str, bool]:
+    """sha256 of a file, read in blocks, and whether it holds no text at all (parse.blank):
+    every empty file has the same hash, and the second is empty too, not a copy of the first."""
+    digest = hashlib.sha256()
+    empty = True
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        while block := handle.read(HASH_BLOCK):
+            digest.update(block)
+            empty = empty and blank(block)
+    return digest.hexdigest(), empty
 
 
 def archive_name(path: Path, sha256: str) -> str:
@@ -216,9 +224,12 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
             name = path.name
             logged = origin(path) if origin else str(path)
             try:
-                sha = _hash(path)
+                sha, empty = _fingerprint(path)
             except OSError as exc:
-                run.unreadable(logged, name, Message("file.unreadable", {"why": str(exc.strerror or exc)}))
+                run.not_parsed(logged, name, Message("file.unreadable", {"why": str(exc.strerror or exc)}))
+                continue
+            if empty:
+                run.not_parsed(logged, name, Message("file.empty"), sha)
                 continue
             duplicate = seen.get(sha)
             if duplicate or (sha in known and not reparse):
@@ -259,7 +270,7 @@ def reparse(db: Path, *, workers: int | None = None,
         for report_id, file_name, sha, archive_path in rows:
             path = folder / archive_path if archive_path else None
             if path is None or not path.exists():
-                run.unreadable(file_name, file_name, Message("file.archive_missing", {"path": archive_path}), sha)
+                run.not_parsed(file_name, file_name, Message("file.archive_missing", {"path": archive_path}), sha)
                 continue
             yield Task(str(path), file_name, sha, archive_path, str(folder), f"archive/{archive_path}")
 
@@ -292,7 +303,9 @@ class _Run:
         if self.on_progress:
             self.on_progress(self.done, self.total, parsed)
 
-    def unreadable(self, logged: str, name: str, reason: Message, sha: str | None = None) -> None:
+    def not_parsed(self, logged: str, name: str, reason: Message, sha: str | None = None) -> None:
+        """A file failed before any worker saw it (unreadable, empty, its original gone):
+        logged, with no report row."""
         self.summary.failed += 1
         self.summary.failures.append((name, reason))
         self.writer.add(None, _log_entry(self.summary.run_id, logged, name, sha, "failed", reason, 0.0))

@@ -1,12 +1,12 @@
 TEXTS = {
     "ingest.title": {"zh": "导入报告", "en": "Ingest reports"},
-    "ingest.intro": {"zh": "上传绩效自评报告（可一次选择多个文件，每个不超过 {mb} MB）：Word（.docx .doc .wps .rtf）、"
-                           "文本（.txt）、PDF（含扫描件）、图片（.jpg .png）和 Excel 自评表（.xlsx .xls .et）。"
+    "ingest.intro": {"zh": "上传绩效自评报告（可一次选择多个文件，每个不超过 {mb} MB）：Word 文档（.docx .doc .wps .rtf）、"
+                           "文本文件（.txt）、PDF 文件（含扫描件）、图片（.jpg .png）和 Excel 自评表（.xlsx .xls .et）。"
                            "扫描件经文字识别读取，识别不确定的数值会标为需核读。数据库：{path}",
-                     "en": "Upload self-evaluation reports (many at once, up to {mb} MB each): Word (.docx .doc "
-                           ".wps .rtf), text (.txt), PDF (scans too), images (.jpg .png) and Excel 自评表 (.xlsx "
-                           ".xls .et). Scans are read by text recognition; figures it is unsure of are marked to "
-                           "be read by a person. Store: {path}"},
+                     "en": "Upload self-evaluation reports (many at once, up to {mb} MB each): Word documents (.docx "
+                           ".doc .wps .rtf), text files (.txt), PDF files (scans too), images (.jpg .png) and Excel "
+                           "self-evaluation tables (.xlsx .xls .et). Scans are read by text recognition; figures it "
+                           "is unsure of are marked to be read by a person. Store: {path}"},
     "ingest.upload": {"zh": "选择报告文件", "en": "Choose report files"},
     "ingest.uploader_button": {"zh": "选择文件", "en": "Browse files"},
     "ingest.uploader_limit": {"zh": "可拖入多个文件 · 每个不超过 {mb} MB · {types}",
@@ -19,6 +19,10 @@ TEXTS = {
     "ingest.rules": {"zh": "文件已处理 {total}/{total}，正在运行异常规则…",
                      "en": "Files done {total}/{total}; running the anomaly rules…"},
     "ingest.failed_run": {"zh": "导入未能完成：{error}", "en": "The ingest could not finish: {error}"},
+    "ingest.store_busy": {"zh": "数据库被其他进程占用，等待后仍未释放，请稍后再试",
+                          "en": "another process holds the store and did not let go in time; try again later"},
+    "ingest.store_unusable": {"zh": "无法写入数据库 {path}", "en": "the store {path} cannot be written"},
+    "ingest.list_separator": {"zh": "、", "en": ", "},
     "ingest.this_run": {"zh": "本次导入结果", "en": "This run"},
     "ingest.run_caption": {"zh": "批次 {run_id} · {time}", "en": "Run {run_id} · {time}"},
     "ingest.files": {"zh": "文件", "en": "Files"},

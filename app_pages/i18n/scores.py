@@ -27,14 +27,26 @@ TEXTS = {
     "scores.no_rate": {"zh": "没有可用的比率。", "en": "No rate to plot."},
     "scores.selected": {"zh": "已选择 {n} 份报告", "en": "{n} reports selected"},
     "scores.selected_cut": {"zh": "已选择 {n} 份报告，显示前 {shown} 份", "en": "{n} reports selected, the first {shown} shown"},
-    "scores.full_share": {"zh": "各单位满分比例", "en": "Full-score share by unit"},
+    "scores.full_share.unit": {"zh": "各单位满分比例", "en": "Full-score share by unit"},
+    "scores.full_share.dept": {"zh": "各主管部门满分比例", "en": "Full-score share by supervising department"},
+    "scores.whom.unit": {"zh": "单位", "en": "units"},
+    "scores.whom.dept": {"zh": "主管部门", "en": "supervising departments"},
     "scores.full_share_help": {
-        "zh": "满分（{points:g} 分）自评所占比例；至少 {min} 份报告的单位才列出。比例 ≥ {warn:.0%} 为关注，≥ {alarm:.0%} 为警示。",
-        "en": "Share of self-evaluations at full marks ({points:g}); units with at least {min} reports. "
+        "zh": "满分（{points:g} 分）自评所占比例；至少 {min} 份报告的{whom}才列出。比例 ≥ {warn:.0%} 为关注，≥ {alarm:.0%} 为警示。",
+        "en": "Share of self-evaluations at full marks ({points:g}); {whom} with at least {min} reports. "
               "A share of {warn:.0%} or more is worth a look, {alarm:.0%} or more an alarm.",
     },
-    "scores.full_share_counts": {"zh": "警示 {alarm} 个单位 · 关注 {warn} 个单位",
-                                 "en": "{alarm} units at alarm · {warn} worth a look"},
+    "scores.full_share_counts": {"zh": "警示 {alarm} 个{whom} · 关注 {warn} 个{whom}",
+                                 "en": "At alarm: {alarm} {whom} · worth a look: {warn}"},
+    "scores.by_dept_instead": {"zh": "没有单位达到 {min} 份报告，改按主管部门统计。",
+                               "en": "No unit has {min} reports, so this counts by supervising department."},
+    "scores.no_groups": {
+        "zh": "没有单位或主管部门达到 {min} 份报告，无法统计：共 {units} 个单位，报告最多的有 {unit_max} 份；"
+              "{depts} 个主管部门，报告最多的有 {dept_max} 份。",
+        "en": "Neither a unit nor a supervising department has {min} reports, so there is nothing to count: "
+              "{units} units, the most reports one has is {unit_max}; {depts} supervising departments, "
+              "the most one has is {dept_max}.",
+    },
     "scores.share": {"zh": "满分比例", "en": "Full-score share"},
     "scores.full_reports": {"zh": "满分报告", "en": "Full-score reports"},
     "scores.level": {"zh": "级别", "en": "Level"},
@@ -55,7 +67,8 @@ TEXTS = {
     "scores.conformity.marginal": {"zh": "勉强吻合", "en": "marginal conformity"},
     "scores.conformity.nonconformity": {"zh": "不符合本福特分布", "en": "nonconformity"},
     "scores.conformity.few": {"zh": "金额少于 {min} 个，不足以检验", "en": "fewer than {min} amounts, too few to test"},
-    "scores.inflation": {"zh": "自评得分虚高（按单位）", "en": "Score inflation by unit"},
+    "scores.inflation.unit": {"zh": "自评得分虚高（按单位）", "en": "Score inflation by unit"},
+    "scores.inflation.dept": {"zh": "自评得分虚高（按主管部门）", "en": "Score inflation by supervising department"},
     "scores.inflation_help": {
         "zh": "得分 ≥ {score:g} 而预算执行率 < {execution:g}% 的报告数；“得分 − 执行率”为平均得分减去平均执行率（执行率超过 100% 按 100% 计）。",
         "en": "Reports scoring {score:g} or more with an execution rate under {execution:g}%; score − execution is the "
@@ -65,5 +78,4 @@ TEXTS = {
     "scores.mean_execution": {"zh": "平均执行率 %", "en": "Mean execution %"},
     "scores.score_minus_execution": {"zh": "得分 − 执行率", "en": "Score − execution"},
     "scores.corr": {"zh": "得分与执行率相关系数", "en": "Score–execution correlation"},
-    "scores.no_units": {"zh": "没有报告数达到 {min} 份的单位。", "en": "No unit has {min} reports or more."},
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import docx
 import duckdb
@@ -11,6 +12,7 @@ import pytest
 from conftest import CORPUS
 from streamlit.testing.v1 import AppTest
 
+from app_pages.i18n import TEXTS
 from app_pages.ingest_parts import safe_name, save_uploads
 from tests.app.conftest import APP
 
@@ -186,6 +188,66 @@ def test_data_quality_on_the_shared_store(open_page, page_store):
                                  where parse_status <> 'failed' and fiscal_year = ?) group by f""", year))
     shown = table(app, "missing")
     assert sorted(shown["reports"]) == sorted(field_counts.values())
+
+
+@pytest.mark.parametrize("language, empty, status", [("zh", "空文件：文件中没有任何文字", "失败"),
+                                                     ("en", "Empty file: it holds no text", "Failed")],
+                         ids=["zh", "en"])
+def test_empty_uploads_are_failed_as_empty_in_the_pages_language(upload_store, language, empty, status):
+    """Every empty file has the same hash; none is "the same content as" another."""
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = language
+    app.run()
+    app.switch_page("app_pages/ingest.py").run()
+    app.file_uploader[0].set_value([("空文件.docx", b"", "application/octet-stream"),
+                                    ("空.txt", b"", "text/plain"),
+                                    ("空白.txt", "\ufeff  \r\n\u3000\n".encode("utf-8"), "text/plain")])
+    app.run()
+    app.button(key="ingest_start").click().run()
+    assert not app.exception
+    assert store_rows(upload_store, "select file_name, status, error_code, error from ingest_log order by 1") == [
+        (name, "failed", "file.empty", "空文件：文件中没有任何文字")
+        for name in sorted(("空文件.docx", "空.txt", "空白.txt"))]
+    for name in ("run", "failures"):
+        shown = table(app, name)
+        assert sorted(shown["file_name"]) == sorted(("空文件.docx", "空.txt", "空白.txt"))
+        assert set(shown["error"]) == {empty}
+    assert set(table(app, "run")["status"]) == {status}
+
+
+def test_english_lists_missing_fields_with_commas(upload_store):
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page("app_pages/ingest.py").run()
+    app.file_uploader[0].set_value(("缺得分.docx", narrative_report(None), "application/octet-stream"))
+    app.run()
+    app.button(key="ingest_start").click().run()
+    assert not app.exception
+    (missing,), = store_rows(upload_store, "select missing_fields from reports")
+    assert list(table(app, "partial")["missing_fields"]) == [
+        ", ".join(TEXTS[f"ingest.field.{name}"]["en"] for name in json.loads(missing))]
+
+
+def test_a_store_that_cannot_be_written_is_said_in_the_pages_language(tmp_path, monkeypatch):
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is no database" * 100)
+    monkeypatch.setenv("JIXIAO_DB", str(garbage))
+    said = {}
+    for language in ("zh", "en"):
+        app = AppTest.from_file(APP, default_timeout=120)
+        app.query_params["lang"] = language
+        app.run()
+        app.switch_page("app_pages/ingest.py").run()
+        app.file_uploader[0].set_value(("a.txt", b"hello", "text/plain"))
+        app.run()
+        app.button(key="ingest_start").click().run()
+        assert not app.exception
+        said[language] = [e.value for e in app.error]
+    assert said["zh"][0].startswith("导入未能完成：无法打开数据库")
+    english = said["en"][0]
+    assert english.startswith(f"The ingest could not finish: the store {garbage} cannot be written")
+    assert not re.search(r"[\u4e00-\u9fff]", english)
 
 
 @pytest.mark.parametrize("offered, saved", [

@@ -4,6 +4,7 @@ Benford digits and score inflation; filtered by the URL, in both languages.
 Expected values are computed here from the reports and budget_lines rows."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import statistics
@@ -13,16 +14,22 @@ from decimal import Decimal
 import duckdb
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
 from ingest import config
+from ingest.pipeline import ingest
+from samples import Sample, generate, words
+from samples.truth import truth_of
+from tests.app.conftest import APP
 
 
 def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
     conn = duckdb.connect(str(db), read_only=True)
     cursor = conn.execute(
-        "select report_id, file_name, project_name, implementing_unit, province, fiscal_year, grade, self_score, "
+        "select report_id, file_name, project_name, implementing_unit, supervising_dept, province, fiscal_year, "
+        "grade, self_score, "
         "coalesce(execution_rate, execution_rate_stated) as execution_rate, "
         "coalesce(arrival_rate, arrival_rate_stated) as arrival_rate "
         f"from reports where parse_status <> 'failed' {where}", args or [])
@@ -196,6 +203,7 @@ def test_english(open_page, signals_for_every_unit):
     assert [s.value for s in app.subheader] == [
         "Score distribution", "Grade mix", "Score against execution and arrival rates", "Full-score share by unit",
         "Benford first-digit test (line amounts)", "Score inflation by unit"]
+    assert not app.info                                  # units qualify: no word of departments
     assert "Mean score" in [m.label for m in app.metric]
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
     assert set(shares["level_label"]) <= {"Alarm", "Warn", "OK"}
@@ -220,3 +228,125 @@ def test_a_large_scatter_keeps_every_suspicious_report_and_samples_the_rest(page
     assert sampled.height == len(suspicious) + 5
     assert suspicious <= set(sampled["report_id"])
     assert sampled["reports"][0] == everything.height
+
+
+# -- full-score share and inflation when units are too small: by supervising department -------
+
+@pytest.fixture(scope="module")
+def grouped_store(tmp_path_factory):
+    """Generated reports laid out over units and departments: department 甲 has three reports
+    of one unit; 乙 four and 丙 three reports, each of another unit; 丁 two. Returns the
+    store and the four departments' names as stored."""
+    folder = tmp_path_factory.mktemp("grouped")
+    plans = [s.plan for s in generate(80, seed=13) if s.plan.shape != "narrative" and s.plan.duplicate_of is None]
+    full = [plan for plan in plans if plan.self_score == 10000]        # hundredths: 100 points
+    rest = [plan for plan in plans if plan.self_score != 10000]
+    chosen = rest[:3] + full[:3] + rest[3:4] + full[3:6] + [full[6], rest[4]]
+    bureaus = [domain.bureau for domain in words.DOMAINS]
+    domain = words.DOMAINS[0]
+    layout = ([(0, domain.subunits[0], domain.bureau)] * 3 + [(1, bureaus[i], "人民政府") for i in range(4)]
+              + [(2, bureaus[i], "人民政府") for i in range(3)]
+              + [(3, bureaus[i], "人民政府") for i in range(2)])
+    places = [plans[i].place for i in range(4)]
+    (folder / "in").mkdir()
+    depts = []
+    for plan, (place, unit, dept) in zip(chosen, layout):
+        plan = dataclasses.replace(plan, place=places[place], unit_suffix=unit, dept_suffix=dept)
+        Sample(plan.name, truth_of(plan), plan).write(folder / "in")
+        if plan.dept not in depts:
+            depts.append(plan.dept)
+    db = folder / "grouped.duckdb"
+    summary = ingest([folder / "in"], db, workers=2)
+    assert summary.ok + summary.partial == len(layout)
+    return db, depts
+
+
+def _open_on(db, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page("app_pages/scores.py").run()
+    assert not app.exception
+    return app
+
+
+def _groups(db, column: str, depts: list[str]) -> dict[str, list[dict]]:
+    """The scored reports of `depts`, by `column`, straight from the store."""
+    groups = defaultdict(list)
+    for report in _reports(db, "and supervising_dept in (select unnest(?)) and self_score is not null", [depts]):
+        groups[report[column]].append(report)
+    return groups
+
+
+def _check_tables(app, groups: dict[str, list[dict]], column: str) -> None:
+    """The share and inflation tables list every group of 3 reports or more, with the values
+    computed here from its reports."""
+    signals = config.signal_params(config.load())
+    judged = {name: rows for name, rows in groups.items() if len(rows) >= signals["min_reports"]}
+    assert judged
+    shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    assert sorted(shares[column]) == sorted(judged)
+    for row in shares.to_dict("records"):
+        scores = [r["self_score"] for r in judged[row[column]]]
+        full = sum(score >= signals["full_points"] for score in scores)
+        assert (row["reports"], row["full_score_reports"]) == (len(scores), full)
+        assert row["share_percent"] == pytest.approx(100 * full / len(scores))
+    inflation = next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns)
+    assert sorted(inflation[column]) == sorted(judged)
+    for row in inflation.to_dict("records"):
+        rows = judged[row[column]]
+        rates = [r["execution_rate"] for r in rows if r["execution_rate"] is not None]
+        assert row["reports"] == len(rows)
+        assert row["self_score_avg"] == pytest.approx(statistics.mean(r["self_score"] for r in rows))
+        assert row["execution_rate_avg"] == pytest.approx(statistics.mean(rates))
+        assert row["inflated_reports"] == sum(
+            1 for r in rows if r["self_score"] >= signals["inflation_score"] and r["execution_rate"] is not None
+            and r["execution_rate"] < signals["inflation_execution"])
+
+
+@pytest.mark.parametrize("language, note, titles", [
+    ("zh", "没有单位达到 3 份报告，改按主管部门统计。", ["各主管部门满分比例", "自评得分虚高（按主管部门）"]),
+    ("en", "No unit has 3 reports, so this counts by supervising department.",
+     ["Full-score share by supervising department", "Score inflation by supervising department"]),
+], ids=["zh", "en"])
+def test_departments_stand_in_when_no_unit_has_enough_reports(grouped_store, monkeypatch, language, note, titles):
+    db, depts = grouped_store
+    chosen = depts[1:]                                   # 乙 丙 丁: no unit with more than one report
+    groups = _groups(db, "implementing_unit", chosen)
+    assert max(len(rows) for rows in groups.values()) < 3
+    app = _open_on(db, monkeypatch, dept=chosen, lang=language)
+    assert [i.value for i in app.info] == [note, note]  # on both panels
+    assert set(titles) <= {s.value for s in app.subheader}
+    by_dept = _groups(db, "supervising_dept", chosen)
+    assert sorted(len(rows) for rows in by_dept.values()) == [2, 3, 4]
+    _check_tables(app, by_dept, "supervising_dept")
+    shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    assert "implementing_unit" not in shares.columns
+
+
+def test_units_are_listed_when_one_has_enough_reports(grouped_store, monkeypatch):
+    db, depts = grouped_store
+    app = _open_on(db, monkeypatch)
+    assert not app.info
+    assert "各单位满分比例" in [s.value for s in app.subheader]
+    _check_tables(app, _groups(db, "implementing_unit", depts), "implementing_unit")
+
+
+@pytest.mark.parametrize("language, words_", [
+    ("zh", "没有单位或主管部门达到 3 份报告，无法统计：共 {units} 个单位，报告最多的有 {unit_max} 份；"
+           "{depts} 个主管部门，报告最多的有 {dept_max} 份。"),
+    ("en", "Neither a unit nor a supervising department has 3 reports, so there is nothing to count: {units} units, "
+           "the most reports one has is {unit_max}; {depts} supervising departments, the most one has is {dept_max}."),
+], ids=["zh", "en"])
+def test_when_neither_units_nor_departments_have_enough_the_counts_say_why(grouped_store, monkeypatch,
+                                                                           language, words_):
+    db, depts = grouped_store
+    units = _groups(db, "implementing_unit", depts[3:])
+    by_dept = _groups(db, "supervising_dept", depts[3:])
+    app = _open_on(db, monkeypatch, dept=depts[3], lang=language)
+    said = words_.format(units=len(units), unit_max=max(map(len, units.values())), depts=len(by_dept),
+                         dept_max=max(map(len, by_dept.values())))
+    assert [i.value for i in app.info] == [said, said]
+    assert not [d for d in app.dataframe if {"share_percent", "inflated_reports"} & set(d.value.columns)]

@@ -14,6 +14,7 @@ from conftest import CORPUS, ROOT
 from truth import read_truth, rows, same
 
 from ingest import PARSER_VERSION, store
+from ingest.messages import render
 from ingest.pipeline import ingest, reparse
 from ingest.rows import report_rows
 
@@ -101,15 +102,62 @@ def test_bad_files_are_logged_with_reasons_and_the_run_goes_on(folder, tmp_path)
     assert summary.failed == 5
     reasons = {r["file_name"]: (r["error_code"], r["error"]) for r in query(
         db, "select file_name, error_code, error from ingest_log where status = 'failed'")}
-    assert reasons["empty.docx"] == ("file.empty", "文件为空（0 字节）")
+    assert reasons["empty.docx"] == ("file.empty", "空文件：文件中没有任何文字")
     # Plain text named .docx is read as text (the bytes decide), and is no report.
     assert reasons["not-a-zip.docx"][0] == "parse.not_a_report"
     # An OLE header with nothing behind it: LibreOffice is asked, and cannot open it.
     assert reasons["legacy.doc"] == ("convert.unreadable", "LibreOffice 无法打开该文件：不是 Word 文档，或已损坏")
     assert reasons["poem.docx"][0] == "parse.not_a_report"
     assert reasons["truncated.docx"][0] == "docx.not_zip"
+    # Every file a worker parsed keeps a failed report row; an empty one never reaches a worker.
     failed = query(db, "select file_name, parse_status from reports where parse_status = 'failed'")
-    assert {r["file_name"] for r in failed} == set(reasons)
+    assert {r["file_name"] for r in failed} == set(reasons) - {"empty.docx"}
+
+
+def test_empty_files_are_failed_as_empty_not_as_copies_of_each_other(tmp_path):
+    """Two files of no text share a hash (an empty file's sha256): each is failed as empty,
+    before the hash could call the second "the same content as" the first."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "空文件.docx").write_bytes(b"")
+    (folder / "空.txt").write_bytes(b"")
+    (folder / "空白.txt").write_bytes("\ufeff \r\n\t\u3000\n".encode("utf-8"))    # blank space only
+    shutil.copy(CORPUS / "dev-021.txt", folder / "dev-021.txt")
+    db = tmp_path / "s.duckdb"
+    summary = ingest([folder], db, workers=1)
+    assert (summary.ok, summary.failed, summary.skipped) == (1, 3, 0)
+    logged = query(db, "select file_name, status, error_code, error, error_params from ingest_log order by file_name")
+    empties = [r for r in logged if r["file_name"] != "dev-021.txt"]
+    assert [(r["file_name"], r["status"], r["error_code"]) for r in empties] == [
+        (name, "failed", "file.empty") for name in sorted(("空文件.docx", "空.txt", "空白.txt"))]
+    for row in empties:
+        said = {language: render(row["error_code"], row["error_params"], language) for language in ("zh", "en")}
+        assert said["zh"] == row["error"] and said["zh"].startswith("空文件") and said["en"].startswith("Empty file")
+        for words in ("相同", "same", "duplicate"):
+            assert words not in said["zh"] + said["en"]
+    # Offered again (a corrected file may come under the same name): empty again, not "already imported".
+    again = ingest([folder], db, workers=1)
+    assert (again.failed, again.skipped) == (3, 1)
+    failed = query(db, "select error_code from ingest_log where run_id = ? and status = 'failed'", [again.run_id])
+    assert {r["error_code"] for r in failed} == {"file.empty"}
+
+
+def test_an_rtf_is_converted_by_libreoffice_and_ingested(tmp_path):
+    """README: .rtf is read through LibreOffice into the one document model, like .doc."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "rtf", "--outdir", str(folder), str(CORPUS / "dev-006.docx")],
+                   check=True, capture_output=True, timeout=120)
+    db = tmp_path / "s.duckdb"
+    summary = ingest([folder], db, workers=1)
+    assert (summary.offered, summary.ok, summary.failed) == (1, 1, 0), summary.failures
+    report = query(db, "select * from reports")[0]
+    assert (report["file_name"], report["file_format"]) == ("dev-006.rtf", "rtf")
+    truth = read_truth(CORPUS / "dev-006.truth.json")
+    for field in ("project_name", "implementing_unit", "self_score", "budget_planned", "spent"):
+        assert same(truth["report"][field], report[field]), field
+    assert (store.archive_dir(db) / report["archive_path"]).read_bytes() == (folder / "dev-006.rtf").read_bytes()
 
 
 def test_reparse_rereads_every_archived_original(folder, tmp_path):

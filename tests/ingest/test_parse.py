@@ -1,0 +1,30 @@
+"""One file start to finish (ingest/parse.py): what counts as empty."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.parse import blank, parse_bytes, sniff
+
+
+@pytest.mark.parametrize("data, empty", [
+    (b"", True),
+    (b" \t\r\n", True),
+    ("\ufeff \u3000\n".encode("utf-8"), True),             # a mark and an ideographic space
+    (" \u3000\r\n".encode("gb18030"), True),
+    (" \u3000\n".encode("utf-16"), True),                   # little-endian, with its mark
+    (b"\xfe\xff" + " \u3000\n".encode("utf-16-be"), True),
+    (b"\x00" * 64, False),                                  # NUL bytes are no text, not nothing
+    (b"  a  ", False),
+    ("项目".encode("utf-16"), False),
+    (b"PK\x03\x04", False),
+])
+def test_blank(data, empty):
+    assert blank(data) is empty
+
+
+@pytest.mark.parametrize("name", ["空文件.docx", "空.txt", "空.pdf"])
+def test_a_file_of_no_text_is_empty_whatever_its_name(name):
+    data = "  \r\n\u3000".encode("utf-8")
+    assert sniff(data, name) == "empty"
+    report, file_format, reason, _ = parse_bytes(data, name)
+    assert (report.parse_status, file_format, reason.code) == ("failed", "empty", "file.empty")
