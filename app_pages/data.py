@@ -17,7 +17,7 @@ import streamlit as st
 
 import queries
 from ingest import config, parquet, store
-from app_pages.i18n import t
+from app_pages.i18n import lang, t
 
 _local = threading.local()
 
@@ -54,6 +54,18 @@ def version() -> str:
     return f"{path}|{'|'.join(parts)}"
 
 
+def store_problem(exc: store.StoreError) -> str:
+    """Why the store cannot be used, in the page's language. A StoreError's words are the
+    command line's Chinese; the English page names the store and gives the database's own
+    message (the error's cause) instead."""
+    if isinstance(exc, store.StoreBusy):
+        return t("store.busy")
+    if lang() == "zh":
+        return str(exc)
+    cause = str(exc.__cause__ or "").strip().splitlines()
+    return t("store.unusable", path=store_path()) + (f" ({cause[0]})" if cause else "")
+
+
 def connection():
     """This page run's read-only connection, opened on first use."""
     conn = getattr(_local, "conn", None)
@@ -72,7 +84,7 @@ def connection():
     except store.StoreBusy as exc:
         raise StoreUnavailable(t("store.busy")) from exc
     except store.StoreError as exc:
-        raise StoreUnavailable(t("store.error", error=str(exc))) from exc
+        raise StoreUnavailable(t("store.error", error=store_problem(exc))) from exc
     finally:
         notice.empty()
     queries.prepare(conn)
@@ -111,7 +123,7 @@ def write_reviews(items: list[dict], reviewer: str) -> int:
     except store.StoreBusy as exc:
         raise StoreUnavailable(t("store.busy")) from exc
     except store.StoreError as exc:
-        raise StoreUnavailable(t("store.error", error=str(exc))) from exc
+        raise StoreUnavailable(t("store.error", error=store_problem(exc))) from exc
     try:
         return store.add_reviews(conn, items, reviewer)
     finally:

@@ -27,18 +27,6 @@ def field_label(field: str) -> str:
     return t(f"ingest.field.{field}") if f"ingest.field.{field}" in TEXTS else field
 
 
-def store_problem(exc: store.StoreError) -> str:
-    """Why the store could not be written, in the page's language. A StoreError's words are
-    the command line's Chinese; the English page names the store and gives the database's own
-    message (the error's cause) instead."""
-    if isinstance(exc, store.StoreBusy):
-        return t("ingest.store_busy")
-    if lang() == "zh":
-        return str(exc)
-    cause = str(exc.__cause__ or "").strip().splitlines()
-    return t("ingest.store_unusable", path=data.store_path()) + (f" ({cause[0]})" if cause else "")
-
-
 def run_upload(files) -> None:
     """Save the uploads, run the pipeline into the store with a progress bar, remember the run."""
     data.close()    # DuckDB: one writer or many readers; let go of this run's reader first
@@ -55,7 +43,7 @@ def run_upload(files) -> None:
                                               on_wait=lambda _: notice.info(t("store.waiting")))
     except store.StoreError as exc:
         bar.empty()
-        notice.error(t("ingest.failed_run", error=store_problem(exc)))
+        notice.error(t("ingest.failed_run", error=data.store_problem(exc)))
         return
     st.session_state[RUN_KEY] = summary.run_id
     st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1

@@ -54,6 +54,7 @@ TEXTS = {
                       "en": "The store is being written (an ingest may be running); waiting…"},
     "store.busy": {"zh": "数据库暂时被占用，请稍后刷新页面。",
                    "en": "The store is busy; please reload the page in a moment."},
+    "store.unusable": {"zh": "无法使用数据库 {path}", "en": "the store {path} cannot be used"},
     "store.error": {"zh": "无法读取数据库：{error}", "en": "Cannot read the store: {error}"},
     "store.loading_export": {"zh": "正在载入 Parquet 导出…", "en": "Loading the Parquet export…"},
     "store.read_only": {"zh": "当前数据是 Parquet 导出（{path}），只能查看：复核和上传请在原 DuckDB 数据库上进行。",

@@ -246,7 +246,7 @@ def test_a_store_that_cannot_be_written_is_said_in_the_pages_language(tmp_path, 
         said[language] = [e.value for e in app.error]
     assert said["zh"][0].startswith("导入未能完成：无法打开数据库")
     english = said["en"][0]
-    assert english.startswith(f"The ingest could not finish: the store {garbage} cannot be written")
+    assert english.startswith(f"The ingest could not finish: the store {garbage} cannot be used")
     assert not re.search(r"[\u4e00-\u9fff]", english)
 
 
