@@ -1,66 +1,90 @@
-"""预算执行 Budget vs actual: planned against actual by economic category, over and under plan
-by category, year and area, and the budget lines behind a category."""
+"""预算执行 Budget vs actual: planned against actual on the lines that have a plan, money spent
+without one shown apart, over and under plan by category, year and area, and the budget
+lines behind a category. A click on a year or an area filters every page; a click on a
+category opens its lines."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+import streamlit.components.v1 as components
 
 from app_pages import data
+from app_pages.filters import request
 from app_pages.i18n import lang, t
-from app_pages.widgets import money, report_links
+from app_pages.markdown import plain
+from app_pages.widgets import chart, clicked, money, report_links
 
 DRILL_LIMIT = 500       # lines listed for one category; the rest are counted
 AREA_BARS = 25          # areas drawn on the chart; the table below lists all
 CATEGORY_KEY = "budget_category"
+WITH_UNPLANNED_KEY = "budget_with_unplanned"
+DRILL_KEY = "budget_drill"          # the drill-down's container, scrolled to after a click on a category
+SCROLL_PENDING = "_budget_scroll"   # set by a click, consumed by the run that draws the drill-down
+CLICKS = "_budget_category_clicks"  # counts them, so that each scroll script differs
 LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}   # above the plot, clear of the axis labels
+# Half-width charts: a legend above the plot wraps under the tool bar (always shown, for the
+# PNG button); at the figure's foot it keeps clear of both.
+LEGEND_BELOW = {"orientation": "h", "xref": "container", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                "traceorder": "normal"}
+PLANNED, ACTUAL = "#1f77b4", "#9ecae1"
 OVER, UNDER, UNPLANNED, UNPLANNED_TEXT, NET = "#d62728", "#2ca02c", "#ff7f0e", "#fdd0a2", "#333333"
+HATCH = {"shape": "/", "fgcolor": UNPLANNED, "solidity": 0.3}   # narrative-only amounts: hatched, never solid
+# Our own script, no report text in it: Streamlit has no scroll call, so a zero-height
+# component scrolls the page's drill-down container into view. {click} makes each click's
+# script differ, so that the component is drawn afresh and runs again.
+SCROLL_SCRIPT = """<script>
+/* click {click} */
+setTimeout(function () {{
+  var target = window.parent.document.querySelector(".st-key-{key}");
+  if (target) {{ target.scrollIntoView({{behavior: "smooth", block: "start"}}); }}
+}}, 150);
+</script>"""
 
 filters = st.session_state["filters"]
 params = filters.params()
 st.header(t("budget.title"))
 st.caption(t("budget.intro"))
 
-by_category = data.run("budget_by_category", **params)
-categories = by_category.filter(~pl.col("is_total"))
-if categories.is_empty():
+headline = data.run("budget_headline", **params).row(0, named=True)
+if not headline["lines"]:
     st.info(t("budget.no_lines"))
     st.stop()
+categories = data.run("budget_by_category", **params).filter(~pl.col("is_total"))
 
 # English names come from economic_categories; an unmapped label stands for itself.
 label_column = "category_en" if lang() == "en" else "category"
 labels = dict(zip(categories["category"].to_list(), categories[label_column].to_list()))
-totals = by_category.filter(pl.col("is_total")).row(0, named=True)
 
 
-def plain(text: str) -> str:
+def plotly_text(text: str) -> str:
     """A label from a report as Plotly text: Plotly reads a little HTML in tick labels and hovers."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def variance_figure(frame: pl.DataFrame, axis: list, horizontal: bool, keys: list | None = None) -> go.Figure:
-    """Over plan up, under plan down, unplanned (table lines, then narrative-only amounts) on
-    top, the net against plan as a marker: one bar per row."""
+def variance_figure(frame: pl.DataFrame, axis: list, keys: list, horizontal: bool, with_unplanned: bool) -> go.Figure:
+    """Over plan up, under plan down and the net against plan as a marker, one bar per row,
+    over lines with a plan; with_unplanned stacks money spent without a plan on top (table
+    lines solid, narrative-only amounts hatched). `keys` (a year, an area, a category) ride
+    on every trace as customdata, for clicks."""
     figure = go.Figure()
-    series = (
-        ("overspent", "budget.overspent", OVER),
-        ("underspent", "budget.underspent", UNDER),
-        ("unplanned_table", "budget.unplanned_table", UNPLANNED),
-        ("unplanned_text", "budget.unplanned_text", UNPLANNED_TEXT),
-    )
+    series = [("overspent", "budget.overspent", {"color": OVER}), ("underspent", "budget.underspent", {"color": UNDER})]
+    if with_unplanned:
+        series += [("unplanned_table", "budget.unplanned_table", {"color": UNPLANNED}),
+                   ("unplanned_text", "budget.unplanned_text", {"color": UNPLANNED_TEXT, "pattern": HATCH})]
     value_axis, name_axis = ("x", "y") if horizontal else ("y", "x")
     hover = f"%{{{name_axis}}}: %{{{value_axis}:,.2f}}<extra>"     # + the series' name + </extra>
-    for column, label, colour in series:
+    for column, label, marker in series:
         values = frame[column].fill_null(0).to_list()
         bar = {"y": axis, "x": values, "orientation": "h"} if horizontal else {"x": axis, "y": values}
-        figure.add_bar(name=t(label), marker_color=colour, customdata=keys, hovertemplate=hover + t(label) + "</extra>", **bar)
-    net = frame["over_under"].fill_null(0).to_list()
+        figure.add_bar(name=t(label), marker=marker, customdata=keys, hovertemplate=hover + t(label) + "</extra>",
+                       **bar)
+    net = frame["over_under"].to_list()
     point = {"y": axis, "x": net} if horizontal else {"x": axis, "y": net}
     figure.add_scatter(name=t("budget.net"), mode="markers", marker={"symbol": "diamond", "color": NET, "size": 9},
-                       customdata=keys, hovertemplate=hover + t("budget.net") + "</extra>",
-                       **point)
-    layout = {"barmode": "relative", "legend": LEGEND, "margin": {"t": 30},
-              "height": max(320, 26 * frame.height + 80) if horizontal else 360}
+                       customdata=keys, hovertemplate=hover + t("budget.net") + "</extra>", **point)
+    layout = {"barmode": "relative", "legend": LEGEND_BELOW, "margin": {"t": 40}, "clickmode": "event+select",
+              "height": max(320, 26 * frame.height + 100) if horizontal else 380}
     if horizontal:
         layout.update(xaxis_title=t("budget.money_axis"), yaxis={"autorange": "reversed", "type": "category"})
     else:
@@ -69,100 +93,180 @@ def variance_figure(frame: pl.DataFrame, axis: list, horizontal: bool, keys: lis
     return figure
 
 
-def clicked_category(event, chart_key: str) -> str | None:
-    """The category of a newly clicked bar (each chart's click counts once, so the selectbox
-    below can still change the choice afterwards)."""
-    points = list(event.selection.points) if event and event.selection else []
-    picked = None
-    for point in points:
-        custom = point.get("customdata")
-        custom = custom[0] if isinstance(custom, list) and custom else custom
-        if isinstance(custom, str) and custom in labels:
-            picked = custom
-            break
-    seen_key = f"_seen_{chart_key}"
-    if picked == st.session_state.get(seen_key):
-        return None
-    st.session_state[seen_key] = picked
+def clear_category() -> None:
+    st.session_state[CATEGORY_KEY] = None
+
+
+def clickable(figure: go.Figure, name: str, title: str):
+    """chart() answering clicks: the newly clicked point's customdata, else None. After a
+    click the chart is drawn under a new key (name_1, name_2 …), without the selection: a
+    highlighted bar would outlast the filter or category it chose, and a second click on it
+    would only clear it."""
+    drawn = f"_budget_{name}_drawn"
+    key = f"{name}_{st.session_state.get(drawn, 0)}"
+    picked = clicked(chart(figure, key, title, on_select="rerun", selection_mode="points"), key)
+    if picked is not None:
+        st.session_state[drawn] = st.session_state.get(drawn, 0) + 1
     return picked
 
 
-cols = st.columns(4)
-cols[0].metric(t("budget.planned"), money(totals["planned"]))
-cols[1].metric(t("budget.actual"), money(totals["actual"]))
-cols[2].metric(t("budget.over_under"), money(totals["over_under"]), help=t("budget.over_under_help"))
-cols[3].metric(t("budget.unplanned"), money(totals["unplanned"]),
-               help=t("budget.unplanned_help", text=money(totals["unplanned_text"])))
+def choose_category(picked) -> None:
+    """A category bar clicked: its lines are listed, and brought into view on this run."""
+    if picked in labels:
+        st.session_state[CATEGORY_KEY] = picked
+        st.session_state[CLICKS] = st.session_state.get(CLICKS, 0) + 1
+        st.session_state[SCROLL_PENDING] = True
 
-st.subheader(t("budget.by_category"))
-st.caption(t("budget.click_hint"))
-keys = categories["category"].to_list()
-names = [plain(labels[key]) for key in keys]
+
+def unplanned_figure(frame: pl.DataFrame) -> go.Figure:
+    """Money spent without a plan by category: table lines solid, narrative-only amounts hatched."""
+    keys = frame["category"].to_list()
+    names = [plotly_text(labels[key]) for key in keys]
+    figure = go.Figure()
+    series = (("unplanned_table", "budget.unplanned_table", {"color": UNPLANNED}),
+              ("unplanned_text", "budget.unplanned_text", {"color": UNPLANNED_TEXT, "pattern": HATCH}))
+    for column, label, marker in series:
+        figure.add_bar(y=names, x=frame[column].to_list(), orientation="h", name=t(label), marker=marker,
+                       customdata=keys, hovertemplate="%{y}: %{x:,.2f}<extra>" + t(label) + "</extra>")
+    figure.update_layout(barmode="stack", legend=LEGEND_BELOW, margin={"t": 40}, clickmode="event+select",
+                         height=max(320, 26 * frame.height + 100), xaxis_title=t("budget.money_axis"),
+                         yaxis={"autorange": "reversed", "type": "category"})
+    return figure
+
+
+# Headline: lines with a plan | spent without one | in all, each figure from budget_headline,
+# whose parts add up as the caption below says.
+planned_box, unplanned_box, total_box = st.columns([3, 1.3, 1.2])
+with planned_box.container(border=True):
+    st.markdown(t("budget.planned_group", lines=f"{headline['planned_lines']:,}"))
+    cols = st.columns(3)
+    cols[0].metric(t("budget.planned"), money(headline["planned"]))
+    cols[1].metric(t("budget.actual"), money(headline["planned_lines_actual"]))
+    cols[2].metric(t("budget.over_under"), money(headline["over_under"]), help=t("budget.over_under_help"))
+with unplanned_box.container(border=True):
+    st.markdown(t("budget.unplanned_group", lines=f"{headline['unplanned_lines']:,}"))
+    st.metric(t("budget.unplanned"), money(headline["unplanned"]), help=t("budget.unplanned_help"))
+    st.caption(t("budget.unplanned_split", table=money(headline["unplanned_table"]),
+                 text=money(headline["unplanned_text"])),
+               help=t("budget.unplanned_split_help", lines=f"{headline['unplanned_text_lines']:,}"))
+with total_box.container(border=True):
+    st.markdown(t("budget.total_group"))
+    st.metric(t("budget.actual_total"), money(headline["actual_total"]), help=t("budget.actual_total_help"))
+st.caption(t("budget.reconcile", total=money(headline["actual_total"]), actual=money(headline["planned_lines_actual"]),
+             unplanned=money(headline["unplanned"]), table=money(headline["unplanned_table"]),
+             text=money(headline["unplanned_text"]), over_under=money(headline["over_under"]),
+             planned=money(headline["planned"])))
+if headline["not_counted"]:
+    st.caption(t("budget.not_counted", amount=money(headline["not_counted"])))
+
+# Planned against actual: only lines with a plan, so the two bars compare like with like.
+title = t("budget.by_category")
+st.subheader(title)
+st.caption(f"{t('budget.click_hint')} {t('budget.by_category_note')}")
+planned_categories = categories.filter(pl.col("planned_lines") > 0)
+keys = planned_categories["category"].to_list()
+names = [plotly_text(labels[key]) for key in keys]
 figure = go.Figure()
-for column, label in (("planned", "budget.planned"), ("actual", "budget.actual")):
-    figure.add_bar(x=names, y=categories[column].to_list(), name=t(label), customdata=keys,
-                   hovertemplate="%{x}: %{y:,.2f}<extra>" + t(label) + "</extra>")
-figure.update_layout(barmode="group", yaxis_title=t("budget.money_axis"), height=400, legend=LEGEND,
+for column, label, colour in (("planned_lines_planned", "budget.planned", PLANNED),
+                              ("planned_lines_actual", "budget.actual", ACTUAL)):
+    figure.add_bar(x=names, y=planned_categories[column].to_list(), name=t(label), marker_color=colour,
+                   customdata=keys, hovertemplate="%{x}: %{y:,.2f}<extra>" + t(label) + "</extra>")
+figure.update_layout(barmode="group", yaxis_title=t("budget.money_axis"), height=420, legend=LEGEND,
                      margin={"t": 30}, xaxis={"type": "category"}, clickmode="event+select")
-planned_event = st.plotly_chart(figure, key="budget_by_category_chart", on_select="rerun", selection_mode="points")
+choose_category(clickable(figure, "budget_by_category_chart", title))
 
-st.subheader(t("budget.variance_by_category"))
-variance = categories.sort(pl.col("over_under").fill_null(0) + pl.col("unplanned"), descending=True)
-variance_keys = variance["category"].to_list()
-figure = variance_figure(variance, [plain(labels[key]) for key in variance_keys], horizontal=True, keys=variance_keys)
-figure.update_layout(clickmode="event+select")
-variance_event = st.plotly_chart(figure, key="budget_variance_chart", on_select="rerun", selection_mode="points")
+with_unplanned = st.toggle(t("budget.with_unplanned"), key=WITH_UNPLANNED_KEY, help=t("budget.with_unplanned_help"))
+variance_sort = pl.col("over_under").fill_null(0) + (pl.col("unplanned") if with_unplanned else 0)
+left, right = st.columns(2)
+with left:
+    title = t("budget.variance_by_category")
+    st.subheader(title)
+    variance = (categories if with_unplanned else planned_categories).sort(variance_sort, descending=True)
+    variance_keys = variance["category"].to_list()
+    figure = variance_figure(variance, [plotly_text(labels[key]) for key in variance_keys], variance_keys,
+                             horizontal=True, with_unplanned=with_unplanned)
+    choose_category(clickable(figure, "budget_variance_chart", title))
+with right:
+    title = t("budget.unplanned_by_category")
+    st.subheader(title)
+    st.caption(t("budget.unplanned_note"))
+    unplanned = categories.filter(pl.col("unplanned") > 0).sort("unplanned", descending=True)
+    if unplanned.height:
+        choose_category(clickable(unplanned_figure(unplanned), "budget_unplanned_chart", title))
+    else:
+        st.caption(t("budget.unplanned_none"))
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("budget.by_year"))
+    title = t("budget.by_year")
+    st.subheader(title)
+    st.caption(t("budget.filter_hint", what=t("budget.hint_year")))
     by_year = data.run("budget_by_year", **params)
-    years = [t("budget.unknown") if year is None else str(year) for year in by_year["fiscal_year"].to_list()]
-    st.plotly_chart(variance_figure(by_year, years, horizontal=False), key="budget_by_year_chart")
+    years = by_year["fiscal_year"].to_list()
+    axis = [t("budget.unknown") if year is None else str(year) for year in years]
+    year = clickable(variance_figure(by_year, axis, years, horizontal=False, with_unplanned=with_unplanned),
+                     "budget_by_year_chart", title)
+    if year is not None and [int(year)] != list(filters.years):
+        request("years", [int(year)])
 with right:
-    st.subheader(t("budget.by_area"))
+    title = t("budget.by_area")
+    st.subheader(title)
+    st.caption(t("budget.filter_hint", what=t("budget.hint_area")))
     level = st.segmented_control(t("budget.area_level"), ["province", "region"], key="budget_area_level",
-                                 default="province", format_func=lambda key: t(f"budget.area_{key}"))
-    by_area = data.run("budget_by_area", area=level or "province", **params)
-    areas = by_area.with_columns(pl.col("area").fill_null(t("budget.unknown")))
-    shown = areas.head(AREA_BARS)
-    st.plotly_chart(variance_figure(shown, shown["area"].to_list(), horizontal=True), key="budget_by_area_chart")
-    if areas.height > AREA_BARS:
-        st.caption(t("budget.area_top", shown=AREA_BARS, total=areas.height))
+                                 default="province", format_func=lambda key: t(f"budget.area_{key}")) or "province"
+    by_area = data.run("budget_by_area", area=level, **params)
+    if with_unplanned:      # the query puts the largest deviation from plan first
+        deviation = pl.col("overspent").fill_null(0) - pl.col("underspent").fill_null(0) + pl.col("unplanned")
+        charted = by_area.sort(deviation, descending=True, maintain_order=True)
+    else:                   # areas with no plan at all would be empty rows
+        charted = by_area.filter(pl.col("planned_lines") > 0)
+    shown = charted.head(AREA_BARS)
+    areas = shown["area"].to_list()
+    axis = [t("budget.unknown") if area is None else plotly_text(area) for area in areas]
+    area = clickable(variance_figure(shown, axis, areas, horizontal=True, with_unplanned=with_unplanned),
+                     "budget_by_area_chart", title)
+    if area is not None:
+        request("regions" if level == "region" else "provinces", [area])
+    if charted.height > AREA_BARS:
+        st.caption(t("budget.area_top", shown=AREA_BARS, total=charted.height))
     with st.expander(t("budget.area")):
-        st.dataframe(areas.select("area", "lines", "planned", "actual", "over_under", "unplanned"), hide_index=True, placeholder="—",
-                     column_config={"area": t(f"budget.area_{level or 'province'}"), "lines": t("budget.lines"),
-                                    "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
-                                    "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),
-                                    "over_under": st.column_config.NumberColumn(t("budget.over_under"), format="%.2f"),
-                                    "unplanned": st.column_config.NumberColumn(t("budget.unplanned"), format="%.2f")})
+        amounts = ("planned_lines_planned", "planned_lines_actual", "over_under", "unplanned_table", "unplanned_text")
+        table = by_area.with_columns(pl.col("area").fill_null(t("budget.unknown"))).select("area", "lines", *amounts)
+        st.dataframe(table, hide_index=True, placeholder="—",
+                     column_config={"area": t(f"budget.area_{level}"), "lines": t("budget.lines")}
+                     | {name: st.column_config.NumberColumn(t(f"budget.{name}"), format="%.2f") for name in amounts})
 
-st.subheader(t("budget.drill"))
-# A bar clicked on either category chart chooses the category; the selectbox is the way
-# without a mouse (and the one tests drive).
-for event, chart_key in ((planned_event, "budget_by_category_chart"), (variance_event, "budget_variance_chart")):
-    picked = clicked_category(event, chart_key)
-    if picked is not None:
-        st.session_state[CATEGORY_KEY] = picked
+# A bar clicked on any category chart chose the category (choose_category); the selectbox is
+# the way without a mouse, the chip the way back.
 if st.session_state.get(CATEGORY_KEY) not in labels:
     st.session_state[CATEGORY_KEY] = None
-category = st.selectbox(t("budget.choose"), keys, index=None, key=CATEGORY_KEY,
-                        format_func=lambda key: labels.get(key, key), placeholder=t("budget.choose_placeholder"))
-if category is not None:
-    lines = data.run("budget_category_lines", category=category, limit=DRILL_LIMIT, **params)
-    if lines.height:
-        st.caption(t("budget.drill_count", total=f"{lines['line_total'][0]:,}", shown=lines.height))
-        origins = {"table": t("budget.origin_table"), "text": t("budget.origin_text")}
-        lines = lines.with_columns(pl.col("origin").replace(origins))
-        report_links(lines, filters, key="budget_lines_table", columns={
-            "file_name": t("col.file_name"), "implementing_unit": t("col.implementing_unit"),
-            "fiscal_year": t("col.fiscal_year"), "category_raw": t("budget.label_raw"),
-            "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
-            "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),
-            "difference": st.column_config.NumberColumn(t("budget.difference"), format="%.2f"),
-            "origin": t("budget.origin")})
-    else:
-        st.caption(t("common.no_rows"))
+with st.container(key=DRILL_KEY):
+    st.subheader(t("budget.drill"))
+    chooser, chip = st.columns([2, 3], vertical_alignment="bottom")
+    category = chooser.selectbox(t("budget.choose"), list(labels), index=None, key=CATEGORY_KEY,
+                                 format_func=lambda key: labels.get(key, key),
+                                 placeholder=t("budget.choose_placeholder"))
+    if category is not None:
+        chip.button(t("budget.category_chip", name=plain(labels[category])), key="budget_category_chip",
+                    on_click=clear_category, help=t("budget.category_chip_help"), icon=":material/close:")
+        lines = data.run("budget_category_lines", category=category, limit=DRILL_LIMIT, **params)
+        if lines.height:
+            st.caption(t("budget.drill_count", total=f"{lines['line_total'][0]:,}", shown=lines.height))
+            origins = {"table": t("budget.origin_table"), "text": t("budget.origin_text")}
+            lines = lines.with_columns(pl.col("origin").replace_strict(origins, default=pl.col("origin")))
+            report_links(lines, filters, key="budget_lines_table", columns={
+                "file_name": t("col.file_name"),
+                "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
+                "category_raw": t("budget.label_raw"), "origin": t("budget.origin"),
+                "has_plan": st.column_config.CheckboxColumn(t("budget.has_plan")),
+                "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
+                "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),
+                "difference": st.column_config.NumberColumn(t("budget.difference"), format="%.2f"),
+                "implementing_unit": t("col.implementing_unit")})
+        else:
+            st.caption(t("common.no_rows"))
+if st.session_state.pop(SCROLL_PENDING, False) and category is not None:
+    components.html(SCROLL_SCRIPT.format(click=st.session_state[CLICKS], key=DRILL_KEY), height=0)
 
 st.subheader(t("budget.unmapped"))
 unmapped = data.run("unmapped_categories", limit=50, **params)
@@ -171,6 +275,7 @@ if unmapped.height:
     st.dataframe(unmapped, hide_index=True, placeholder="—", column_config={
         "category_raw": t("budget.label_raw"), "lines": t("budget.lines"), "reports": t("col.reports"),
         "planned": st.column_config.NumberColumn(t("col.planned"), format="%.2f"),
-        "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f")})
+        "actual": st.column_config.NumberColumn(t("col.actual"), format="%.2f"),
+        "example_file": t("budget.example_file")})
 else:
     st.caption(t("budget.unmapped_none"))

@@ -1,7 +1,7 @@
 -- Over and under spending by area for the filtered reports: by province, or with
 -- $area = 'region' by region (county, district or prefecture), measured as on the category
--- chart (budget_by_category). Largest deviations first; reports without an area form a
--- row of their own (area null).
+-- chart (budget_by_category). Largest deviations from plan first, then the most spent
+-- without a plan; reports without an area form a row of their own (area null).
 with lines as (
     select case when $area = 'region' then r.region else r.province end as area,
            l.report_id, l.planned, l.actual, l.origin
@@ -15,4 +15,4 @@ with lines as (
     group by area
 )
 select * from final
-order by coalesce(overspent, 0) - coalesce(underspent, 0) + unplanned desc, area nulls last;
+order by coalesce(overspent, 0) - coalesce(underspent, 0) desc, unplanned desc, area nulls last;

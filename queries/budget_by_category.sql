@@ -2,7 +2,8 @@
 -- (is_total). A category is its standard name; a label that maps to no code stands for
 -- itself. Over, under and unplanned spending are setup.sql's line_measures: a blank
 -- actual on a planned line shows as the whole plan left unspent, money on a line without a
--- plan as unplanned (table lines and narrative-only amounts apart).
+-- plan as unplanned (table lines and narrative-only amounts apart). Categories with the most
+-- planned and actual spending on lines with a plan come first, then those spent without one.
 with lines as (
     select l.report_id, l.category, l.category_code, l.planned, l.actual, l.origin
     from budget_lines l
@@ -20,4 +21,4 @@ with lines as (
     left join economic_categories c on c.code = s.category_code
 )
 select * from final
-order by is_total desc, coalesce(actual, 0) + coalesce(planned, 0) desc, category;
+order by is_total desc, planned_lines_planned + planned_lines_actual desc, unplanned desc, category;

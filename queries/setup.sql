@@ -41,6 +41,10 @@ create or replace temp macro anomaly_shown(a, severities, rules, statuses) as
 -- plan, a blank actual there being "none spent" (SPEC §1). Money on a line without a plan
 -- (blank, "-" or 0) is unplanned, not an overspend against zero; it splits into table lines
 -- and amounts only the narrative states (origin 'text', where UNPLANNED_LINE does not fire).
+-- The planned_lines* fields keep to lines with a plan, so that their actual sits beside their
+-- plan (planned_lines_actual − planned_lines_planned = over_under) and, with unplanned, makes
+-- up the actual spending a reader can reconcile; unplanned_lines and unplanned_text_lines
+-- count the lines behind unplanned and unplanned_text.
 create or replace temp macro line_measures(planned, actual, origin) as struct_pack(
     lines := count(*),
     planned := sum(planned),
@@ -50,5 +54,10 @@ create or replace temp macro line_measures(planned, actual, origin) as struct_pa
     underspent := sum(least(coalesce(actual, 0) - planned, 0)) filter (planned > 0),
     unplanned := coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0), 0),
     unplanned_table := coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin <> 'text'), 0),
-    unplanned_text := coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text'), 0)
+    unplanned_text := coalesce(sum(actual) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text'), 0),
+    planned_lines := count(*) filter (planned > 0),
+    planned_lines_planned := coalesce(sum(planned) filter (planned > 0), 0),
+    planned_lines_actual := coalesce(sum(actual) filter (planned > 0), 0),
+    unplanned_lines := count(*) filter (coalesce(planned, 0) = 0 and actual > 0),
+    unplanned_text_lines := count(*) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text')
 );

@@ -1,33 +1,76 @@
 TEXTS = {
     "budget.title": {"zh": "预算执行", "en": "Budget vs actual"},
     "budget.intro": {
-        "zh": "按经济分类科目比较计划支出数与实际支出数（万元）。超支、结余只按有计划数的科目行计算（有计划而实际支出为空，视为未支出）；"
-              "没有计划数的行（空白、“-”或 0）计入无计划支出，表格中的行与只在正文中提到金额的行分开显示。",
-        "en": "Planned against actual spending by economic category (10k yuan). Over and under plan count only lines "
-              "with a plan (a planned line with a blank actual counts as nothing spent); lines without a plan (blank, "
-              "\"-\" or 0) count as unplanned, table lines apart from amounts only the narrative states.",
+        "zh": "按经济分类科目比较计划支出数与实际支出数（万元）。计划与实际、超支与结余只按有计划数的科目行计算（有计划而实际支出为空，视为未支出）；"
+              "没有计划数的行（空白、“-”或 0）的支出单列为无计划支出，其中表格中的行与只在正文中提到的金额分开显示。",
+        "en": "Planned against actual spending by economic category (10k yuan). Planned against actual, over and under "
+              "plan count only lines with a plan (a planned line with a blank actual counts as nothing spent); money "
+              "spent on lines without a plan (blank, \"-\" or 0) is shown apart as unplanned, table lines apart from "
+              "amounts only the narrative states.",
     },
-    "budget.planned": {"zh": "计划支出（万元）", "en": "Planned (10k yuan)"},
-    "budget.actual": {"zh": "实际支出（万元）", "en": "Actual (10k yuan)"},
-    "budget.over_under": {"zh": "超支(+)/结余(−)（万元）", "en": "Over (+) / under (−) plan (10k yuan)"},
-    "budget.over_under_help": {"zh": "有计划数的科目行：实际 − 计划 的合计",
-                               "en": "Lines with a plan: actual − planned, summed"},
+    # Headline
+    "budget.planned_group": {"zh": "**有计划数的科目行**（{lines} 行）", "en": "**Lines with a plan** ({lines})"},
+    "budget.unplanned_group": {"zh": "**无计划数的行**（{lines} 行）", "en": "**Without a plan** ({lines})"},
+    "budget.total_group": {"zh": "**合计**", "en": "**In all**"},
+    "budget.planned": {"zh": "计划（万元）", "en": "Planned (10k yuan)"},
+    "budget.actual": {"zh": "实际（万元）", "en": "Actual (10k yuan)"},
+    "budget.over_under": {"zh": "差额：实际 − 计划", "en": "Actual − planned"},
+    "budget.over_under_help": {"zh": "有计划数的科目行：实际 − 计划；正数为超支，负数为结余（万元）",
+                               "en": "Lines with a plan: actual − planned; above zero over plan, below zero under plan (10k yuan)"},
     "budget.unplanned": {"zh": "无计划支出（万元）", "en": "Unplanned (10k yuan)"},
-    "budget.unplanned_help": {"zh": "没有计划数的行的实际支出，其中仅正文提及 {text} 万元",
-                              "en": "Spent on lines without a plan; {text} of it stated only in the narrative"},
+    "budget.unplanned_help": {"zh": "没有计划数（空白、“-”或 0）的行的实际支出，不计入计划与实际的对比",
+                              "en": "Spent on lines without a plan (blank, \"-\" or 0); not part of planned against actual"},
+    "budget.unplanned_split": {"zh": "表格 {table} · 仅正文叙述 {text}", "en": "Tables {table} · narrative only {text}"},
+    "budget.unplanned_split_help": {"zh": "仅正文叙述：{lines} 行金额只在报告正文中提到，表格中没有",
+                                    "en": "Narrative only: {lines} amounts only the report's text states, in no table"},
+    "budget.actual_total": {"zh": "实际合计（万元）", "en": "Total (10k yuan)"},
+    "budget.actual_total_help": {"zh": "有计划数的科目行的实际 + 无计划支出",
+                                 "en": "Actual on lines with a plan + unplanned"},
+    "budget.reconcile": {
+        "zh": "实际支出合计 {total} = 有计划科目行的实际 {actual} + 无计划支出 {unplanned}（表格 {table} + 仅正文叙述 {text}）；"
+              "差额 {over_under} = 实际 {actual} − 计划 {planned}。各数先四舍五入到 0.01 万元再相加减。",
+        "en": "Actual in all {total} = actual on lines with a plan {actual} + unplanned {unplanned} (tables {table} + "
+              "narrative only {text}); actual − planned {over_under} = {actual} − {planned}. Each figure is rounded to "
+              "0.01 (10k yuan) before it is added or subtracted.",
+    },
+    "budget.not_counted": {"zh": "另有 {amount} 万元在金额为负数的行上，不计入以上数字（导入时已标出）。",
+                           "en": "A further {amount} (10k yuan) sits on lines with a negative amount, flagged at ingest; "
+                                 "it is in none of the figures above."},
+    # Charts
     "budget.lines": {"zh": "科目行", "en": "Budget lines"},
     "budget.overspent": {"zh": "超支", "en": "Over plan"},
     "budget.underspent": {"zh": "结余", "en": "Under plan"},
-    "budget.net": {"zh": "净差额", "en": "Net"},
+    "budget.net": {"zh": "净差额（实际 − 计划）", "en": "Net (actual − planned)"},
     "budget.unplanned_table": {"zh": "无计划支出（表格）", "en": "Unplanned (table)"},
-    "budget.unplanned_text": {"zh": "无计划支出（仅正文提及）", "en": "Unplanned (narrative only)"},
+    "budget.unplanned_text": {"zh": "无计划支出（仅正文叙述）", "en": "Unplanned (narrative only)"},
     "budget.money_axis": {"zh": "金额（万元）", "en": "Amount (10k yuan)"},
-    "budget.by_category": {"zh": "计划与实际（按经济科目）", "en": "Planned vs actual by economic category"},
-    "budget.variance_by_category": {"zh": "超支与结余（按经济科目）", "en": "Over and under plan by category"},
+    "budget.by_category": {"zh": "计划与实际（有计划数的科目行，按经济科目）",
+                           "en": "Planned vs actual on lines with a plan, by economic category"},
+    "budget.by_category_note": {"zh": "只有无计划支出的科目不在此图中，见下方“无计划支出”。",
+                                "en": "Categories spent only without a plan are not on this chart; see \"Unplanned\" below."},
     "budget.click_hint": {"zh": "点击柱形可查看该科目的明细行（也可在下方选择科目）。",
                           "en": "Click a bar to list that category's budget lines (or choose the category below)."},
+    "budget.with_unplanned": {"zh": "偏差图中加上无计划支出", "en": "Add unplanned spending to the variance charts"},
+    "budget.with_unplanned_help": {
+        "zh": "默认只显示有计划数的科目行的超支与结余。打开后，无计划支出叠加在超支之上（表格中的行与仅正文叙述的金额分开，后者带斜线），净差额仍只按有计划的行计算。",
+        "en": "By default the variance charts show over and under plan on lines with a plan only. Switched on, unplanned "
+              "spending is stacked above the overspend (table lines apart from narrative-only amounts, hatched); the "
+              "net still counts lines with a plan only.",
+    },
+    "budget.variance_by_category": {"zh": "超支与结余（按经济科目）", "en": "Over and under plan by category"},
+    "budget.unplanned_by_category": {"zh": "无计划支出（按经济科目）", "en": "Unplanned spending by category"},
+    "budget.unplanned_note": {
+        "zh": "没有计划数的行的支出，不计入计划与实际的对比。“仅正文叙述”是只在报告正文中提到、表格中没有的金额（斜线），无从核对计划。",
+        "en": "Money spent on lines without a plan, outside planned against actual. \"Narrative only\" (hatched) is an "
+              "amount only the report's text states, in no table: there is no plan to check it against.",
+    },
+    "budget.unplanned_none": {"zh": "筛选范围内没有无计划支出。", "en": "Nothing was spent without a plan in the filtered reports."},
     "budget.by_year": {"zh": "超支与结余（按年度）", "en": "Over and under plan by fiscal year"},
     "budget.by_area": {"zh": "超支与结余（按地区）", "en": "Over and under plan by area"},
+    "budget.filter_hint": {"zh": "点击柱形即按该{what}筛选全部页面（页面顶部的标签可撤销）。",
+                           "en": "Click a bar to filter every page by that {what} (the chip at the top undoes it)."},
+    "budget.hint_year": {"zh": "年度", "en": "year"},
+    "budget.hint_area": {"zh": "地区", "en": "area"},
     "budget.area_level": {"zh": "地区层级", "en": "Area level"},
     "budget.area_province": {"zh": "省份", "en": "Province"},
     "budget.area_region": {"zh": "市县区", "en": "Region"},
@@ -35,21 +78,29 @@ TEXTS = {
                         "en": "The chart shows the {shown} areas with the largest deviations ({total} in all); the table lists every one."},
     "budget.unknown": {"zh": "（未知）", "en": "(unknown)"},
     "budget.area": {"zh": "地区", "en": "Area"},
+    "budget.planned_lines_planned": {"zh": "有计划行：计划（万元）", "en": "Lines with a plan: planned (10k yuan)"},
+    "budget.planned_lines_actual": {"zh": "有计划行：实际（万元）", "en": "Lines with a plan: actual (10k yuan)"},
+    # Drill-down
     "budget.drill": {"zh": "科目明细", "en": "Budget lines of a category"},
     "budget.choose": {"zh": "经济科目", "en": "Economic category"},
     "budget.choose_placeholder": {"zh": "选择一个科目", "en": "Choose a category"},
-    "budget.drill_count": {"zh": "共 {total} 行，按偏离计划的金额从大到小显示前 {shown} 行。",
-                           "en": "{total} lines; the {shown} furthest from plan are shown first."},
+    "budget.category_chip": {"zh": "经济科目：{name}", "en": "Category: {name}"},
+    "budget.category_chip_help": {"zh": "点击取消选择该科目", "en": "Click to clear the category"},
+    "budget.drill_count": {"zh": "共 {total} 行，按偏离计划的金额（没有计划数的行按实际金额）从大到小显示前 {shown} 行。",
+                           "en": "{total} lines; the {shown} furthest from plan (a line without a plan: by what it spent) are shown first."},
     "budget.label_raw": {"zh": "原始科目名称", "en": "Label as written"},
+    "budget.has_plan": {"zh": "有计划", "en": "Has a plan"},
     "budget.difference": {"zh": "实际 − 计划（万元）", "en": "Actual − planned (10k yuan)"},
     "budget.origin": {"zh": "来源", "en": "Source"},
     "budget.origin_table": {"zh": "表格", "en": "Table"},
-    "budget.origin_text": {"zh": "正文", "en": "Narrative"},
+    "budget.origin_text": {"zh": "正文叙述", "en": "Narrative"},
+    # Data quality
     "budget.unmapped": {"zh": "未对应科目代码的名称", "en": "Labels without a category code"},
     "budget.unmapped_help": {
         "zh": "这些科目名称没有对应到经济分类科目代码（category_code 为空），在上面的图中按原名称单独统计。",
         "en": "These labels map to no economic classification code (category_code null); the charts above count them under the label itself.",
     },
+    "budget.example_file": {"zh": "示例文件", "en": "Example file"},
     "budget.unmapped_none": {"zh": "筛选范围内的科目名称都已对应到科目代码。",
                              "en": "Every category label in the filtered reports maps to a code."},
     "budget.no_lines": {"zh": "筛选范围内的报告没有预算明细行。", "en": "The filtered reports have no budget lines."},

@@ -1,15 +1,22 @@
-"""预算执行: planned vs actual by category, over/under by category, year and area, the
-drill-down to budget lines, unmapped labels; filtered by the URL, in both languages.
+"""预算执行: the headline's figures add up, planned against actual over lines with a plan, money
+spent without one apart, over/under by category, year and area, clicks on the charts (year and
+area filter the pages, a category opens its lines), the drill-down, unmapped labels; filtered
+by the URL, in both languages.
 
 Expected values are computed here from the raw budget_lines rows, not with the page's SQL."""
 from __future__ import annotations
 
+import base64
 import json
+import re
 import shutil
 from collections import defaultdict
+from decimal import Decimal
 
 import duckdb
+import numpy as np
 import pytest
+from conftest import fetch
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
@@ -23,6 +30,10 @@ LINE_SQL = """
     from budget_lines l join reports r using (report_id)
     where r.parse_status <> 'failed' {where}
 """
+CHARTS = ("budget_by_category_chart", "budget_variance_chart", "budget_unplanned_chart", "budget_by_year_chart",
+          "budget_by_area_chart")
+# The headline's tiles, by label
+PLANNED, ACTUAL, OVER_UNDER, UNPLANNED, TOTAL = "计划（万元）", "实际（万元）", "差额：实际 − 计划", "无计划支出（万元）", "实际合计（万元）"
 
 
 def _lines(db, where: str = "", args: list | None = None) -> list[dict]:
@@ -35,15 +46,16 @@ def _lines(db, where: str = "", args: list | None = None) -> list[dict]:
 
 
 def _measures(lines: list[dict]) -> dict[str, float]:
-    """Planned, actual, over/under plan and unplanned, as the page defines them (SPEC §1:
-    a blank actual on a planned line is nothing spent; no plan means unplanned)."""
-    out = {"planned": 0.0, "actual": 0.0, "over_under": 0.0, "overspent": 0.0, "underspent": 0.0, "unplanned": 0.0,
-           "unplanned_table": 0.0, "unplanned_text": 0.0}
+    """Over lines with a plan (planned > 0; a blank actual there is nothing spent, SPEC §1):
+    their plan, their actual, over and under plan. Money on a line without a plan is
+    unplanned, from a table or only from the narrative."""
+    out = dict.fromkeys(("planned", "actual", "over_under", "overspent", "underspent", "unplanned",
+                         "unplanned_table", "unplanned_text"), 0.0)
     for line in lines:
-        out["planned"] += line["planned"] or 0
-        out["actual"] += line["actual"] or 0
         if line["planned"] and line["planned"] > 0:
             difference = (line["actual"] or 0) - line["planned"]
+            out["planned"] += line["planned"]
+            out["actual"] += line["actual"] or 0
             out["over_under"] += difference
             out["overspent" if difference > 0 else "underspent"] += difference
         elif (line["actual"] or 0) > 0:
@@ -53,28 +65,43 @@ def _measures(lines: list[dict]) -> dict[str, float]:
 
 
 def _busiest(db, column: str):
-    conn = duckdb.connect(str(db), read_only=True)
-    value = conn.execute(f"select r.{column} from budget_lines l join reports r using (report_id) "
-                         f"where r.parse_status <> 'failed' and r.{column} is not null "
-                         f"group by 1 order by count(*) desc, 1 limit 1").fetchall()[0][0]
-    conn.close()
-    return value
+    return fetch(db, f"select r.{column} from budget_lines l join reports r using (report_id) "
+                     f"where r.parse_status <> 'failed' and r.{column} is not null "
+                     f"group by 1 order by count(*) desc, 1 limit 1")[0][0]
 
 
-def _chart(app: AppTest, key: str) -> dict:
-    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith(key))
-    return json.loads(chart.proto.spec)
+def _element(app: AppTest, name: str):
+    """The plotly chart drawn under `name` (the page adds _0, _1 … after each click)."""
+    return next(c for c in app.get("plotly_chart") if re.search(rf"{name}_\d+$", c.proto.id))
+
+
+def _chart(app: AppTest, name: str) -> dict:
+    return json.loads(_element(app, name).proto.spec)
 
 
 def _numbers(values) -> list[float]:
     """A trace's x or y: plain list, or plotly's typed array {dtype, bdata}."""
     if isinstance(values, dict):
-        import base64
-
-        import numpy as np
-
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
-    return list(values)
+    return [0.0 if value is None else value for value in values]
+
+
+def _values(trace: dict, horizontal: bool) -> dict:
+    """{row name: value} of one trace."""
+    names, values = (trace["y"], trace["x"]) if horizontal else (trace["x"], trace["y"])
+    return dict(zip(names, _numbers(values)))
+
+
+def _click(app: AppTest, name: str, trace: int, index: int) -> None:
+    """What the browser sends when a bar is clicked: its point, customdata included."""
+    element = _element(app, name)
+    data = json.loads(element.proto.spec)["data"][trace]
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {
+        "points": [{"curve_number": trace, "point_index": index, "point_number": index,
+                    "customdata": data["customdata"][index]}],
+        "point_indices": [index], "box": [], "lasso": []}})))
+    app._run(widget_state=states)
 
 
 def _lines_table(app: AppTest):
@@ -82,51 +109,115 @@ def _lines_table(app: AppTest):
     return next((d.value for d in app.dataframe if "link" in d.value.columns), None)
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
+def _cents(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
 
 
-def test_year_from_the_url_sets_every_figure(open_page, page_store):
+def test_the_headline_adds_up_and_matches_the_lines(open_page, page_store):
     year = _busiest(page_store, "fiscal_year")
-    lines = _lines(page_store, "and r.fiscal_year = ?", [year])
     app = open_page("budget.py", year=str(year))
     assert not app.exception
     assert app.header[0].value == "预算执行"
     assert app.multiselect(key="f_years").value == [year]
 
-    want = _measures(lines)
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["计划支出（万元）"] == _money(want["planned"])
-    assert metrics["实际支出（万元）"] == _money(want["actual"])
-    assert metrics["超支(+)/结余(−)（万元）"] == _money(want["over_under"])
-    assert metrics["无计划支出（万元）"] == _money(want["unplanned"])
+    # A direct sum over the year's budget lines, SQL of this test's own.
+    planned, actual, table, text, all_actual = fetch(page_store, """
+        select sum(l.planned) filter (l.planned > 0),
+               sum(coalesce(l.actual, 0)) filter (l.planned > 0),
+               coalesce(sum(l.actual) filter (coalesce(l.planned, 0) = 0 and l.actual > 0 and l.origin = 'table'), 0),
+               coalesce(sum(l.actual) filter (coalesce(l.planned, 0) = 0 and l.actual > 0 and l.origin = 'text'), 0),
+               sum(l.actual)
+        from budget_lines l join reports r using (report_id)
+        where r.parse_status <> 'failed' and r.fiscal_year = ?""", [year])[0]
+    assert table and text, "the year chosen should have unplanned lines of both kinds"
+    metrics = {m.label: _cents(m.value) for m in app.metric}
+    # Each tile is its sum, to the cent (every part is rounded before it is added)...
+    assert float(metrics[PLANNED]) == pytest.approx(planned, abs=0.005)
+    assert float(metrics[ACTUAL]) == pytest.approx(actual, abs=0.005)
+    assert float(metrics[OVER_UNDER]) == pytest.approx(actual - planned, abs=0.01)
+    assert float(metrics[UNPLANNED]) == pytest.approx(table + text, abs=0.01)
+    assert float(metrics[TOTAL]) == pytest.approx(all_actual, abs=0.015)     # no negative amounts here
+    # ... and the figures on screen add up exactly.
+    assert metrics[OVER_UNDER] == metrics[ACTUAL] - metrics[PLANNED]
+    assert metrics[TOTAL] == metrics[ACTUAL] + metrics[UNPLANNED]
+    split = next(c.value for c in app.caption if c.value.startswith("表格 "))
+    shown_table, shown_text = (_cents(x) for x in re.findall(r"[\d,]+\.\d\d", split))
+    assert shown_table + shown_text == metrics[UNPLANNED]
+    assert float(shown_text) == pytest.approx(text, abs=0.005)
+    sentence = next(c.value for c in app.caption if c.value.startswith("实际支出合计"))
+    for value in (metrics[TOTAL], metrics[ACTUAL], metrics[UNPLANNED], shown_table, shown_text, metrics[PLANNED]):
+        assert f"{value:,.2f}" in sentence
 
-    # Grouped bars: one pair per category, standard names, the category's sums.
+
+def test_planned_against_actual_keeps_to_lines_with_a_plan(open_page, page_store):
+    year = _busiest(page_store, "fiscal_year")
+    lines = _lines(page_store, "and r.fiscal_year = ?", [year])
+    app = open_page("budget.py", year=str(year))
+    assert not app.exception
     by_category = defaultdict(list)
     for line in lines:
         by_category[line["category"]].append(line)
-    planned, actual = _chart(app, "budget_by_category_chart")["data"]
-    assert sorted(planned["x"]) == sorted(by_category)
-    for name, planned_sum, actual_sum in zip(planned["x"], _numbers(planned["y"]), _numbers(actual["y"])):
-        expected = _measures(by_category[name])
-        assert (planned_sum or 0, actual_sum or 0) == pytest.approx((expected["planned"], expected["actual"]))
+    with_plan = {c for c, rows in by_category.items() if any((x["planned"] or 0) > 0 for x in rows)}
 
-    # Diverging bars by category: over (+), under (−), unplanned from tables and from the
-    # narrative alone, the net as a marker.
+    planned, actual = _chart(app, "budget_by_category_chart")["data"]
+    assert [planned["name"], actual["name"]] == [PLANNED, ACTUAL]
+    assert set(planned["x"]) == with_plan
+    for name, planned_sum, actual_sum in zip(planned["x"], _numbers(planned["y"]), _numbers(actual["y"])):
+        want = _measures(by_category[name])
+        assert (planned_sum, actual_sum) == pytest.approx((want["planned"], want["actual"]))
+    # Narrative-only amounts are in none of its bars: a category that has them shows only
+    # its planned lines' actual, and the bars add up to the headline.
+    narrated = [c for c in with_plan if _measures(by_category[c])["unplanned_text"] > 0]
+    assert narrated
+    for name in narrated:
+        everything = sum(x["actual"] or 0 for x in by_category[name])
+        assert _values(actual, horizontal=False)[name] < everything
+    metrics = {m.label: _cents(m.value) for m in app.metric}
+    assert sum(_numbers(actual["y"])) == pytest.approx(float(metrics[ACTUAL]), abs=0.01)
+
+    # Money spent without a plan has a chart of its own, by category.
+    table_trace, text_trace = _chart(app, "budget_unplanned_chart")["data"]
+    assert [table_trace["name"], text_trace["name"]] == ["无计划支出（表格）", "无计划支出（仅正文叙述）"]
+    assert text_trace["marker"]["pattern"]["shape"] == "/"         # hatched, never solid
+    unplanned = {c for c, rows in by_category.items() if _measures(rows)["unplanned"] > 0}
+    assert set(table_trace["y"]) == unplanned
+    for name, value in _values(text_trace, horizontal=True).items():
+        assert value == pytest.approx(_measures(by_category[name])["unplanned_text"])
+
+
+def test_variance_charts_add_unplanned_spending_only_when_asked(open_page, page_store):
+    lines = _lines(page_store)
+    app = open_page("budget.py")
+    assert not app.exception
+    by_category, by_year = defaultdict(list), defaultdict(list)
+    for line in lines:
+        by_category[line["category"]].append(line)
+        by_year[line["fiscal_year"]].append(line)
+
+    traces = _chart(app, "budget_variance_chart")["data"]
+    assert [trace["name"] for trace in traces] == ["超支", "结余", "净差额（实际 − 计划）"]
+    for name, values in zip(traces[0]["y"], zip(*(_numbers(trace["x"]) for trace in traces))):
+        want = _measures(by_category[name])
+        assert want["planned"] > 0
+        assert values == pytest.approx(tuple(want[key] for key in ("overspent", "underspent", "over_under")))
+    over, under, net = _chart(app, "budget_by_year_chart")["data"]
+    for year, value in zip(net["customdata"], net["y"]):
+        assert (value or 0) == pytest.approx(_measures(by_year[year])["over_under"])
+
+    app.toggle(key="budget_with_unplanned").set_value(True).run()
+    assert not app.exception
     traces = _chart(app, "budget_variance_chart")["data"]
     assert [trace["name"] for trace in traces] == [
-        "超支", "结余", "无计划支出（表格）", "无计划支出（仅正文提及）", "净差额"]
+        "超支", "结余", "无计划支出（表格）", "无计划支出（仅正文叙述）", "净差额（实际 − 计划）"]
+    assert traces[3]["marker"]["pattern"]["shape"] == "/"
+    assert set(traces[0]["y"]) == set(by_category)
     for name, values in zip(traces[0]["y"], zip(*(_numbers(trace["x"]) for trace in traces))):
-        expected = _measures(by_category[name])
-        assert values == pytest.approx(tuple(expected[key] for key in (
+        want = _measures(by_category[name])
+        assert values == pytest.approx(tuple(want[key] for key in (
             "overspent", "underspent", "unplanned_table", "unplanned_text", "over_under")))
-
-    # By year: the filter leaves one year.
-    over, under, unplanned, unplanned_text, net = _chart(app, "budget_by_year_chart")["data"]
-    assert over["x"] == [str(year)]
-    assert _numbers(net["y"]) == pytest.approx([want["over_under"]])
-    assert _numbers(unplanned["y"]) == pytest.approx([want["unplanned_table"]])
-    assert _numbers(unplanned_text["y"]) == pytest.approx([want["unplanned_text"]])
+    over, under, table, text, net = _chart(app, "budget_by_year_chart")["data"]
+    for year, value in zip(text["customdata"], _numbers(text["y"])):
+        assert value == pytest.approx(_measures(by_year[year])["unplanned_text"])
 
 
 def test_by_area_by_province_and_by_region(open_page, page_store):
@@ -135,26 +226,112 @@ def test_by_area_by_province_and_by_region(open_page, page_store):
     assert not app.exception
     by_province = defaultdict(list)
     for line in lines:
-        by_province[line["province"] or "（未知）"].append(line)
-    over, under, unplanned, unplanned_text, net = _chart(app, "budget_by_area_chart")["data"]
-    assert len(over["y"]) == min(25, len(by_province))
-    for name, value in zip(over["y"], _numbers(net["x"])):
-        assert value == pytest.approx(_measures(by_province[name])["over_under"])
+        by_province[line["province"]].append(line)
+    over, under, net = _chart(app, "budget_by_area_chart")["data"]
+    with_plan = [p for p, rows in by_province.items() if _measures(rows)["planned"] > 0]
+    assert len(over["y"]) == min(25, len(with_plan))
+    for key, value in zip(over["customdata"], _numbers(net["x"])):
+        assert value == pytest.approx(_measures(by_province[key])["over_under"])
 
     app.segmented_control(key="budget_area_level").set_value("region").run()
     assert not app.exception
     by_region = defaultdict(list)
     for line in lines:
-        by_region[line["region"] or "（未知）"].append(line)
-    over, under, unplanned, unplanned_text, net = _chart(app, "budget_by_area_chart")["data"]
-    assert set(over["y"]) <= set(by_region)
-    for name, value in zip(over["y"], _numbers(unplanned_text["x"])):
-        assert value == pytest.approx(_measures(by_region[name])["unplanned_text"])
+        by_region[line["region"]].append(line)
+    over, under, net = _chart(app, "budget_by_area_chart")["data"]
+    assert set(over["customdata"]) <= set(by_region)
+    for key, value in zip(over["customdata"], _numbers(under["x"])):
+        assert value == pytest.approx(_measures(by_region[key])["underspent"])
     table = app.dataframe[0].value      # the expander's table lists every region
     assert len(table) == len(by_region)
+    assert table["unplanned_text"].sum() == pytest.approx(sum(_measures(rows)["unplanned_text"] for rows in by_region.values()))
 
 
-def test_choosing_a_category_lists_its_lines_with_report_links(open_page, page_store):
+def test_clickable_traces_carry_their_keys_and_every_chart_exports_png(open_page, page_store):
+    app = open_page("budget.py")
+    assert not app.exception
+    charts = app.get("plotly_chart")
+    assert len(charts) == len(CHARTS)
+    for element in charts:
+        config = json.loads(element.proto.config)
+        assert config["toImageButtonOptions"]["format"] == "png"
+        assert config["displayModeBar"] is True
+
+    categories = {row[0] for row in fetch(page_store, "select distinct category from budget_lines")}
+    for name in ("budget_by_category_chart", "budget_variance_chart", "budget_unplanned_chart"):
+        for trace in _chart(app, name)["data"]:
+            assert trace["customdata"] and set(trace["customdata"]) <= categories, (name, trace["name"])
+    years = [row[0] for row in fetch(page_store, "select distinct fiscal_year from reports r join budget_lines "
+                                                 "using (report_id) where parse_status <> 'failed' order by 1 nulls last")]
+    for trace in _chart(app, "budget_by_year_chart")["data"]:
+        assert trace["customdata"] == years
+        assert trace["x"] == [str(year) if year else "（未知）" for year in years]
+    provinces = {row[0] for row in fetch(page_store, "select distinct province from reports")}
+    for trace in _chart(app, "budget_by_area_chart")["data"]:
+        assert set(trace["customdata"]) <= provinces and len(trace["customdata"]) == len(trace["y"])
+
+
+def test_clicking_a_year_or_an_area_filters_the_pages(open_page, page_store):
+    app = open_page("budget.py")
+    spec = _chart(app, "budget_by_year_chart")
+    year = spec["data"][1]["customdata"][0]
+    _click(app, "budget_by_year_chart", trace=1, index=0)
+    assert not app.exception
+    assert app.multiselect(key="f_years").value == [year]
+    assert app.query_params["year"] in (str(year), [str(year)])
+    chip = next(b for b in app.button if b.key.startswith("chip_years_"))
+    assert chip.label == f"年度：{year}"
+    figures = {m.label: _cents(m.value) for m in app.metric}
+    want = _measures(_lines(page_store, "and r.fiscal_year = ?", [year]))
+    assert float(figures[PLANNED]) == pytest.approx(want["planned"], abs=0.005)
+    assert _chart(app, "budget_by_year_chart")["data"][0]["customdata"] == [year]
+
+    chip.click().run()                  # the chip undoes it
+    assert not app.exception
+    assert app.multiselect(key="f_years").value == []
+    assert "year" not in app.query_params
+
+    province = _chart(app, "budget_by_area_chart")["data"][1]["customdata"][0]
+    _click(app, "budget_by_area_chart", trace=1, index=0)
+    assert not app.exception
+    assert app.multiselect(key="f_provinces").value == [province]
+    assert app.query_params["province"] in (province, [province])
+
+
+def test_clicking_a_category_opens_its_lines_and_a_chip_closes_them(open_page, page_store):
+    app = open_page("budget.py")
+    assert not app.get("iframe")                    # nothing to scroll to yet
+    category = _chart(app, "budget_by_category_chart")["data"][1]["customdata"][0]
+    _click(app, "budget_by_category_chart", trace=1, index=0)
+    assert not app.exception
+    assert app.selectbox(key="budget_category").value == category
+    table = _lines_table(app)
+    assert len(table) == sum(1 for x in _lines(page_store) if x["category"] == category)
+    chip = app.button(key="budget_category_chip")
+    assert chip.label == f"经济科目：{category}"
+    # The run right after the click brings the drill-down into view, with a script of ours.
+    scripts = [frame.proto.srcdoc for frame in app.get("iframe")]
+    assert len(scripts) == 1 and ".st-key-budget_drill" in scripts[0] and "scrollIntoView" in scripts[0]
+    assert category not in scripts[0]
+
+    # A click on the unplanned chart chooses its category too, and scrolls again.
+    other = next(key for key in _chart(app, "budget_unplanned_chart")["data"][1]["customdata"] if key != category)
+    index = _chart(app, "budget_unplanned_chart")["data"][1]["customdata"].index(other)
+    _click(app, "budget_unplanned_chart", trace=1, index=index)
+    assert app.selectbox(key="budget_category").value == other
+    assert len(app.get("iframe")) == 1
+
+    app.button(key="budget_category_chip").click().run()
+    assert not app.exception
+    assert app.selectbox(key="budget_category").value is None
+    assert _lines_table(app) is None and not app.get("iframe")
+
+    # The chart was drawn afresh, without the old selection: the same bar chooses again.
+    _click(app, "budget_by_category_chart", trace=1, index=0)
+    assert app.selectbox(key="budget_category").value == category
+
+
+def test_choosing_a_category_lists_its_lines_with_their_origin(open_page, page_store):
     province = _busiest(page_store, "province")
     lines = _lines(page_store, "and r.province = ?", [province])
     category = max({line["category"] for line in lines}, key=lambda c: sum(x["category"] == c for x in lines))
@@ -164,39 +341,25 @@ def test_choosing_a_category_lists_its_lines_with_report_links(open_page, page_s
 
     app.selectbox(key="budget_category").set_value(category).run()
     assert not app.exception
+    assert not app.get("iframe")                # chosen in the box: the page stays where it is
     table = _lines_table(app)
     expected = sorted((x["report_id"], x["line_no"]) for x in lines if x["category"] == category)
     assert sorted(zip(table["report_id"], table["line_no"])) == expected
+    origins = set()
     for row in table.itertuples():
         line = next(x for x in lines if (x["report_id"], x["line_no"]) == (row.report_id, row.line_no))
         assert row.file_name == line["file_name"]
-        assert row.origin == {"table": "表格", "text": "正文"}[line["origin"]]
+        assert row.origin == {"table": "表格", "text": "正文叙述"}[line["origin"]]
+        has_plan = bool(line["planned"] and line["planned"] > 0)
+        assert row.has_plan == has_plan
+        if has_plan:
+            assert row.difference == pytest.approx((line["actual"] or 0) - line["planned"])
+        else:                                   # no plan, no deviation from one
+            assert row.difference is None or row.difference != row.difference
         assert row.link.startswith(f"/report?id={row.report_id}&") and "province=" in row.link
+        origins.add((row.origin, has_plan))
+    assert len(origins) > 1
     assert f"共 {len(expected)} 行" in " ".join(c.value for c in app.caption)
-
-
-def test_clicking_a_bar_chooses_its_category(open_page, page_store):
-    app = open_page("budget.py")
-    spec = _chart(app, "budget_by_category_chart")
-    category = spec["data"][1]["customdata"][0]
-    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith("budget_by_category_chart"))
-    states = app._tree.get_widget_states()      # what the browser sends when a bar is clicked
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {
-        "points": [{"curve_number": 1, "point_index": 0, "point_number": 0, "x": spec["data"][1]["x"][0],
-                    "customdata": category}],
-        "point_indices": [0], "box": [], "lasso": []}})))
-    app._run(widget_state=states)
-    assert not app.exception
-    assert app.selectbox(key="budget_category").value == category
-    table = _lines_table(app)
-    assert len(table) == sum(1 for x in _lines(page_store) if x["category"] == category)
-
-    # The selectbox can still change the choice while the bar stays selected.
-    other = next(key for key in app.selectbox(key="budget_category").options if key != category)
-    app.selectbox(key="budget_category").select_index(
-        app.selectbox(key="budget_category").options.index(other)).run()
-    assert not app.exception
-    assert app.selectbox(key="budget_category").value != category
 
 
 def test_english_uses_the_english_category_names(open_page, page_store):
@@ -208,15 +371,17 @@ def test_english_uses_the_english_category_names(open_page, page_store):
     app = open_page("budget.py", lang="en")
     assert not app.exception
     assert app.header[0].value == "Budget vs actual"
-    assert "Planned (10k yuan)" in [m.label for m in app.metric]
+    assert {"Planned (10k yuan)", "Actual (10k yuan)", "Unplanned (10k yuan)", "Total (10k yuan)"} <= {
+        m.label for m in app.metric}
     planned = _chart(app, "budget_by_category_chart")["data"][0]
     assert planned["name"] == "Planned (10k yuan)"
-    assert [names[codes[key]] for key in planned["customdata"]] == planned["x"]
+    assert [names.get(codes[key], key) for key in planned["customdata"]] == planned["x"]
     box = app.selectbox(key="budget_category")
     assert box.label == "Economic category"
     box.set_value(planned["customdata"][0]).run()
     assert not app.exception
     assert {"Table", "Narrative"} >= set(_lines_table(app)["origin"])
+    assert app.button(key="budget_category_chip").label.startswith("Category: ")
 
 
 def test_labels_without_a_code_are_listed(page_store, tmp_path, monkeypatch):
@@ -236,8 +401,7 @@ def test_labels_without_a_code_are_listed(page_store, tmp_path, monkeypatch):
     app.switch_page("app_pages/budget.py").run()
     assert not app.exception
     table = app.dataframe[-1].value
-    file_name = duckdb.connect(str(store), read_only=True).execute(
-        "select file_name from reports where report_id = ?", [report_id]).fetchall()[0][0]
+    file_name = fetch(store, "select file_name from reports where report_id = ?", [report_id])[0][0]
     assert table.to_dict("records") == [
         {"category_raw": "宣传品制作", "lines": 1, "reports": 1, "planned": 2.0, "actual": 3.5,
          "example_file": file_name}]
@@ -260,8 +424,18 @@ def test_budget_queries_agree_with_the_lines(page_store):
     by_year = queries.run(conn, "budget_by_year", **params)
     for row in by_year.iter_rows(named=True):
         want = _measures([x for x in lines if x["fiscal_year"] == row["fiscal_year"]])
-        assert (row["planned"], row["actual"], row["over_under"] or 0, row["unplanned"]) == pytest.approx(
-            (want["planned"], want["actual"], want["over_under"], want["unplanned"]))
+        assert (row["planned_lines_planned"], row["planned_lines_actual"], row["over_under"] or 0,
+                row["unplanned"], row["unplanned_text"]) == pytest.approx(
+            (want["planned"], want["actual"], want["over_under"], want["unplanned"], want["unplanned_text"]))
+        assert row["planned_lines_actual"] - row["planned_lines_planned"] == pytest.approx(row["over_under"] or 0)
+    headline = queries.run(conn, "budget_headline", **params).row(0, named=True)
+    want = _measures(lines)
+    assert headline["lines"] == len(lines)
+    assert headline["planned_lines"] == sum(1 for x in lines if (x["planned"] or 0) > 0)
+    assert headline["unplanned_text_lines"] == sum(
+        1 for x in lines if not x["planned"] and (x["actual"] or 0) > 0 and x["origin"] == "text")
+    assert headline["actual_total"] == pytest.approx(want["actual"] + want["unplanned"], abs=0.015)
+    assert headline["not_counted"] == 0
     total = queries.run(conn, "budget_by_category", **params).row(0, named=True)
     assert total["is_total"] and total["lines"] == len(lines)
     category = lines[0]["category"]
@@ -269,3 +443,18 @@ def test_budget_queries_agree_with_the_lines(page_store):
     assert limited.height == min(2, limited["line_total"][0])
     assert limited["line_total"][0] == sum(1 for x in lines if x["category"] == category)
     conn.close()
+
+
+def test_a_negative_amount_is_named_apart_from_the_headline(page_store, tmp_path):
+    """validate flags a negative amount but keeps the line: it is neither planned nor
+    unplanned spending, so the headline says it left it out."""
+    store = tmp_path / "negative.duckdb"
+    shutil.copy(page_store, store)
+    conn = duckdb.connect(str(store))
+    report_id = conn.execute("select report_id from reports where parse_status = 'ok' order by report_id limit 1").fetchall()[0][0]
+    conn.execute("insert into budget_lines values (?, 98, '办公费', '30201', '办公费', null, -4.25, 'table')", [report_id])
+    queries.prepare(conn)
+    headline = queries.run(conn, "budget_headline", **Filters().params()).row(0, named=True)
+    conn.close()
+    assert headline["not_counted"] == -4.25
+    assert headline["actual_total"] == pytest.approx(headline["planned_lines_actual"] + headline["unplanned"])
