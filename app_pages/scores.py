@@ -9,9 +9,9 @@ import polars as pl
 import streamlit as st
 
 from app_pages import data
-from app_pages.filters import GRADES
+from app_pages.filters import GRADES, request
 from app_pages.i18n import t
-from app_pages.widgets import percent, report_links
+from app_pages.widgets import chart, clicked, percent, report_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
@@ -63,17 +63,21 @@ with left:
                               hovertemplate="%{customdata}: %{y:,}<extra></extra>"))
     figure.update_layout(xaxis_title=t("scores.score_axis"), yaxis_title=t("scores.count_axis"), height=340,
                          margin={"t": 30}, bargap=0)
-    st.plotly_chart(figure, key="scores_histogram_chart")
+    chart(figure, "scores_histogram_chart", t("scores.histogram"))
 with right:
     st.subheader(t("scores.grades"))
     grades = data.run("scores_grades", **params)
     names = [grade_label(grade) for grade in grades["grade"].to_list()]
     figure = go.Figure(go.Bar(x=names, y=grades["reports"].to_list(), text=grades["reports"].to_list(),
                               marker_color=[GRADE_COLOURS.get(grade, "#7f7f7f") for grade in grades["grade"].to_list()],
-                              hovertemplate="%{x}: %{y:,}<extra></extra>"))
+                              customdata=grades["grade"].to_list(), hovertemplate="%{x}: %{y:,}<extra></extra>"))
     figure.update_layout(yaxis_title=t("scores.count_axis"), height=340, margin={"t": 30},
-                         xaxis={"type": "category"})
-    st.plotly_chart(figure, key="scores_grades_chart")
+                         xaxis={"type": "category"}, clickmode="event+select")
+    st.caption(t("scores.grades_click"))
+    picked = clicked(chart(figure, "scores_grades_chart", t("scores.grades"), on_select="rerun",
+                           selection_mode="points"), "scores_grades_chart")
+    if picked in GRADES:
+        request("grades", [picked])         # the grade's chip above the page undoes it
 
 st.subheader(t("scores.scatter"))
 st.caption(t("scores.scatter_hint"))
@@ -111,7 +115,7 @@ def scatter(rate: str, axis_key: str, chart_key: str) -> list[list[str]]:
     if not trace_ids:
         st.caption(t("scores.no_rate"))
         return []
-    event = st.plotly_chart(figure, key=chart_key, on_select="rerun", selection_mode=("box", "lasso", "points"))
+    event = chart(figure, chart_key, f"{t('scores.scatter')}_{t(axis_key)}", on_select="rerun", selection_mode=("box", "lasso", "points"))
     chosen = []
     for point in (event.selection.points if event and event.selection else []):
         curve, index = point.get("curve_number"), point.get("point_index")
@@ -195,7 +199,7 @@ with left:
     figure.update_layout(xaxis={"title": t("scores.benford_digit"), "tickmode": "linear", "dtick": 1},
                          yaxis={"title": t("scores.benford_share"), "tickformat": ".0%"}, height=340,
                          margin={"t": 30}, legend=LEGEND)
-    st.plotly_chart(figure, key="scores_benford_chart")
+    chart(figure, "scores_benford_chart", t("scores.benford"))
     first = benford.row(0, named=True)
     conformity = (t(f"scores.conformity.{first['conformity']}") if first["conformity"]
                   else t("scores.conformity.few", min=signals["min_amounts"]))

@@ -9,6 +9,8 @@ TEXTS = {
     "scores.bin_width": {"zh": "分组宽度（分）", "en": "Bin width (points)"},
     "scores.score_axis": {"zh": "自评得分", "en": "Self-score"},
     "scores.count_axis": {"zh": "报告数", "en": "Reports"},
+    "scores.grades_click": {"zh": "点击某一等级的柱子，即按该等级筛选全部页面；上方的条件可取消。",
+                            "en": "Click a grade's bar to filter every page by that grade; the chip above undoes it."},
     "scores.bin_hover": {"zh": "{low}–{high} 分", "en": "{low}–{high} points"},
     "scores.grades": {"zh": "自评等级构成", "en": "Grade mix"},
     "scores.grade_none": {"zh": "未识别", "en": "Not read"},

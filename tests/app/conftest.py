@@ -1,8 +1,11 @@
 """A store of sample and corpus reports for page tests, and a way to open a page on it."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import CORPUS, ROOT
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
@@ -36,3 +39,20 @@ def open_page(page_store, monkeypatch):
         return app
 
     return _open
+
+
+def click_chart(app: AppTest, element, trace: int, index: int) -> None:
+    """What the browser sends when a point or bar of a chart drawn with on_select="rerun" is
+    clicked: its point, customdata included (AppTest has no way to click a chart)."""
+    data = json.loads(element.proto.spec)["data"][trace]
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {
+        "points": [{"curve_number": trace, "point_index": index, "point_number": index,
+                    "customdata": data["customdata"][index]}],
+        "point_indices": [index], "box": [], "lasso": []}})))
+    app._run(widget_state=states)
+
+
+def chart_named(app: AppTest, key: str):
+    """The plotly chart drawn with this key."""
+    return next(c for c in app.get("plotly_chart") if c.proto.id.endswith(key))

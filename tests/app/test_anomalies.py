@@ -2,6 +2,7 @@
 and unit, triage written to the reviews table, reviews resolved by the data, English."""
 from __future__ import annotations
 
+import json
 import math
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import fetch
 
 from ingest import store
+from tests.app.conftest import chart_named, click_chart
 
 SEVERITY_RANK = "case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end"
 
@@ -198,3 +200,23 @@ def test_english_labels_and_messages(open_page, page_store):
     assert table["message_shown"].iloc[0] == first
     assert table["severity_label"].iloc[0] == "High"
     assert [t.label for t in app.tabs] == ["List and triage", "Counts by rule and unit", "Resolved by the data"]
+
+
+def test_a_rule_bar_sets_the_lists_rule_and_a_unit_bar_the_unit_filter(open_page, page_store):
+    app = open_page("anomalies.py")
+    element = chart_named(app, "anomalies_by_rule_chart")
+    rule = json.loads(element.proto.spec)["data"][0]["customdata"][0][0]
+    click_chart(app, element, trace=0, index=0)
+    assert not app.exception
+    assert app.multiselect(key="anomaly_rules.zh").value == [rule]
+    assert set(anomaly_table(app)["rule"]) == {rule}
+
+    element = chart_named(app, "anomalies_by_unit_chart")
+    unit = json.loads(element.proto.spec)["data"][0]["customdata"][0][0]
+    click_chart(app, element, trace=0, index=0)
+    assert not app.exception
+    assert app.multiselect(key="f_units").value == [unit]
+    in_unit = fetch(page_store, "select count(*) from anomalies a join reports r using (report_id) "
+                                "where r.parse_status <> 'failed' and r.implementing_unit = ? and a.rule = ?",
+                    [unit, rule])[0][0]
+    assert metrics(app)["异常"] == f"{in_unit:,}"

@@ -17,12 +17,11 @@ import duckdb
 import numpy as np
 import pytest
 from conftest import fetch
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
-from tests.app.conftest import APP
+from tests.app.conftest import APP, click_chart
 
 LINE_SQL = """
     select l.report_id, l.line_no, l.category, l.category_code, l.planned, l.actual, l.origin,
@@ -93,15 +92,7 @@ def _values(trace: dict, horizontal: bool) -> dict:
 
 
 def _click(app: AppTest, name: str, trace: int, index: int) -> None:
-    """What the browser sends when a bar is clicked: its point, customdata included."""
-    element = _element(app, name)
-    data = json.loads(element.proto.spec)["data"][trace]
-    states = app._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=element.proto.id, string_value=json.dumps({"selection": {
-        "points": [{"curve_number": trace, "point_index": index, "point_number": index,
-                    "customdata": data["customdata"][index]}],
-        "point_indices": [index], "box": [], "lasso": []}})))
-    app._run(widget_state=states)
+    click_chart(app, _element(app, name), trace, index)
 
 
 def _lines_table(app: AppTest):

@@ -22,7 +22,7 @@ from ingest import config
 from ingest.pipeline import ingest
 from samples import Sample, generate, words
 from samples.truth import truth_of
-from tests.app.conftest import APP
+from tests.app.conftest import APP, chart_named, click_chart
 
 
 def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
@@ -350,3 +350,22 @@ def test_when_neither_units_nor_departments_have_enough_the_counts_say_why(group
                          dept_max=max(map(len, by_dept.values())))
     assert [i.value for i in app.info] == [said, said]
     assert not [d for d in app.dataframe if {"share_percent", "inflated_reports"} & set(d.value.columns)]
+
+
+def test_a_grade_clicked_filters_every_page_and_its_chip_undoes_it(open_page, page_store):
+    app = open_page("scores.py")
+    element = chart_named(app, "scores_grades_chart")
+    grades = json.loads(element.proto.spec)["data"][0]["customdata"]
+    index = next(i for i, grade in enumerate(grades) if grade)
+    grade = grades[index]
+    click_chart(app, element, trace=0, index=index)
+    assert not app.exception
+    assert app.multiselect(key="f_grades").value == [grade]
+    assert app.query_params["grade"] in (grade, [grade])
+    conn = duckdb.connect(str(page_store), read_only=True)
+    count = conn.execute("select count(*) from reports where parse_status <> 'failed' and grade = ? "
+                         "and self_score is not null", [grade]).fetchall()[0][0]
+    conn.close()
+    assert next(m.value for m in app.metric if m.label == "有得分的报告") == f"{count:,}"
+    app.button(key=f"chip_grades_{grade}").click().run()
+    assert app.multiselect(key="f_grades").value == [] and "grade" not in app.query_params
