@@ -116,7 +116,7 @@ class Bridge:
         if reply.get("unreadable"):
             raise ParseError("convert.unreadable")
         if "error" in reply or not target.exists():
-            raise ParseError("convert.failed", why=reply.get("error", "no output"))
+            raise ParseError("convert.failed", why=reply["error"]) if reply.get("error") else ParseError("convert.no_output")
 
     def _reply(self, seconds: float) -> dict:
         """The bridge's next line, waited for at most `seconds`."""
@@ -203,7 +203,8 @@ def _convert_once(office: str, source: Path, target: Path, seconds: float) -> No
             raise ParseError("convert.timeout", seconds=f"{seconds:g}") from None
     made = source.with_suffix(".docx")
     if not made.exists():
-        raise ParseError("convert.failed", why=errors.decode("utf-8", "replace").strip()[:200] or "no output")
+        said = errors.decode("utf-8", "replace").strip()[:200]
+        raise ParseError("convert.failed", why=said) if said else ParseError("convert.no_output")
     made.rename(target)
 
 

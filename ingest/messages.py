@@ -59,10 +59,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "LibreOffice cannot open the file: it is not a Word document, or it is damaged"},
     "convert.failed": {"zh": "LibreOffice 无法打开该文件（文件可能已损坏）：{why}",
                        "en": "LibreOffice cannot open the file (it may be damaged): {why}"},
+    "convert.no_output": {"zh": "LibreOffice 无法打开该文件（文件可能已损坏），未生成任何内容",
+                          "en": "LibreOffice cannot open the file (it may be damaged) and produced nothing"},
     "convert.timeout": {"zh": "LibreOffice 转换超时（超过 {seconds} 秒），已停止",
                         "en": "LibreOffice took longer than {seconds} s to convert the file and was stopped"},
     # -- PDF, scans, images
     "pdf.corrupt": {"zh": "PDF 文件已损坏，无法打开（{why}）", "en": "The PDF is damaged and cannot be opened ({why})"},
+    "pdf.corrupt_page": {"zh": "PDF 文件第 {page} 页已损坏，无法读取（{why}）",
+                         "en": "Page {page} of the PDF is damaged and cannot be read ({why})"},
     "pdf.encrypted": {"zh": "PDF 文件已加密（设置了打开密码），请取消密码后再导入",
                       "en": "The PDF is encrypted (it has an opening password): remove the password, then "
                             "import it again"},
@@ -81,6 +85,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- Excel
     "xlsx.corrupt": {"zh": "Excel 文件已损坏，无法打开（{why}）",
                      "en": "The Excel file is damaged and cannot be opened ({why})"},
+    "xlsx.broken_chains": {"zh": "Excel 文件已损坏：其内部的数据块链接成环或断开，无法读取",
+                           "en": "The Excel file is damaged: its compound file's sector chains loop or break"},
     # -- .txt
     "txt.unknown_encoding": {"zh": "无法识别文本文件的编码", "en": "The text file's encoding cannot be told"},
     "txt.binary": {"zh": "文件含二进制内容，不是文本文件", "en": "The file holds binary data: it is not text"},

@@ -82,7 +82,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     try:
         page = pdf[index]
     except pdfium.PdfiumError as exc:
-        raise ParseError("pdf.corrupt", why=f"page {index + 1}: {_why(exc)}") from exc
+        raise ParseError("pdf.corrupt_page", page=index + 1, why=_why(exc)) from exc
     try:
         view = _View.of(page)
         textpage = page.get_textpage()
@@ -92,7 +92,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
             textpage.close()
         return Page(index + 1, view.width, view.height, words, _rulings(page, view))
     except pdfium.PdfiumError as exc:
-        raise ParseError("pdf.corrupt", why=f"page {index + 1}: {_why(exc)}") from exc
+        raise ParseError("pdf.corrupt_page", page=index + 1, why=_why(exc)) from exc
     finally:
         page.close()
 

@@ -636,7 +636,7 @@ def _prepared_xls(data: bytes) -> tuple[bytes, list[set[tuple[int, int]]]]:
     except Exception as exc:
         raise ParseError("xlsx.corrupt", why=f"{type(exc).__name__}: {str(exc)[:60]}") from exc
     if not chains_end:
-        raise ParseError("xlsx.corrupt", why="the compound file's sector chains are broken")
+        raise ParseError("xlsx.broken_chains")
     if stream is None:
         return data, []
     try:
