@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
 from conftest import CORPUS, fetch
@@ -46,7 +47,10 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
         page_store, "select project_name, file_name, spent::varchar, archive_path, file_sha256 from reports "
                     "where report_id = ?", [rid])[0]
     assert app.subheader[0].value == project
-    fields = frame_with(app, "field", "value", "snippet").set_index("field")
+    # The values beside the text and, in the provenance tab, the same fields with where they were read.
+    values, fields = [f.value for f in app.dataframe if {"field", "value", "snippet"} <= set(f.value.columns)][:2]
+    assert values.set_index("field").loc["spent", "value"] == spent
+    fields = fields.set_index("field")
     assert fields.loc["spent", "value"] == spent
     assert fields.loc["spent", "field_label"] == "实际支出（万元）"
     snippet, method = fetch(page_store, "select snippet, method from provenance "
@@ -56,7 +60,8 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
                                                    "derived": "推导", "title": "标题"}[method]
     assert fields.loc["execution_rate", "method"] == "computed"
     assert fields["extracted"].all()
-    file_info = [f.value for f in app.dataframe if {"field", "value", "extracted"} <= set(f.value.columns)][1]
+    file_info = next(f.value for f in app.dataframe
+                     if {"field", "value", "extracted"} <= set(f.value.columns) and not f.value["extracted"].any())
     assert file_info.set_index("field").loc["file_name", "value"] == file_name
 
     lines = frame_with(app, "line_no", "category", "actual")
@@ -75,15 +80,16 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
     assert indicators["name"].tolist() == [n for (n,) in fetch(
         page_store, "select name from indicators where report_id = ? order by line_no", [rid])]
 
-    anomalies = frame_with(app, "rule", "status_label", "message_shown")
-    assert sorted(anomalies["rule"]) == sorted(r for (r,) in fetch(
-        page_store, "select rule from anomalies where report_id = ?", [rid]))
-    assert set(anomalies["status_label"]) == {"待审核"}
-    assert len(app.json) == len(anomalies)                          # each anomaly's evidence
+    # Each anomaly open, with its evidence as a table.
+    rules = [r for (r,) in fetch(page_store, "select rule from anomalies where report_id = ?", [rid])]
+    panels = [e for e in app.expander if any(f" · {rule} " in e.label for rule in rules)]
+    assert len(panels) == len(rules) and all(p.proto.expanded for p in panels)
+    assert all(p.label.endswith(" · 待审核") for p in panels)
+    assert len(app.table) >= len(rules) and not app.json
 
     text = fetch(page_store, "select text from report_texts where report_id = ?", [rid])[0][0]
     assert app.code[0].value == text
-    assert [t.label for t in app.tabs][:2] == ["字段与来源", "资金与支出明细"]
+    assert [t.label for t in app.tabs][:2] == ["来源详情", "资金与支出明细"]
 
     # The original, as archived, under its own file name.
     from streamlit.runtime.memory_media_file_storage import _calculate_file_id
@@ -94,6 +100,93 @@ def test_a_report_shows_its_fields_provenance_lines_indicators_anomalies_and_tex
     assert button.label == f"下载原件（{file_name}）"
     mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert _calculate_file_id(original, mime, file_name) in button.url
+
+
+# -- the summary card, the anomalies open, the text beside the values -----------------------------
+def walk(node) -> list:
+    """The page's elements in the order they are drawn."""
+    found = [node]
+    for child in getattr(node, "children", {}).values():
+        found += walk(child)
+    return found
+
+
+def corpus_report(page_store, name: str) -> tuple[str, dict]:
+    truth = json.loads((CORPUS / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return fetch(page_store, "select report_id from reports where file_name = ?", [truth["file"]])[0][0], truth
+
+
+def test_the_summary_card_shows_the_reports_figures_first(open_page, page_store):
+    rid, truth = corpus_report(page_store, "dev-005")
+    report = truth["report"]
+    app = open_report(open_page, rid)
+    assert not app.exception
+    card = {m.label: m.value for m in app.metric}
+    budget = report["budget_adjusted"] or report["budget_planned"]
+    severities = dict(fetch(page_store, "select severity, count(*) from anomalies where report_id = ? group by 1",
+                            [rid]))
+    assert card == {
+        "预算（万元）": f"{budget:g}", "到位资金（万元）": f"{report['funds_arrived']:g}",
+        "实际支出（万元）": f"{report['spent']:g}",
+        "资金到位率": f"{round(report['funds_arrived'] / budget * 100, 2):g}%",
+        "预算执行率": f"{round(report['spent'] / budget * 100, 2):g}%",
+        "自评得分": f"{report['self_score']:g}", "自评等级": report["grade"],
+        "解析状态": {"ok": "完整", "partial": "部分缺失"}[truth["parse_status"]],
+        "异常": str(sum(severities.values())),
+    }
+    badges = next(m.value for m in app.markdown if "-badge[" in m.value)
+    for severity, label in (("high", "高"), ("medium", "中"), ("low", "低"), ("info", "提示")):
+        assert f"-badge[{label} {severities.get(severity, 0)}]" in badges
+    stated = f"报告所称：到位率 {report['arrival_rate_stated']:g}%；执行率 {report['execution_rate_stated']:g}%"
+    assert stated in [c.value for c in app.caption]
+    # Nothing but the title, the project and the file line before the card.
+    kinds = [getattr(e, "type", None) for e in walk(app.main) if getattr(e, "type", None) not in (
+        None, "empty", "flex_container", "column", "main")]
+    assert kinds[:4] == ["header", "subheader", "caption", "metric"]
+    # Then the anomalies, open, before the text.
+    order = [e.label if e.type == "expander" else e.value for e in walk(app.main)
+             if getattr(e, "type", None) in ("expander", "subheader")]
+    assert order.index(f"异常（{sum(severities.values())}）") < order.index("原文与提取值")
+    panels = [e for e in app.expander if e.proto.expanded]
+    assert len(panels) == sum(severities.values())
+    assert all(order.index(p.label) < order.index("原文与提取值") for p in panels)
+
+
+def document(app) -> str:
+    """The text as marked in the document pane (the longest markdown on the page)."""
+    return max((m.value for m in app.markdown), key=len)
+
+
+def test_the_text_marks_each_key_values_source_and_a_picked_field(open_page, page_store):
+    from app_pages.text_marks import KEY_SOURCES, PICKED_COLOUR, WITNESS_COLOUR, escape_line, swatch
+
+    rid, truth = corpus_report(page_store, "dev-005")
+    app = open_report(open_page, rid)
+    text = fetch(page_store, "select text from report_texts where report_id = ?", [rid])[0][0]
+    marked = document(app)
+    money, _ = KEY_SOURCES["money"]
+    score, _ = KEY_SOURCES["score"]
+    # dev-005 states its spending in a table row "实际支出（万元） | 27.36": the cell is marked
+    # (the cell separator escaped, so that the line is no markdown table).
+    assert "实际支出（万元） | 27.36" in text
+    spent_row, score_row = escape_line("实际支出（万元） | "), escape_line("综合得分 | ")
+    assert spent_row + swatch("27.36", money) in marked
+    assert score_row + swatch("95分", score) in marked
+    legend = next(m.value for m in app.markdown if swatch("金额", money) in m.value)
+    assert swatch("得分与等级", score) in legend
+    # Picking a field marks its source alone, and shows its line on top.
+    app.selectbox(key="report_source_pick").select("spent").run()
+    assert not app.exception
+    marked = document(app)
+    assert spent_row + swatch("27.36", PICKED_COLOUR) in marked
+    assert money not in marked
+    # Its witnesses (the narrative's "实际支出27.36万元") in their own colour.
+    witnesses = fetch(page_store, "select count(*) from provenance where report_id = ? and field = 'spent' "
+                                  "and witness_no > 0 and method <> 'computed'", [rid])[0][0]
+    assert witnesses and marked.count(WITNESS_COLOUR) == witnesses
+    line = text[:text.index("实际支出（万元） | 27.36")].count("\n") + 1
+    assert f"出处在第 {line} 行（共标出 {witnesses + 1} 处）：" in [c.value for c in app.caption]
+    assert spent_row + swatch("27.36", PICKED_COLOUR) in [m.value for m in app.markdown]
 
 
 def test_a_unit_conversion_and_a_partial_report_are_explained(open_page, page_store):
@@ -150,10 +243,17 @@ def test_english_labels(open_page, full_report):
     app = open_report(open_page, full_report, lang="en")
     assert not app.exception
     assert app.header[0].value == "Report"
-    assert [t.label for t in app.tabs][0] == "Fields and provenance"
+    assert [t.label for t in app.tabs][0] == "Provenance in detail"
     fields = frame_with(app, "field", "value", "snippet").set_index("field")
     assert fields.loc["spent", "field_label"] == "Spent (10k yuan)"
-    assert "Extracted fields" in [s.value for s in app.subheader]
+    subheaders = [s.value for s in app.subheader]
+    assert "Extracted fields" in subheaders and "The text and the values read from it" in subheaders
+    assert {m.label for m in app.metric} == {
+        "Budget (10k yuan)", "Funds arrived (10k yuan)", "Spent (10k yuan)", "Arrival rate", "Execution rate",
+        "Self-score", "Grade", "Parse status", "Anomalies"}
+    assert not [e.label for e in app.expander if "待审核" in e.label]
+    evidence = app.table[0].value
+    assert list(evidence.columns) == ["Item", "Value"]
 
 
 @pytest.fixture
@@ -188,6 +288,9 @@ def test_report_text_with_html_is_shown_as_text(html_store):
     assert app.code[0].proto.language in ("", "plaintext", "text")
     for element in list(app.markdown) + list(app.caption):
         assert HTML not in element.value
+    # In the document pane the same words, escaped: shown as written, never rendered.
+    marked = max((m.value for m in app.markdown), key=len)
+    assert "附注：\\<script\\>alert(1)\\</script\\> \\*\\*粗体\\*\\* \\[链接\\](http\\://\u2060example.com)" in marked
     # The archived original is gone: said plainly, no button.
     assert any("归档原件缺失" in w.body for w in app.warning)
     assert not app.get("download_button")
