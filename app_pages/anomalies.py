@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import data
 from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_panel, labelled,
-                                       rule_label)
+                                       rule_label, with_counterparts)
 from app_pages.filters import coded_multiselect, request
 from app_pages.i18n import t
 from app_pages.widgets import chart, clicked, report_links
@@ -41,7 +41,9 @@ def _record(items: list[dict], status: str) -> None:
         st.session_state["_anomaly_notice"] = ("error", t("anomalies.need_comment"))
         return
     try:
-        written = data.write_reviews([{**item, "status": status, "comment": comment} for item in items], reviewer)
+        # A duplicate pair is one finding: its two halves get the same verdict.
+        written = data.write_reviews([{**item, "status": status, "comment": comment}
+                                      for item in with_counterparts(items)], reviewer)
     except data.StoreUnavailable as exc:
         st.session_state["_anomaly_notice"] = ("error", t("anomalies.write_failed", error=str(exc)))
         return

@@ -130,7 +130,7 @@ def test_triage_confirm_dismiss_reopen_round_trip(own_store):
     app.run()
     assert not app.exception
     assert app.subheader[0].value == "审核所选的 2 条异常"
-    assert len(app.json) == 2                                   # each selected anomaly's evidence
+    assert len(app.table) == 2                                  # each selected anomaly's evidence
     assert "尚未审核。" in [t.value for t in app.text]
 
     app.text_input(key="anomaly_reviewer").input("审计员甲")
