@@ -231,6 +231,24 @@ def test_without_an_id_a_search_sets_the_id_in_the_url(open_page, page_store):
     assert app.subheader[0].value == project
 
 
+def test_the_search_takes_several_words_each_of_which_must_match(open_page, page_store):
+    project, unit = fetch(page_store, "select project_name, implementing_unit from reports where "
+                                      "file_name like 'dev-%' and length(project_name) >= 4 order by file_name "
+                                      "limit 1")[0]
+    words = [project[:2], unit[-3:]]
+    want = fetch(page_store, "select count(*) from reports r where parse_status <> 'failed' and "
+                             + " and ".join(["contains(lower(concat_ws(chr(10), file_name, project_name, "
+                                             "implementing_unit)), lower(?))"] * 2), words)[0][0]
+    either = fetch(page_store, "select count(*) from reports where parse_status <> 'failed' and ("
+                               + " or ".join(["contains(lower(concat_ws(chr(10), file_name, project_name, "
+                                              "implementing_unit)), lower(?))"] * 2) + ")", words)[0][0]
+    assert 1 <= want < either
+    app = open_page("report.py")
+    app.text_input(key="report_search").input(" ".join(words)).run()
+    assert not app.exception
+    assert len(app.selectbox(key="report_pick").options) == want
+
+
 def test_an_unknown_id_says_so_and_offers_the_search(open_page):
     app = open_report(open_page, "0000000000000000")
     assert not app.exception
