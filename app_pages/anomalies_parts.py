@@ -138,8 +138,8 @@ def value_text(key: str, value) -> str:
         return " ".join(value.split())
     if isinstance(value, list):
         if key == "missing":
-            return t("evidence.list_separator").join(field_label(str(name)) for name in value)
-        return t("evidence.list_separator").join(value_text(key, item) for item in value)
+            return t("common.list_separator").join(field_label(str(name)) for name in value)
+        return t("common.list_separator").join(value_text(key, item) for item in value)
     if isinstance(value, dict):
         if _is_source(value):
             return source_text(value)
@@ -159,7 +159,7 @@ def _rows(key: str, label: str, value) -> list[tuple[str, str]]:
         return [(label, source_text(value))]
     if key == "bands" and isinstance(value, dict):
         bands = (t("evidence.band", grade=grade, score=number(score)) for grade, score in value.items())
-        return [(label, t("evidence.list_separator").join(bands))]
+        return [(label, t("common.list_separator").join(bands))]
     if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         if len(value) == 1:
             return [(label, value_text(key, value[0]))]

@@ -132,7 +132,7 @@ if partial.height:
     if partial["total_reports"][0] > partial.height:
         st.caption(t("ingest.partial_shown", total=f"{partial['total_reports'][0]:,}", shown=partial.height))
     shown = partial.with_columns(pl.Series("missing_fields", [
-        t("ingest.list_separator").join(field_label(name) for name in names)
+        t("common.list_separator").join(field_label(name) for name in names)
         for names in partial["missing_fields"].to_list()]))
     report_links(shown, filters, key="ingest_partial_table", columns={
         "file_name": t("col.file_name"), "project_name": t("col.project_name"),

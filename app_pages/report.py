@@ -114,9 +114,10 @@ def status_lines(head: dict) -> None:
         st.error(t(f"report.status.{status}"))
     missing = head["missing_fields"] or []
     if missing:
-        st.text(t("report.missing", fields="、".join(field_label(name) for name in missing)))
+        st.text(t("report.missing", fields=t("common.list_separator").join(field_label(name) for name in missing)))
     notes = head["notes"] or []
     if notes:
+        # The parser writes its notes in Chinese, the language of the reports they quote.
         st.caption(t("report.notes"))
         st.text("\n".join(f"• {note}" for note in notes))
 

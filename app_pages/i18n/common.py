@@ -63,6 +63,7 @@ TEXTS = {
     "login.password": {"zh": "密码", "en": "Password"},
     "login.submit": {"zh": "进入", "en": "Enter"},
     "login.wrong": {"zh": "密码不正确。", "en": "Wrong password."},
+    "common.list_separator": {"zh": "、", "en": ", "},
     "common.none": {"zh": "无", "en": "None"},
     "common.open_report": {"zh": "查看", "en": "Open"},
     "common.open_definition": {"zh": "待审核：尚未确认或排除的异常，各条规则（含字段缺失）都计入；总览与异常页用同一口径。",

@@ -4,7 +4,6 @@ TEXTS = {
     "evidence.item": {"zh": "项目", "en": "Item"},
     "evidence.value": {"zh": "内容", "en": "Value"},
     "evidence.none": {"zh": "规则没有记录证据。", "en": "The rule recorded no evidence."},
-    "evidence.list_separator": {"zh": "、", "en": ", "},
     "evidence.yes": {"zh": "是", "en": "yes"},
     "evidence.no": {"zh": "否", "en": "no"},
     "evidence.source_of": {"zh": "出处：{field}", "en": "Source: {field}"},

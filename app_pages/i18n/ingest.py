@@ -19,7 +19,6 @@ TEXTS = {
     "ingest.rules": {"zh": "文件已处理 {total}/{total}，正在运行异常规则…",
                      "en": "Files done {total}/{total}; running the anomaly rules…"},
     "ingest.failed_run": {"zh": "导入未能完成：{error}", "en": "The ingest could not finish: {error}"},
-    "ingest.list_separator": {"zh": "、", "en": ", "},
     "ingest.this_run": {"zh": "本次导入结果", "en": "This run"},
     "ingest.run_caption": {"zh": "批次 {run_id} · {time}", "en": "Run {run_id} · {time}"},
     "ingest.files": {"zh": "文件", "en": "Files"},

@@ -19,7 +19,7 @@ TEXTS = {
     "report.status.failed": {"zh": "解析失败：文件无法读取，或不是项目支出绩效自评报告。",
                              "en": "Failed: the file cannot be read or is not such a report."},
     "report.missing": {"zh": "未能提取的字段：{fields}", "en": "Fields not found: {fields}"},
-    "report.notes": {"zh": "解析说明", "en": "Parser notes"},
+    "report.notes": {"zh": "解析说明", "en": "Parser notes (in Chinese, as the parser wrote them)"},
     "report.download": {"zh": "下载原件（{name}）", "en": "Download the original ({name})"},
     "report.archive_missing": {"zh": "归档原件缺失：{path} 不存在，无法下载。",
                                "en": "The archived original is missing: {path} does not exist, "

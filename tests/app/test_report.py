@@ -206,6 +206,11 @@ def test_a_unit_conversion_and_a_partial_report_are_explained(open_page, page_st
     import json
 
     assert f"未能提取的字段：{'、'.join(labels[m] for m in json.loads(missing))}" in [t.value for t in app.text]
+    app.query_params["lang"] = "en"
+    app.session_state["lang"] = "en"
+    app.run()
+    english = [t.value for t in app.text if t.value.startswith("Fields not found: ")]
+    assert len(english) == 1 and english[0].count(", ") == len(json.loads(missing)) - 1 and "、" not in english[0]
 
 
 def test_without_an_id_a_search_sets_the_id_in_the_url(open_page, page_store):
