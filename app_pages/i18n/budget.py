@@ -97,8 +97,8 @@ TEXTS = {
     # Data quality
     "budget.unmapped": {"zh": "未对应科目代码的名称", "en": "Labels without a category code"},
     "budget.unmapped_help": {
-        "zh": "这些科目名称没有对应到经济分类科目代码（category_code 为空），在上面的图中按原名称单独统计。",
-        "en": "These labels map to no economic classification code (category_code null); the charts above count them under the label itself.",
+        "zh": "这些科目名称没有对应到经济分类科目代码，在上面的图中按原名称单独统计。",
+        "en": "These labels map to no economic classification code; the charts above count them under the label itself.",
     },
     "budget.example_file": {"zh": "示例文件", "en": "Example file"},
     "budget.unmapped_none": {"zh": "筛选范围内的科目名称都已对应到科目代码。",

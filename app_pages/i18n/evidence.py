@@ -105,7 +105,7 @@ TEXTS = {
     "evidence.subject.total": {"zh": "合计", "en": "total"},
     "evidence.problem.before_period_end": {"zh": "早于项目结束日", "en": "before the project ends"},
     "evidence.problem.evaluated_after_report": {"zh": "评价晚于报告日期", "en": "evaluated after the report date"},
-    "evidence.method.duplicate": {"zh": "5 字片段的 Jaccard 相似度；候选对由 MinHash LSH 筛出",
+    "evidence.method.duplicate": {"zh": "按 5 字片段计算的文本重合度（杰卡德相似度）；候选对先经最小哈希（局部敏感哈希）筛出",
                                   "en": "Jaccard similarity of 5-character shingles; candidates by MinHash LSH"},
     # DUPLICATE_REPORT: the other report of the pair, both texts side by side.
     "evidence.duplicate.open": {"zh": "打开雷同报告：{file}", "en": "Open the matching report: {file}"},

@@ -90,7 +90,7 @@ def test_the_evidence_is_a_table_with_chinese_labels(open_page, page_store, dupl
     assert items["雷同报告文件"] == stored["other_file"] == duplicate["subject"]
     assert items["雷同报告编号"] == duplicate["other_id"]
     assert items["正文相似度"] == f"{stored['similarity']:g}"
-    assert items["方法"] == "5 字片段的 Jaccard 相似度；候选对由 MinHash LSH 筛出"
+    assert items["方法"] == "按 5 字片段计算的文本重合度（杰卡德相似度）；候选对先经最小哈希（局部敏感哈希）筛出"
     for key in stored:
         assert key not in items                                    # no English key on the zh page
 
