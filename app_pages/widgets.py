@@ -29,11 +29,12 @@ def money_short(value) -> str:
 
 
 def chart(figure, key: str, title: str, **kwargs):
-    """st.plotly_chart with the tool bar always shown and its camera saving a PNG named after
-    the chart and the day (年度趋势_2026-12-06.png), at twice the screen's resolution for
-    a working paper. Other arguments (on_select …) pass through."""
+    """st.plotly_chart whose tool bar (shown on hover: always on, it lay over the legends)
+    has a camera saving a PNG named after the chart and the day (年度趋势_2026-12-06.png), at
+    twice the screen's resolution for a working paper. Other arguments (on_select …) pass
+    through."""
     name = re.sub(r"[\\/:*?\"<>|\s]+", "_", title).strip("_") or "chart"
-    config = {"displaylogo": False, "displayModeBar": True,
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"],
               "toImageButtonOptions": {"format": "png", "filename": f"{name}_{dt.date.today():%Y-%m-%d}", "scale": 2}}
     return st.plotly_chart(figure, key=key, config=config, **kwargs)
 
