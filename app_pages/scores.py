@@ -21,14 +21,9 @@ MAX_POINTS = 20_000
 GRADE_COLOURS = {"优": "#1f77b4", "良": "#2ca02c", "中": "#ff7f0e", "差": "#d62728", None: "#7f7f7f"}
 LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}   # above the plot, clear of the axis labels
 LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
-# Who full-score share and score inflation are counted by, first choice first: the column
-# naming the group and the named queries of each panel.
-GROUPINGS = {
-    "unit": {"column": "implementing_unit", "shares": "full_score_share_by_unit",
-             "inflation": "score_inflation_by_unit"},
-    "dept": {"column": "supervising_dept", "shares": "full_score_share_by_dept_overall",
-             "inflation": "score_inflation_by_dept"},
-}
+# Who full-score share and score inflation are counted by ($group of their queries), first
+# choice first, and the column the page names the group by.
+GROUPINGS = {"unit": {"column": "implementing_unit"}, "dept": {"column": "supervising_dept"}}
 
 filters = st.session_state["filters"]
 signals = config.signal_params(config.load())
@@ -169,7 +164,8 @@ st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))
 st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"], whom=whom,
              warn=signals["warn"], alarm=signals["alarm"]))
 if grouping_note():
-    shares = data.run(grouping["shares"], **params)
+    shares = data.run("full_score_share_by_group", group=counted_by, **params).rename(
+        {"group_name": grouping["column"]})
     levels = dict(shares.group_by("level").len().iter_rows())
     st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0), whom=whom))
     shown = shares.with_columns(
@@ -209,7 +205,8 @@ with right:
     st.subheader(t(f"scores.inflation.{counted_by or 'unit'}"))
     st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
     if grouping_note():
-        inflation = data.run(grouping["inflation"], **params)
+        inflation = data.run("score_inflation_by_group", group=counted_by, **params).rename(
+            {"group_name": grouping["column"]})
         st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", column_config={
             **group_column, "reports": t("col.reports"),
             "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),

@@ -38,7 +38,8 @@ def default_params(conn) -> dict:
         "limit": 20, "offset": 0, "page_size": 200, "unit": None, "report_id": report_id, "rule": rule,
         "subject": subject, "category": category, "severities": [], "lang": "zh", "run_id": "none",
         "query": "", "search": "", "selected_unit": unit, "anomaly_rules": [], "review_statuses": [],
-        "area": "province", "bin_width": 2.0, "max_points": 20_000,
+        "area": "province", "bin_width": 2.0, "max_points": 20_000, "group": "unit",
+        "report_ids": [report_id], "subjects": [subject],
     }
 
 

@@ -1,7 +1,7 @@
 -- One row per filtered report with a self-score, carrying only what the scatter plots show:
 -- the score, both rates, the grade (colour) and the names the hover and the selection list
 -- need. A rate the report states is used where it cannot be computed (as in
--- score_inflation_by_unit). Reports with neither rate are left out: they have no point.
+-- score_inflation_by_group). Reports with neither rate are left out: they have no point.
 -- Past $max_points reports a browser draws slowly and Plotly serialises for seconds, so the
 -- plot keeps every report an auditor would look at (a high score with money unspent or
 -- funds short: $inflation_score / $inflation_execution) and a fixed sample of the rest;

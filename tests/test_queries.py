@@ -53,16 +53,20 @@ def _report(unit: str, score: float, dept: str = "甲部门", year: int = 2023, 
 PARAMS = {**config.signal_params(config.load()), **Filters().params()}
 
 
-def test_full_score_share_by_unit_with_alarm_levels():
+def test_full_score_share_by_unit_and_by_department_with_alarm_levels():
     conn = _signals_store(
-        [_report("甲单位", 100.0) for _ in range(3)]
-        + [_report("乙单位", s) for s in (100.0, 100.0, 92.0, 88.0)]
-        + [_report("丙单位", s) for s in (100.0, 80.0, 85.0)]
-        + [_report("丁单位", 100.0) for _ in range(2)])          # too few reports to judge
-    frame = queries.run(conn, "full_score_share_by_unit", **PARAMS)
-    got = [(r["implementing_unit"], r["reports"], r["full_score_reports"], round(r["full_score_share"], 4), r["level"])
+        [_report("甲单位", 100.0, "教育局") for _ in range(3)]
+        + [_report("乙单位", s, "教育局") for s in (100.0, 100.0, 92.0, 88.0)]
+        + [_report("丙单位", s, "卫健委") for s in (100.0, 80.0, 85.0)]
+        + [_report("丁单位", 100.0, "卫健委") for _ in range(2)])          # too few reports to judge
+    frame = queries.run(conn, "full_score_share_by_group", group="unit", **PARAMS)
+    got = [(r["group_name"], r["reports"], r["full_score_reports"], round(r["full_score_share"], 4), r["level"])
            for r in frame.to_dicts()]
     assert got == [("甲单位", 3, 3, 1.0, "alarm"), ("乙单位", 4, 2, 0.5, "warn"), ("丙单位", 3, 1, 0.3333, "ok")]
+    frame = queries.run(conn, "full_score_share_by_group", group="dept", **PARAMS)
+    got = [(r["group_name"], r["reports"], r["full_score_reports"], round(r["full_score_share"], 4), r["level"])
+           for r in frame.to_dicts()]
+    assert got == [("教育局", 7, 5, 0.7143, "warn"), ("卫健委", 5, 3, 0.6, "warn")]
 
 
 def test_full_score_share_by_department_and_year():
@@ -101,8 +105,8 @@ def test_score_inflation_counts_high_scores_with_money_unspent():
     conn = _signals_store([_report("甲", 98.0, execution=60.0), _report("甲", 95.0, execution=75.0),
                            _report("甲", 92.0, execution=99.0), _report("乙", 85.0, execution=70.0),
                            _report("乙", 80.0, execution=60.0), _report("乙", 90.0, execution=95.0)])
-    frame = queries.run(conn, "score_inflation_by_unit", **PARAMS)
-    got = {r["implementing_unit"]: r["inflated_reports"] for r in frame.to_dicts()}
+    frame = queries.run(conn, "score_inflation_by_group", group="unit", **PARAMS)
+    got = {r["group_name"]: r["inflated_reports"] for r in frame.to_dicts()}
     assert got == {"甲": 2, "乙": 0}
 
 
@@ -129,7 +133,7 @@ def test_queries_bind_only_their_own_parameters():
     frame = queries.run(conn, "ingest_health", unused="ignored", **PARAMS)
     assert frame.height == 0
     with pytest.raises(KeyError):
-        queries.run(conn, "full_score_share_by_unit")
+        queries.run(conn, "full_score_share_by_group")
 
 
 # -- the attention list ------------------------------------------------------------------------
