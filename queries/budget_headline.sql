@@ -2,11 +2,13 @@
 -- lines with a plan (their plan, their actual, actual − plan), money spent without a plan
 -- (table lines and amounts only the narrative states), and the actual spending in all =
 -- actual on planned lines + unplanned. Each part is rounded to the cent (0.01 万元) before
--- the differences and sums are taken, so the figures on screen add up exactly.
+-- the differences and sums are taken, so the figures on screen add up exactly. Amounts are
+-- summed as decimals: a float sum's last bit depends on the order of the rows (a store and
+-- its Parquet export differ), and rounding to the cent turned 344.925 one way or the other.
 -- not_counted is the actual spending on lines that are neither (a negative amount, which
 -- validate flags, or a negative plan): shown apart when there is any.
 with lines as (
-    select l.planned, l.actual, l.origin
+    select l.planned::decimal(18, 6) as planned, l.actual::decimal(18, 6) as actual, l.origin
     from budget_lines l
     join scope s on s.report_id = l.report_id
 ), measured as (
