@@ -19,6 +19,8 @@ from ingest.pipeline import ingest
 from samples import write_samples
 
 CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
+# A laptop's screen, the narrowest an auditor works at: what matters must show at this width.
+VIEWPORT = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
 
@@ -62,6 +64,15 @@ def browser():
         instance.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh tab at VIEWPORT, in a Chinese locale."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
     """The dashboard on a store of generated samples and the corpus."""
@@ -92,10 +103,9 @@ def settle(page, timeout: float = 60.0) -> None:
     )
 
 
-def click_bar(page, chart, trace: int = 0, point: int = 0) -> None:
-    """Click a Plotly bar as a user does: at its centre (Plotly's drag layer lies over the
-    bars and takes the click, so the bar itself is not clicked)."""
-    bar = chart.locator(".barlayer .trace").nth(trace).locator(".point path").nth(point)
+def click_bar(page, bar) -> None:
+    """Click a Plotly bar (a locator of its path) as a user does: at its centre. Plotly's drag
+    layer lies over the bars and takes the click, so the bar itself cannot be clicked."""
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -12,14 +12,6 @@ PAGES = ["/", "/budget", "/scores", "/anomalies", "/report", "/ingest", "/export
 SHOTS = Path(__file__).parents[2] / "data" / "screenshots"
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_opens_without_an_exception(page, served, path):
     url, _ = served

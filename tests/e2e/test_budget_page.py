@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from conftest import fetch
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import VIEWPORT, click_bar, settle
 
-VIEWPORT = {"width": 1366, "height": 900}
 # A bar's point in the figure: plotly keeps the point's index on the bar's group and the
 # trace on its layer, so the customdata (year, category) of what was clicked can be read.
 CUSTOMDATA = """path => {
@@ -23,14 +21,6 @@ IN_VIEW = """selector => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 def _click_bar(page, chart: str):
     """Click the tallest bar of a chart at its centre (plotly takes clicks on the plot, above
     the bars, so the mouse goes there rather than to the element); its customdata."""
@@ -39,10 +29,8 @@ def _click_bar(page, chart: str):
     boxes = [paths.nth(i).bounding_box() for i in range(paths.count())]
     index = max(range(len(boxes)), key=lambda i: boxes[i]["height"] * boxes[i]["width"] if boxes[i] else 0)
     bar = paths.nth(index)
-    bar.scroll_into_view_if_needed()
-    box = bar.bounding_box()
     key = bar.evaluate(CUSTOMDATA)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    click_bar(page, bar)
     return key
 
 

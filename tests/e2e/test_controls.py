@@ -6,17 +6,8 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import duckdb
-import pytest
 
 from tests.e2e.conftest import click_bar, settle
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def _query(page) -> dict[str, list[str]]:
@@ -60,7 +51,8 @@ def test_a_year_clicked_on_the_trend_filters_and_its_chip_undoes_it(page, served
     page.goto(url + "/")
     settle(page)
     assert _metric(page, "报告") == f"{everything:,}"
-    click_bar(page, page.locator(".js-plotly-plot").first)      # the first year's budget bar
+    trend = page.locator(".js-plotly-plot").first
+    click_bar(page, trend.locator(".barlayer .trace").first.locator(".point path").first)   # the first year's budget
     page.wait_for_url(re.compile(rf"year={first_year}"))
     settle(page)
     assert _metric(page, "报告") == f"{in_year:,}"

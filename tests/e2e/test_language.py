@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import duckdb
-import pytest
 
 from tests.e2e.conftest import settle
 
@@ -41,14 +40,6 @@ ALLOWED = {
 NAMES = re.compile(r"\b[A-Z]+(?:_[A-Z]+)+\b|[\w.-]+\.(?:docx?|txt|pdf|wps|rtf|xlsx?|et|csv|duckdb|parquet|zip)\b"
                    r"|(?:/[\w.-]+)+/?|\b[0-9a-f]{16}\b")
 LATIN = re.compile(r"[A-Za-z]{2,}")
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def _paths(db) -> list[str]:

@@ -5,30 +5,20 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
 from conftest import CORPUS
 
 import queries
 from app_pages.text_marks import KEY_SOURCES, PICKED_COLOUR
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import VIEWPORT, settle
 
-WIDTH = 1366
 ROW = 35            # st.dataframe's row height (px), its header's too
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def on_screen(locator) -> dict:
     """The element's box once scrolled to, asserted inside the viewport's width."""
     locator.scroll_into_view_if_needed()
     box = locator.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"], box
     return box
 
 
