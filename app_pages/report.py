@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import data
 from app_pages.anomalies_parts import SEVERITIES, evidence_panel, field_label, method_label, number
-from app_pages.filters import link_params
+from app_pages.filters import TEXT_LIMIT, link_params
 from app_pages.i18n import t
 from app_pages.markdown import plain
 from app_pages.text_marks import KEY_SOURCES, PICKED_COLOUR, WITNESS_COLOUR, locate, marked_markdown, swatch
@@ -47,7 +47,8 @@ def _on_pick() -> None:
 def search() -> None:
     """Find a report among the filtered ones; choosing one puts its id in the URL."""
     st.caption(t("report.search_intro"))
-    text = st.text_input(t("report.search"), key="report_search", max_chars=100)
+    text = st.text_input(t("report.search"), key="report_search", max_chars=TEXT_LIMIT,
+                         help=t("filters.text_help", n=TEXT_LIMIT))
     found = data.run("report_search", **filters.params(), search=(text or "").strip(), limit=SEARCH_LIMIT)
     if not found.height:
         st.info(t("report.no_match"))

@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import CORPUS, fetch
 
+from app_pages.filters import TEXT_LIMIT
 from ingest import PARSER_VERSION, store
 from ingest.parse import parse_bytes
 from ingest.rows import report_rows
@@ -252,6 +253,8 @@ def test_the_search_takes_several_words_each_of_which_must_match(open_page, page
     app.text_input(key="report_search").input(" ".join(words)).run()
     assert not app.exception
     assert len(app.selectbox(key="report_pick").options) == want
+    box = app.text_input(key="report_search")
+    assert box.max_chars == TEXT_LIMIT and str(TEXT_LIMIT) in box.help        # a pasted paragraph fits, as said
 
 
 def test_an_unknown_id_says_so_and_offers_the_search(open_page):
