@@ -1,6 +1,6 @@
 """python -m bench                 the benchmark table (README's Performance section)
 python -m bench --quick          the same without the 10,000-file ingest and the 100,000-report store
-python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile | formats
+python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile | formats | variants
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
 ratios within one run, not as absolutes.
@@ -88,7 +88,16 @@ def main(argv: list[str] | None = None) -> int:
                              help="ingest every kind of bad input; print outcomes and peak memory per process")
     hostile.add_argument("--folder", type=Path, help="where to build the inputs (default: a temporary folder)")
     sub.add_parser("formats", help="files per second for each format: docx, doc, text PDF, scanned PDF, xlsx")
+    variants = sub.add_parser("variants", help="corpus variants end to end against the variants floor")
+    variants.add_argument("--copies", type=int, default=2000)
     args = parser.parse_args(argv)
+    if args.command == "variants":
+        from bench.variants import variant_rows
+
+        with tempfile.TemporaryDirectory(prefix="jixiao-variants-") as folder:
+            for step, what, measured in variant_rows(Path(folder), args.copies):
+                print(f"| {step} | {what} | {measured} |")
+        return 0
     if args.command == "formats":
         from bench.formats import format_rows
 

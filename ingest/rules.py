@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,7 @@ import polars as pl
 import queries
 from ingest.config import rule_params
 from ingest.normalise import fold
-from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard
+from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard, shingles
 from ingest.store import transaction
 from ingest.text import nfkc
 
@@ -85,7 +85,9 @@ def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
         }
         for rule, findings in python.items():
             if findings:
-                frame = pl.DataFrame([astuple(f) for f in findings], orient="row",
+                # Column by column: dataclasses.astuple deep-copies every field, 0.3 s for 15k findings.
+                frame = pl.DataFrame({column.name: [getattr(f, column.name) for f in findings]
+                                      for column in fields(Finding)},
                                      schema={column.name: pl.String for column in fields(Finding)})
                 _insert(conn, rule, severity[rule], now, frame)
         conn.execute(queries.sql("rules/needs_reading"),
@@ -188,11 +190,18 @@ def duplicates(conn, settings: dict[str, Any]) -> list[Finding]:
     involved = sorted({rows[i]["report_id"] for i in np.unique(pairs)})
     narratives = dict(queries.run(conn, "rules/duplicate_narratives", report_ids=involved).iter_rows())
     found = []
+    pieces: dict[str, frozenset[str]] = {}     # a narrative meets many others: its shingles once
+
+    def shingled(report_id: str) -> frozenset[str]:
+        if report_id not in pieces:
+            pieces[report_id] = shingles(narratives[report_id])
+        return pieces[report_id]
+
     for i, j in pairs.tolist():
         first, second = rows[i], rows[j]
         if first["project_name"] == second["project_name"] and first["implementing_unit"] == second["implementing_unit"]:
             continue                       # the same project of the same unit: a revision, not a copy
-        score = jaccard(narratives[first["report_id"]], narratives[second["report_id"]])
+        score = jaccard(shingled(first["report_id"]), shingled(second["report_id"]))
         if score < threshold:
             continue
         for this, other in ((first, second), (second, first)):

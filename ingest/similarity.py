@@ -55,10 +55,16 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
     return float(np.mean(first == second))
 
 
-def jaccard(first: str, second: str) -> float:
-    """Exact Jaccard similarity of two texts' shingle sets."""
-    a = {first[i:i + SHINGLE] for i in range(len(first) - SHINGLE + 1)}
-    b = {second[i:i + SHINGLE] for i in range(len(second) - SHINGLE + 1)}
+def shingles(text: str) -> frozenset[str]:
+    """A text's set of SHINGLE-character pieces: "abcdef" -> {"abcde", "bcdef"}."""
+    return frozenset(text[i:i + SHINGLE] for i in range(len(text) - SHINGLE + 1))
+
+
+def jaccard(first: str | frozenset[str], second: str | frozenset[str]) -> float:
+    """Exact Jaccard similarity of two texts' shingle sets (texts, or their shingles() when
+    one text meets many others)."""
+    a = shingles(first) if isinstance(first, str) else first
+    b = shingles(second) if isinstance(second, str) else second
     return len(a & b) / len(a | b) if a or b else 0.0
 
 

@@ -277,6 +277,28 @@ def test_numbering_through_the_paragraph_style():
         ("一、", "项目基本情况"), ("二、", "绩效目标")]
 
 
+STYLES = ('<?xml version="1.0"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          '<w:docDefaults>{defaults}</w:docDefaults><w:latentStyles><w:lsdException w:name="Normal"/></w:latentStyles>'
+          '<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+          '<w:style w:type="paragraph" w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="7"/>'
+          '</w:numPr></w:pPr></w:style>'
+          '<w:style w:type="paragraph" w:styleId="Body"><w:rPr><w:b/></w:rPr></w:style></w:styles>')
+
+
+def test_only_the_styles_that_carry_a_list_are_parsed():
+    from ingest.read_docx import W, _list_styles
+
+    cut = _list_styles(STYLES.format(defaults="").encode())
+    assert [style.get(W + "styleId") for style in cut.iter(W + "style")] == ["H1"]
+    assert cut.find(W + "latentStyles") is None
+    # A list named outside any style (here in the defaults) cannot be cut out: the whole part.
+    whole = _list_styles(STYLES.format(defaults='<w:pPrDefault><w:pPr><w:numPr/></w:pPr></w:pPrDefault>').encode())
+    assert [style.get(W + "styleId") for style in whole.iter(W + "style")] == ["Normal", "H1", "Body"]
+    # Another prefix for the same namespace: parsed whole, the numbered style found all the same.
+    other = STYLES.format(defaults="").replace("w:", "x:").replace("xmlns:w=", "xmlns:x=").encode()
+    assert len(list(_list_styles(other).iter(W + "style"))) == 3
+
+
 def test_num_id_zero_means_no_numbering():
     document = read_body(numbered("不编号", num_id=0), add_numbering)
     assert [(p.numbering, p.text) for p in document.paragraphs()] == [("", "不编号")]
