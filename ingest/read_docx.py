@@ -381,24 +381,28 @@ def _hidden(run) -> bool:
     return vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off")
 
 
-def check_zip(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES, max_parts: int = MAX_PARTS) -> None:
-    """Refuse archives that would expand past the limits before python-docx reads them.
-
-    The sizes checked are the ones the zip declares; zipfile never inflates a part past its
-    declared size (and a part that lies about it fails its CRC), so the check holds."""
+def open_checked(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES,
+                 max_parts: int = MAX_PARTS) -> zipfile.ZipFile:
+    """The package opened, or refused when it would expand past the limits before anything
+    is inflated. The sizes checked are the ones the zip declares; zipfile never inflates a
+    part past its declared size (and a part that lies about it fails its CRC), so the check
+    holds. The caller closes the archive."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise ParseError("docx.not_zip") from exc
     except (NotImplementedError, ValueError, EOFError, OSError) as exc:
         # A directory that names a zip version or a feature zipfile does not know.
         raise ParseError("docx.damaged", why=f"{type(exc).__name__}: {str(exc)[:60]}") from exc
+    infos = archive.infolist()
     if len(infos) > max_parts:
+        archive.close()
         raise ParseError("docx.too_many_parts", parts=len(infos), limit=max_parts)
     expanded = sum(info.file_size for info in infos)
     if expanded > max_expanded:
+        archive.close()
         raise ParseError("docx.zip_bomb", mb=megabytes(expanded), limit_mb=megabytes(max_expanded))
+    return archive
 
 
 class _Unsupported(Exception):
@@ -448,51 +452,50 @@ def _list_styles(styles_xml: bytes):
         return etree.fromstring(styles_xml, PARSER)
 
 
-def _read_direct(data: bytes) -> Document:
+def _read_direct(archive: zipfile.ZipFile) -> Document:
     """The common case: parts read from the zip, parsed with the hardened parser."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        mains = [target for kind, target, _ in _rels(archive, "") if kind.endswith(OFFICE_DOCUMENT)]
-        if len(mains) != 1:
-            raise _Unsupported("no single main part")
-        main = mains[0]
-        types = etree.fromstring(archive.read("[Content_Types].xml"), PARSER)
-        declared = {o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(CT + "Override")}
-        if not any(declared.get(main, "").endswith(kind) for kind in WORD_MAIN):
-            raise _Unsupported("main part is not declared as Word")
-        main_xml = archive.read(main)
-        root = etree.fromstring(main_xml, PARSER)
-        related = _rels(archive, main)
+    mains = [target for kind, target, _ in _rels(archive, "") if kind.endswith(OFFICE_DOCUMENT)]
+    if len(mains) != 1:
+        raise _Unsupported("no single main part")
+    main = mains[0]
+    types = etree.fromstring(archive.read("[Content_Types].xml"), PARSER)
+    declared = {o.get("PartName", "").lstrip("/"): o.get("ContentType", "") for o in types.iter(CT + "Override")}
+    if not any(declared.get(main, "").endswith(kind) for kind in WORD_MAIN):
+        raise _Unsupported("main part is not declared as Word")
+    main_xml = archive.read(main)
+    root = etree.fromstring(main_xml, PARSER)
+    related = _rels(archive, main)
 
-        def first(kind: str) -> bytes | None:
-            for rel_type, target, _ in related:
-                if rel_type.endswith("/" + kind) and target in archive.NameToInfo:
-                    return archive.read(target)
-            return None
+    def first(kind: str) -> bytes | None:
+        for rel_type, target, _ in related:
+            if rel_type.endswith("/" + kind) and target in archive.NameToInfo:
+                return archive.read(target)
+        return None
 
-        # List labels need numbering.xml, and of styles.xml only the styles that carry a
-        # list (see _list_styles). Where no paragraph names a list or a style, no label can
-        # come out, and neither part is read.
-        numbering = styles = None
-        if NUMBERING_MARK in main_xml or STYLE_MARK in main_xml:
-            numbering_xml = first("numbering")
-            if numbering_xml is not None:
-                numbering = etree.fromstring(numbering_xml, PARSER)
-                styles_xml = first("styles")
-                styles = None if styles_xml is None else _list_styles(styles_xml)
-        walker = _Walker(_Numbering.from_roots(numbering, styles))
-        result = Document(file_format="docx")
-        body = root.find(W + "body")
-        if body is None:
-            raise _Unsupported("no body")
-        walker.container(body, BODY, result.blocks)
-        seen: set[str] = set()
-        for rel_type, target, _ in sorted(related, key=lambda item: item[1]):
-            kind = HEADER if rel_type.endswith("/header") else FOOTER if rel_type.endswith("/footer") else None
-            if kind is None or target in seen or target not in archive.NameToInfo:
-                continue
-            seen.add(target)
-            walker.container(etree.fromstring(archive.read(target), PARSER), kind, result.furniture)
-        return result
+    # List labels need numbering.xml, and of styles.xml only the styles that carry a
+    # list (see _list_styles). Where no paragraph names a list or a style, no label can
+    # come out, and neither part is read.
+    numbering = styles = None
+    if NUMBERING_MARK in main_xml or STYLE_MARK in main_xml:
+        numbering_xml = first("numbering")
+        if numbering_xml is not None:
+            numbering = etree.fromstring(numbering_xml, PARSER)
+            styles_xml = first("styles")
+            styles = None if styles_xml is None else _list_styles(styles_xml)
+    walker = _Walker(_Numbering.from_roots(numbering, styles))
+    result = Document(file_format="docx")
+    body = root.find(W + "body")
+    if body is None:
+        raise _Unsupported("no body")
+    walker.container(body, BODY, result.blocks)
+    seen: set[str] = set()
+    for rel_type, target, _ in sorted(related, key=lambda item: item[1]):
+        kind = HEADER if rel_type.endswith("/header") else FOOTER if rel_type.endswith("/footer") else None
+        if kind is None or target in seen or target not in archive.NameToInfo:
+            continue
+        seen.add(target)
+        walker.container(etree.fromstring(archive.read(target), PARSER), kind, result.furniture)
+    return result
 
 
 def _read_with_python_docx(data: bytes) -> Document:
@@ -524,10 +527,12 @@ def read_docx(data: bytes, limits: dict | None = None) -> Document:
     """A .docx's blocks in reading order (the reader contract of parse.READERS), refused
     before anything is inflated when the zip would expand past `limits`."""
     limits = limits or {}
-    check_zip(data, limits.get("max_expanded_bytes", MAX_EXPANDED_BYTES), limits.get("max_parts", MAX_PARTS))
+    archive = open_checked(data, limits.get("max_expanded_bytes", MAX_EXPANDED_BYTES),
+                           limits.get("max_parts", MAX_PARTS))
     try:
         try:
-            return _read_direct(data)
+            with archive:
+                return _read_direct(archive)
         except (_Unsupported, KeyError):
             return _read_with_python_docx(data)
     except PackageNotFoundError as exc:

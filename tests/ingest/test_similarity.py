@@ -21,6 +21,24 @@ def test_signature_is_deterministic_and_estimates_jaccard():
     assert estimated[1] < 0.1 and jaccard(TEXT, other) < 0.05
 
 
+def test_signature_is_each_permutations_minimum_as_defined():
+    """Stored signatures must not change with the code computing them: each minimum is
+    ((a·h + b) mod 2⁶⁴) >> 32 over the text's shingle hashes, worked out here one by one."""
+    from ingest import similarity
+
+    mask = (1 << 64) - 1
+    points = [ord(c) for c in TEXT]
+    powers = [int(p) for p in similarity._POWERS]
+    hashes = set()
+    for i in range(len(points) - similarity.SHINGLE + 1):
+        h = sum(c * q for c, q in zip(points[i:i + similarity.SHINGLE], powers)) & mask
+        h ^= h >> 29
+        hashes.add((h * 0xBF58476D1CE4E5B9) & mask)
+    want = [min(((int(a) * h + int(b)) & mask) >> 32 for h in hashes)
+            for a, b in zip(similarity._A, similarity._B)]
+    assert signature(TEXT).tolist() == want
+
+
 def test_too_short_to_shingle_has_no_signature():
     assert signature("太短") is None
 
