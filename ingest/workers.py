@@ -109,18 +109,23 @@ class Pool:
         pending: deque = deque()
         source = iter(tasks)
         exhausted = False
+
+        def feed(worker: _Worker) -> None:
+            nonlocal exhausted
+            if worker.task is None and not exhausted:
+                if not pending:
+                    try:
+                        pending.append(next(source))
+                    except StopIteration:
+                        exhausted = True
+                if pending:
+                    self._assign(worker, pending.popleft(), key)
+
         self.workers = [self._start() for _ in range(self.count)]
         try:
             while True:
                 for worker in self.workers:
-                    if worker.task is None and not exhausted:
-                        if not pending:
-                            try:
-                                pending.append(next(source))
-                            except StopIteration:
-                                exhausted = True
-                        if pending:
-                            self._assign(worker, pending.popleft(), key)
+                    feed(worker)
                 busy = [w for w in self.workers if w.task is not None]
                 if not busy:
                     if exhausted:
@@ -143,6 +148,9 @@ class Pool:
                     elif outcome is not None:
                         self._memory(worker)
                         task, worker.task = worker.task, None
+                        # The next file goes out before this one's rows are handed on: the
+                        # worker parses while the caller writes, instead of waiting for it.
+                        feed(worker)
                         yield task, outcome
                         continue
                     reason = self._trouble(worker, ready)
