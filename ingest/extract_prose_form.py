@@ -523,22 +523,27 @@ def _band(paragraph, text, offset, match, word: str, low: float, facts: ProseFac
                                                                offset + match.end()), value=low, text=word))
 
 
+# Words each sentence pattern of _names cannot match without: tested first, since the
+# patterns' open starts ("[^，。]{0,40}?单位为") try every position of a sentence.
+UNIT_WORDS = ("实施单位", "承担单位", "执行单位", "责任单位")
+
+
 def _names(paragraph, text, offset, masked, facts: ProseFacts) -> None:
-    for pattern in PROJECT_SENTENCES:
+    for pattern in PROJECT_SENTENCES if "项目" in masked else ():
         for match in pattern.finditer(masked):
             project = match.group("project")
             if _project_like(project) and not GENERIC_FUND.fullmatch(project):
                 facts.candidates.append(Candidate(
                     "project_name", project, _ev(paragraph, text, offset + match.start(), offset + match.end()),
                     PROJECT_SENTENCE_RANK))
-    for match in IMPLEMENTED.finditer(masked):
+    for match in IMPLEMENTED.finditer(masked) if "由" in masked and "实施" in masked else ():
         project, unit = match.group("project"), clean_value(match.group("unit"))
         evidence = _ev(paragraph, text, offset + match.start(), offset + match.end())
         if _is_org(unit):
             facts.candidates.append(Candidate("implementing_unit", unit, evidence, SENTENCE_RANK))
         if _project_like(project):
             facts.candidates.append(Candidate("project_name", project.rstrip("的"), evidence, SENTENCE_RANK))
-    for match in UNIT_IS.finditer(masked):
+    for match in UNIT_IS.finditer(masked) if any(word in masked for word in UNIT_WORDS) else ():
         unit = clean_value(match.group("unit"))
         evidence = _ev(paragraph, text, offset + match.start(), offset + match.end())
         if _is_org(unit):
@@ -546,13 +551,13 @@ def _names(paragraph, text, offset, masked, facts: ProseFacts) -> None:
         project = match.group("project").rstrip("的")
         if _project_like(project):
             facts.candidates.append(Candidate("project_name", project, evidence, SENTENCE_RANK))
-    for match in SUPERVISOR.finditer(masked):
+    for match in SUPERVISOR.finditer(masked) if "主管部门" in masked else ():
         dept = clean_value(match.group("dept"))
         if _is_org(dept):
             facts.candidates.append(Candidate(
                 "supervising_dept", dept, _ev(paragraph, text, offset + match.start(), offset + match.end()),
                 SENTENCE_RANK))
-    for match in PERIOD_WORDS.finditer(masked):
+    for match in PERIOD_WORDS.finditer(masked) if "期" in masked or "时间" in masked else ():
         period = normalise.parse_period(masked[match.end():match.end() + 40])
         if period:
             facts.candidates.append(Candidate(
