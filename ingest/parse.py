@@ -74,6 +74,7 @@ READERS: dict[str, Reader] = {
     "encrypted": _refuse("file.encrypted"),
     "unknown": _refuse("file.unknown_type"),
 }
+WORD_PART = b"word/document.xml"
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 # Nothing but blank space in any encoding a .txt comes in: ASCII white space and the
 # ideographic space U+3000 in UTF-8 (after its optional mark) or GB18030 (A1 A1), or the same
@@ -115,7 +116,10 @@ def sniff(data: bytes, name: str = "") -> str:
 
 def _zip_kind(data: bytes, suffix: str) -> str:
     """A workbook keeps its parts under xl/; anything else zipped is read as Word (its reader
-    says what is wrong with a zip that is not)."""
+    says what is wrong with a zip that is not). A zip naming word/document.xml and no xl/
+    part is Word without listing its parts (a zip's part names are stored as written)."""
+    if WORD_PART in data and b"xl/" not in data:
+        return "docx"
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except Exception:       # a zip too broken to list: the Word reader says what is wrong with it
@@ -274,15 +278,26 @@ def result_of(path: str, file_name: str, sha256: str, archive_path: str | None,
                   list(first.missing), tables, encoding)
 
 
+_FOLDERS_MADE: set[Path] = set()      # archive folders this process has made: one mkdir each
+
+
 def keep(source: Path, data: bytes | None, target: Path) -> None:
     """Keep an original at `target` unless it is there: its bytes when read already, else
     copied in blocks; renamed into place when whole, so a half-copied file is never kept."""
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
-    if data is None:
-        shutil.copyfile(source, temporary)
-    else:
-        temporary.write_bytes(data)
+    for attempt in range(2):
+        if target.parent not in _FOLDERS_MADE or attempt:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _FOLDERS_MADE.add(target.parent)
+        try:
+            if data is None:
+                shutil.copyfile(source, temporary)
+            else:
+                temporary.write_bytes(data)
+            break
+        except FileNotFoundError:
+            if attempt:                 # the folder was made and is gone again: say so
+                raise
     os.replace(temporary, target)

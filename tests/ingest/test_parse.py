@@ -28,3 +28,17 @@ def test_a_file_of_no_text_is_empty_whatever_its_name(name):
     assert sniff(data, name) == "empty"
     report, file_format, reason, _ = parse_bytes(data, name)
     assert (report.parse_status, file_format, reason.code) == ("failed", "empty", "file.empty")
+
+
+def test_an_archive_folder_removed_between_two_files_is_made_again(tmp_path):
+    """keep() makes each archive folder once per process; one removed meanwhile (a cleaned
+    archive) is made again rather than failing the next file."""
+    import shutil
+
+    from ingest.parse import keep
+
+    keep(tmp_path / "unused", b"first", tmp_path / "ab" / "one.docx")
+    shutil.rmtree(tmp_path / "ab")
+    keep(tmp_path / "unused", b"second", tmp_path / "ab" / "two.docx")
+    assert (tmp_path / "ab" / "two.docx").read_bytes() == b"second"
+    assert not list((tmp_path / "ab").glob("*.tmp"))
