@@ -67,7 +67,8 @@ def jaccard(first: str | frozenset[str], second: str | frozenset[str]) -> float:
     one text meets many others)."""
     a = shingles(first) if isinstance(first, str) else first
     b = shingles(second) if isinstance(second, str) else second
-    return len(a & b) / len(a | b) if a or b else 0.0
+    shared = len(a & b)             # the union's size follows: no second set is built
+    return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
 def candidate_pairs(signatures: np.ndarray, bands: int) -> np.ndarray:
