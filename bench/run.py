@@ -23,6 +23,7 @@ from bench.fill import build
 from bench.formats import format_rows
 from bench.memory import run_ingest
 from bench.pages import time_queries
+from bench.variants import variant_rows
 from ingest import config, store
 from ingest.rules import run_rules
 from samples import write_samples
@@ -90,6 +91,7 @@ def run(files: int, rerun_files: int, store_sizes: tuple[int, ...], folder: Path
     size = store_megabytes(db)
     rows.append(("store size", "per 1,000 reports (after checkpoint; archive apart)", f"{size / files * 1000:.1f} MB"))
     rows.extend(format_rows(folder / "formats"))
+    rows.extend(variant_rows(folder / "variants"))
 
     if rerun_files:
         many = folder / "many"
