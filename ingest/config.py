@@ -65,4 +65,6 @@ def limits(config: dict[str, Any]) -> dict[str, float]:
         "max_image_pixels": int(float(section.get("max_image_megapixels", 60)) * 1_000_000),
         "convert_seconds": float(section.get("convert_seconds", 30)),
         "ocr_min_confidence": float(section.get("ocr_min_confidence", 0.8)),
+        "batch_files": int(section.get("batch_files", 1000)),
+        "batch_seconds": float(section.get("batch_seconds", 2)),
     }

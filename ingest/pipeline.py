@@ -28,13 +28,6 @@ from ingest.workers import Pool
 # What a folder search offers the readers; the format itself is sniffed from the bytes.
 SUFFIXES = {".docx", ".docm", ".dotx", ".txt", ".doc", ".wps", ".rtf", ".pdf", ".jpg", ".jpeg", ".png",
             ".tif", ".tiff", ".bmp", ".xlsx", ".xlsm", ".xls", ".et"}
-# A batch is written when it holds BATCH_SIZE files or BATCH_SECONDS have passed, whichever
-# comes first: a dashboard sees new reports within seconds either way. Each write opens the
-# store and checkpoints it on closing (so that readers get in between); at 200 files a batch
-# those checkpoints were an eighth of ingesting the corpus variants, at 1,000 the time limit
-# decides and they are few.
-BATCH_SIZE = 1000
-BATCH_SECONDS = 2.0
 HASH_BLOCK = 1 << 20    # bytes read at a time to hash a file: a huge one never sits in memory
 
 
@@ -82,8 +75,10 @@ class Writer:
     a time, in order."""
 
     def __init__(self, path: Path, on_wait: Callable[[str], None] | None,
-                 on_write_failure: Callable[[str, str], None]):
+                 on_write_failure: Callable[[str, str], None], batch_files: int = 1000, batch_seconds: float = 2.0):
         self.path = path
+        self.batch_files = batch_files          # jixiao.toml [limits]: a batch is written at
+        self.batch_seconds = batch_seconds      # so many files or after so many seconds
         self.on_wait = on_wait
         self.on_write_failure = on_write_failure    # (status it had, file name), called here
         self.rows: list[dict[str, Columns]] = []
@@ -96,7 +91,7 @@ class Writer:
         if rows is not None:
             self.rows.append(rows)
         self.log.append(log_entry)
-        if len(self.log) >= BATCH_SIZE or time.monotonic() - self.last_flush >= BATCH_SECONDS:
+        if len(self.log) >= self.batch_files or time.monotonic() - self.last_flush >= self.batch_seconds:
             self.flush()
 
     def flush(self) -> None:
@@ -294,7 +289,7 @@ class _Run:
         self.summary = summary
         self.total = total
         self.on_progress = on_progress
-        self.writer = Writer(db, on_wait, self.write_failed)
+        self.writer = Writer(db, on_wait, self.write_failed, int(limits["batch_files"]), limits["batch_seconds"])
         self.done = 0
 
     def write_failed(self, status: str, file_name: str) -> None:

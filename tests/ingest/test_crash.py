@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -49,8 +51,19 @@ def shape(db) -> dict:
     return {"reports": reports, "anomalies": anomalies, "logged": logged}
 
 
+# Batches of 50 files: 300 reports land in several, so a kill can fall between two of them
+# (jixiao.toml writes 1,000 at a time, or every 2 s, which 300 small reports never reach).
+SMALL_BATCHES = re.compile(r"(?m)^batch_files = \d+$")
+
+
 def start_ingest(folder, db) -> subprocess.Popen:
+    config = Path(db).with_name("small-batches.toml")
+    if not config.exists():
+        written = SMALL_BATCHES.sub("batch_files = 50", (ROOT / "jixiao.toml").read_text(encoding="utf-8"))
+        assert "batch_files = 50" in written
+        config.write_text(written, encoding="utf-8")
     return subprocess.Popen([sys.executable, "-m", "ingest", str(folder), "--db", str(db), "--quiet"], cwd=ROOT,
+                            env={**os.environ, "JIXIAO_CONFIG": str(config)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
