@@ -102,7 +102,9 @@ def close() -> None:
 
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _cached(name: str, params: str, store_version: str) -> pl.DataFrame:
-    return queries.run(connection(), name, **json.loads(params))
+    # One page run's queries share one connection and, mostly, one set of filters: the scope
+    # is built once for them (queries.build_scope).
+    return queries.run(connection(), name, reuse_scope=True, **json.loads(params))
 
 
 def run(name: str, **params) -> pl.DataFrame:

@@ -10,6 +10,7 @@ the filters' ($years, $provinces … $text).
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import polars as pl
 
 QUERY_DIR = Path(__file__).parent
 SCOPE = "filters/scope"
+SCOPE_FILTERS = "scope_filters"         # temp table: the filter values `scope` was built from
 
 NAME = re.compile(r"[a-z0-9_]+(?:/[a-z0-9_]+)?")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -50,16 +52,34 @@ def parameters(name: str) -> frozenset[str]:
     return (written(name) | written(SCOPE)) if reads_scope(name) else written(name)
 
 
-def run(conn, name: str, **params) -> pl.DataFrame:
+def run(conn, name: str, reuse_scope: bool = False, **params) -> pl.DataFrame:
     """The named query's rows as a polars frame. Callers may pass more parameters than the
-    query uses (the page's filters, the thresholds): each query binds only its own."""
+    query uses (the page's filters, the thresholds): each query binds only its own.
+    `reuse_scope`: see build_scope."""
     wanted = parameters(name)
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"query {name} needs {sorted(missing)}")
     if reads_scope(name):
-        conn.execute(sql(SCOPE), {key: params[key] for key in written(SCOPE)})
+        build_scope(conn, {key: params[key] for key in written(SCOPE)}, reuse=reuse_scope)
     return conn.sql(sql(name), params={key: params[key] for key in written(name)} or None).pl()
+
+
+def build_scope(conn, filters: dict, reuse: bool = False) -> None:
+    """The temp table `scope` for these filter values. With `reuse`, a connection whose
+    scope was last built from the same values keeps it: a page run asks several queries of
+    one set of filters, and at 100k reports each build is a scan of the reports. Only for a
+    connection whose reports do not change meanwhile (the dashboard's, read-only, one page
+    run long); the filters it was built from sit in the temp table SCOPE_FILTERS."""
+    key = json.dumps(filters, sort_keys=True, ensure_ascii=False, default=str)
+    if reuse:
+        conn.execute(f"create temp table if not exists {SCOPE_FILTERS} (filters varchar)")
+        if conn.execute(f"select filters from {SCOPE_FILTERS}").fetchall() == [(key,)]:
+            return
+    conn.execute(sql(SCOPE), filters)
+    if reuse:
+        conn.execute(f"delete from {SCOPE_FILTERS}")
+        conn.execute(f"insert into {SCOPE_FILTERS} values ($filters)", {"filters": key})
 
 
 def prepare(conn) -> None:

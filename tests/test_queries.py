@@ -128,6 +128,36 @@ def test_the_scope_is_built_from_each_runs_own_filters():
     conn.close()
 
 
+def test_a_page_runs_queries_of_one_set_of_filters_on_one_scope():
+    """reuse_scope (the dashboard's): the scope is built once per set of filters on a
+    connection, again when they change; without it, every query builds its own."""
+    conn = _signals_store([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023)])
+    one_year = {**PARAMS, "years": [2022]}
+    built = []
+    original = queries.sql
+
+    def counting(name):
+        if name == queries.SCOPE:
+            built.append(name)
+        return original(name)
+
+    queries.sql = counting
+    try:
+        for _ in range(3):
+            assert queries.run(conn, "scores_summary", reuse_scope=True, **one_year)["reports"][0] == 1
+        assert len(built) == 1
+        assert queries.run(conn, "scores_summary", reuse_scope=True, **PARAMS)["reports"][0] == 2
+        assert len(built) == 2
+        assert queries.run(conn, "scores_summary", reuse_scope=True, **one_year)["reports"][0] == 1
+        assert len(built) == 3
+        for _ in range(2):
+            queries.run(conn, "scores_summary", **one_year)
+        assert len(built) == 5
+    finally:
+        queries.sql = original
+        conn.close()
+
+
 def test_queries_bind_only_their_own_parameters():
     conn = _signals_store([_report("甲", 100.0)])
     frame = queries.run(conn, "ingest_health", unused="ignored", **PARAMS)
