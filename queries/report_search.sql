@@ -6,7 +6,8 @@ with found as (
            r.parse_status
     from reports r
     join scope s on s.report_id = r.report_id
-    where has_every_word(lower(concat_ws(chr(10), r.file_name, r.project_name, r.implementing_unit)), $search)
+    where trim($search) = ''
+       or has_every_word(lower(concat_ws(chr(10), r.file_name, r.project_name, r.implementing_unit)), $search)
        or starts_with(r.report_id, lower(trim($search)))
 )
 select *, count(*) over () as matches
