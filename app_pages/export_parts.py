@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 import queries
-from app_pages.i18n import TEXTS
+from app_pages.i18n import TEXTS, t
 from ingest import store
 
 TABLES = ("reports", "budget_lines", "indicators", "anomalies")
@@ -104,19 +104,9 @@ class Context:
     years: tuple[int, ...] = ()
 
 
-def words(key: str, language: str, **values) -> str:
-    """The dictionary's text for `key` in `language` (Chinese where English is missing): the
-    files are written off the page's run, where i18n.t has no session to ask."""
-    entry = TEXTS.get(key)
-    if entry is None:
-        return key
-    text = entry.get(language) or entry["zh"]
-    return text.format(**values) if values else text
-
-
 def value_words(prefix: str, language: str) -> dict[str, str]:
     """Every code under an i18n prefix and its words: value_words("severity.", "zh")["high"] == "高"."""
-    return {key[len(prefix):]: words(key, language) for key in TEXTS if key.startswith(prefix)}
+    return {key[len(prefix):]: t(key, language=language) for key in TEXTS if key.startswith(prefix)}
 
 
 def labelled(frame: pl.DataFrame, language: str) -> pl.DataFrame:
@@ -143,9 +133,9 @@ def headers(columns: list[str], language: str, percent_in_header: bool = True) -
     a percent number (CSV, Parquet), not where the cell shows its own % sign (XLSX)."""
     out = {}
     for name in columns:
-        label = words(HEADER_KEYS[name], language) if name in HEADER_KEYS else name
+        label = t(HEADER_KEYS[name], language=language) if name in HEADER_KEYS else name
         if name in RATE_COLUMNS and percent_in_header:
-            label = words("export.percent_header", language, label=label)
+            label = t("export.percent_header", language=language, label=label)
         out[name] = label
     return out
 
@@ -169,7 +159,7 @@ def years_text(years: tuple[int, ...] | list[int], language: str) -> str:
     """The years a file covers, for its name: (2023,) -> "2023", (2022, 2023) -> "2022-2023",
     (2019, 2021, 2022) -> "2019,2021-2022"; none chosen -> "全部年度"."""
     if not years:
-        return words("export.file.all_years", language)
+        return t("export.file.all_years", language=language)
     runs: list[list[int]] = []
     for year in sorted(set(years)):
         if runs and year == runs[-1][-1] + 1:
@@ -182,12 +172,12 @@ def years_text(years: tuple[int, ...] | list[int], language: str) -> str:
 def file_name(what: str, years: tuple[int, ...] | list[int], language: str, when: dt.date, ext: str) -> str:
     """What a file holds, for which years, and when: file_name("anomalies", (2023,), "zh",
     date(2026, 12, 6), "xlsx") == "异常_2023_2026-12-06.xlsx"; `what` is a table or ALL."""
-    return f"{words(f'export.file.{what}', language)}_{years_text(years, language)}_{when:%Y-%m-%d}.{ext}"
+    return f"{t(f'export.file.{what}', language=language)}_{years_text(years, language)}_{when:%Y-%m-%d}.{ext}"
 
 
 def sheet_title(table: str, context: Context) -> str:
     """A table's sheet, Parquet file and row-count label: its name in words, or in codes."""
-    return table if context.codes else words(f"export.table.{table}", context.language)
+    return table if context.codes else t(f"export.table.{table}", language=context.language)
 
 
 def size_text(size: int) -> str:
@@ -199,16 +189,16 @@ def about_rows(context: Context, counts: dict[str, int], exported_at: dt.datetim
     """What a file states about itself, as label/value rows: title, time of export, store,
     how columns are written, the filters (or none), the rows of each table it holds."""
     language = context.language
-    rows = [(words("export.sheet_title", language), ""),
-            (words("export.sheet_time", language), exported_at.strftime("%Y-%m-%d %H:%M:%S")),
-            (words("export.sheet_store", language), context.store),
-            (words("export.sheet_columns", language),
-             words("export.sheet_codes" if context.codes else "export.sheet_labels", language)),
+    rows = [(t("export.sheet_title", language=language), ""),
+            (t("export.sheet_time", language=language), exported_at.strftime("%Y-%m-%d %H:%M:%S")),
+            (t("export.sheet_store", language=language), context.store),
+            (t("export.sheet_columns", language=language),
+             t("export.sheet_codes" if context.codes else "export.sheet_labels", language=language)),
             ("", ""),
-            (words("export.sheet_filters", language),
-             "" if context.filters else words("export.sheet_no_filters", language))]
+            (t("export.sheet_filters", language=language),
+             "" if context.filters else t("export.sheet_no_filters", language=language))]
     rows += [(f"  {label}", value) for label, value in context.filters]
-    rows += [("", ""), (words("export.sheet_tables", language), "")]
+    rows += [("", ""), (t("export.sheet_tables", language=language), "")]
     rows += [(f"  {sheet_title(table, context)}", f"{count:,}") for table, count in counts.items()]
     return rows
 
@@ -252,7 +242,7 @@ def csv_zip(frame: pl.DataFrame, table: str, context: Context, name: str, export
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(str(Path(name).with_suffix(".csv")), csv_bytes(shown))
-        archive.writestr(words("export.file.filters", context.language), about)
+        archive.writestr(t("export.file.filters", language=context.language), about)
     return buffer.getvalue()
 
 
@@ -308,7 +298,7 @@ def parquet_zip(frames: dict[str, pl.DataFrame], context: Context, when: dt.date
             metadata = parquet_metadata(table, frame, context, exported_at, columns)
             archive.writestr(file_name(table, context.years, context.language, when, "parquet"),
                              parquet_bytes(shown, metadata))
-        archive.writestr(words("export.file.filters", context.language),
+        archive.writestr(t("export.file.filters", language=context.language),
                          about_text(about_rows(context, {table: frame.height for table, frame in frames.items()},
                                                exported_at), context.language))
     return buffer.getvalue()
@@ -345,7 +335,7 @@ def xlsx_bytes(frames: dict[str, pl.DataFrame], about: list[tuple[str, str]], co
     money_format = workbook.add_format({"num_format": MONEY_FORMAT})
     percent_format = workbook.add_format({"num_format": PERCENT_FORMAT})
 
-    info = workbook.add_worksheet("filters" if context.codes else words("export.sheet_name", context.language))
+    info = workbook.add_worksheet("filters" if context.codes else t("export.sheet_name", language=context.language))
     info.set_column(0, 0, 24)
     info.set_column(1, 1, 80)
     for row, (label, value) in enumerate(about):

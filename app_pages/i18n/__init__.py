@@ -22,10 +22,12 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-def t(key: str, **values) -> str:
-    """The text for `key` in the current language, with {placeholders} filled."""
+def t(key: str, language: str | None = None, **values) -> str:
+    """The text for `key` in the current language (or `language`: files built off the page's
+    run, where there is no session to ask), Chinese where English is missing, with
+    {placeholders} filled."""
     entry = TEXTS.get(key)
     if entry is None:
         return key
-    text = entry.get(lang()) or entry["zh"]
+    text = entry.get(language or lang()) or entry["zh"]
     return text.format(**values) if values else text
