@@ -14,7 +14,7 @@ from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_pan
                                        rule_label, with_counterparts)
 from app_pages.filters import coded_multiselect, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clicked, report_links
+from app_pages.widgets import clickable, report_links
 from ingest.store import REVIEW_STATUSES
 
 PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
@@ -178,8 +178,7 @@ with counts_tab:
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 28 * by_rule.height),
                              margin={"t": 10}, legend={"orientation": "h"})
         st.caption(t("anomalies.by_rule_click"))
-        picked = clicked(chart(figure, "anomalies_by_rule_chart", t("anomalies.by_rule"), on_select="rerun",
-                               selection_mode="points"), "anomalies_by_rule_chart")
+        picked = clickable(figure, "anomalies_by_rule_chart", t("anomalies.by_rule"))
         if picked in rule_choices:
             st.session_state["anomaly_rules"] = [picked]        # the page's rule filter; its ✕ undoes it
             st.rerun()
@@ -205,8 +204,7 @@ with counts_tab:
         figure.update_layout(yaxis={"categoryorder": "total ascending"}, height=max(260, 26 * shown.height),
                              margin={"t": 10})
         st.caption(t("anomalies.by_unit_click"))
-        picked = clicked(chart(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT),
-                               on_select="rerun", selection_mode="points"), "anomalies_by_unit_chart")
+        picked = clickable(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT))
         if isinstance(picked, str):
             request("units", [picked])                          # the unit's chip above the page undoes it
         st.dataframe(shown, hide_index=True, placeholder="—", column_config={

@@ -13,7 +13,7 @@ from app_pages import data
 from app_pages.filters import request
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import chart, clicked, money, report_links
+from app_pages.widgets import clickable, money, report_links
 
 DRILL_LIMIT = 500       # lines listed for one category; the rest are counted
 AREA_BARS = 25          # areas drawn on the chart; the table below lists all
@@ -95,19 +95,6 @@ def variance_figure(frame: pl.DataFrame, axis: list, keys: list, horizontal: boo
 
 def clear_category() -> None:
     st.session_state[CATEGORY_KEY] = None
-
-
-def clickable(figure: go.Figure, name: str, title: str):
-    """chart() answering clicks: the newly clicked point's customdata, else None. After a
-    click the chart is drawn under a new key (name_1, name_2 …), without the selection: a
-    highlighted bar would outlast the filter or category it chose, and a second click on it
-    would only clear it."""
-    drawn = f"_budget_{name}_drawn"
-    key = f"{name}_{st.session_state.get(drawn, 0)}"
-    picked = clicked(chart(figure, key, title, on_select="rerun", selection_mode="points"), key)
-    if picked is not None:
-        st.session_state[drawn] = st.session_state.get(drawn, 0) + 1
-    return picked
 
 
 def choose_category(picked) -> None:

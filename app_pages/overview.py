@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import data, samples
 from app_pages.filters import link_params, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clicked, money, money_short, percent, reasons, report_links
+from app_pages.widgets import clickable, money, money_short, percent, reasons, report_links
 
 filters = st.session_state["filters"]
 st.header(t("overview.title"))
@@ -48,8 +48,7 @@ if trend.height:
                          legend={"orientation": "h"}, margin={"t": 10}, xaxis={"type": "category"},
                          clickmode="event+select")
     st.caption(t("overview.trend_click"))
-    event = chart(figure, "trend", t("overview.trend"), on_select="rerun", selection_mode="points")
-    year = clicked(event, "trend")
+    year = clickable(figure, "trend", t("overview.trend"))
     if year is not None and year.isdigit():
         request("years", [int(year)])      # the year chip above the page undoes it
 else:

@@ -11,7 +11,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.filters import GRADES, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clicked, percent, report_links
+from app_pages.widgets import chart, clickable, percent, report_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
@@ -69,8 +69,7 @@ with right:
     figure.update_layout(yaxis_title=t("scores.count_axis"), height=340, margin={"t": 30},
                          xaxis={"type": "category"}, clickmode="event+select")
     st.caption(t("scores.grades_click"))
-    picked = clicked(chart(figure, "scores_grades_chart", t("scores.grades"), on_select="rerun",
-                           selection_mode="points"), "scores_grades_chart")
+    picked = clickable(figure, "scores_grades_chart", t("scores.grades"))
     if picked in GRADES:
         request("grades", [picked])         # the grade's chip above the page undoes it
 

@@ -58,6 +58,19 @@ def clicked(event, chart_key: str) -> Any:
     return picked
 
 
+def clickable(figure, name: str, title: str) -> Any:
+    """chart() answering clicks: the newly clicked point's customdata, else None. After a
+    click the chart is drawn under a new key (name_1, name_2 …), without the selection: a
+    highlighted bar would outlast the filter or category it chose, and a second click on it
+    would only clear it."""
+    drawn = f"_{name}_drawn"
+    key = f"{name}_{st.session_state.get(drawn, 0)}"
+    picked = clicked(chart(figure, key, title, on_select="rerun", selection_mode="points"), key)
+    if picked is not None:
+        st.session_state[drawn] = st.session_state.get(drawn, 0) + 1
+    return picked
+
+
 def report_url(report_id: str, filters: Filters) -> str:
     return f"/report?{link_query(filters, id=report_id)}"
 

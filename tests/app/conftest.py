@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import CORPUS, ROOT
@@ -53,6 +54,7 @@ def click_chart(app: AppTest, element, trace: int, index: int) -> None:
     app._run(widget_state=states)
 
 
-def chart_named(app: AppTest, key: str):
-    """The plotly chart drawn with this key."""
-    return next(c for c in app.get("plotly_chart") if c.proto.id.endswith(key))
+def chart_named(app: AppTest, name: str):
+    """The plotly chart a page draws under `name` (widgets.clickable adds _0, _1 … after
+    each click), or under `name` itself."""
+    return next(c for c in app.get("plotly_chart") if re.search(rf"{name}(_\d+)?$", c.proto.id))

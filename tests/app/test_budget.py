@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
-from tests.app.conftest import APP, click_chart
+from tests.app.conftest import APP, chart_named, click_chart
 
 LINE_SQL = """
     select l.report_id, l.line_no, l.category, l.category_code, l.planned, l.actual, l.origin,
@@ -69,13 +69,8 @@ def _busiest(db, column: str):
                      f"group by 1 order by count(*) desc, 1 limit 1")[0][0]
 
 
-def _element(app: AppTest, name: str):
-    """The plotly chart drawn under `name` (the page adds _0, _1 … after each click)."""
-    return next(c for c in app.get("plotly_chart") if re.search(rf"{name}_\d+$", c.proto.id))
-
-
 def _chart(app: AppTest, name: str) -> dict:
-    return json.loads(_element(app, name).proto.spec)
+    return json.loads(chart_named(app, name).proto.spec)
 
 
 def _numbers(values) -> list[float]:
@@ -92,7 +87,7 @@ def _values(trace: dict, horizontal: bool) -> dict:
 
 
 def _click(app: AppTest, name: str, trace: int, index: int) -> None:
-    click_chart(app, _element(app, name), trace, index)
+    click_chart(app, chart_named(app, name), trace, index)
 
 
 def _lines_table(app: AppTest):

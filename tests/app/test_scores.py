@@ -39,10 +39,6 @@ def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
     return rows
 
 
-def _chart(app, key: str):
-    return next(c for c in app.get("plotly_chart") if c.proto.id.endswith(key))
-
-
 def _numbers(values) -> list[float]:
     """A trace's x or y: plain list, or plotly's typed array {dtype, bdata}."""
     if isinstance(values, dict):
@@ -56,7 +52,7 @@ def _numbers(values) -> list[float]:
 
 def _select(app, key: str, points: list[dict]) -> None:
     """Send what the browser sends when points of a chart are box-selected."""
-    chart = _chart(app, key)
+    chart = chart_named(app, key)
     states = app._tree.get_widget_states()
     states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {
         "points": points, "point_indices": [p["point_index"] for p in points], "box": [], "lasso": []}})))
@@ -92,17 +88,17 @@ def test_year_from_the_url_sets_the_figures_histogram_and_grades(open_page, page
     assert metrics["得分中位数"] == f"{statistics.median(scores):.2f}"
     assert metrics["满分比例"] == f"{100 * sum(s >= 100 for s in scores) / len(scores):.1f}%"
 
-    bars = json.loads(_chart(app, "scores_histogram_chart").proto.spec)["data"][0]
+    bars = json.loads(chart_named(app, "scores_histogram_chart").proto.spec)["data"][0]
     want = Counter(math.floor(s / 2) * 2 for s in scores)          # 2-point bins by default
     assert dict(zip(_numbers(bars["x"]), _numbers(bars["y"]))) == {float(k): v for k, v in want.items()}
 
     app.segmented_control(key="scores_bin_width").set_value(5).run()
     assert not app.exception
-    bars = json.loads(_chart(app, "scores_histogram_chart").proto.spec)["data"][0]
+    bars = json.loads(chart_named(app, "scores_histogram_chart").proto.spec)["data"][0]
     want = Counter(math.floor(s / 5) * 5 for s in scores)
     assert dict(zip(_numbers(bars["x"]), _numbers(bars["y"]))) == {float(k): v for k, v in want.items()}
 
-    grades = json.loads(_chart(app, "scores_grades_chart").proto.spec)["data"][0]
+    grades = json.loads(chart_named(app, "scores_grades_chart").proto.spec)["data"][0]
     want = Counter(r["grade"] or "未识别" for r in reports)
     assert dict(zip(grades["x"], _numbers(grades["y"]))) == dict(want)
     assert grades["x"] == [g for g in ("优", "良", "中", "差", "未识别") if g in want]
@@ -117,7 +113,7 @@ def test_scatter_has_one_point_per_report_and_a_selection_lists_them(open_page, 
     app = open_page("scores.py", province=province)
     assert not app.exception
     for key, rate in (("scores_execution_chart", "execution_rate"), ("scores_arrival_chart", "arrival_rate")):
-        traces = json.loads(_chart(app, key).proto.spec)["data"]
+        traces = json.loads(chart_named(app, key).proto.spec)["data"]
         assert {trace["type"] for trace in traces} == {"scattergl"}
         plotted = sorted((y, x) for trace in traces for x, y in zip(_numbers(trace["x"]), _numbers(trace["y"])))
         want = sorted((r["self_score"], r[rate]) for r in reports
@@ -129,7 +125,7 @@ def test_scatter_has_one_point_per_report_and_a_selection_lists_them(open_page, 
                 assert f"{report['file_name']}<br>{report['project_name'] or '—'}<br>" \
                        f"{report['implementing_unit'] or '—'}" in hovers
 
-    traces = json.loads(_chart(app, "scores_execution_chart").proto.spec)["data"]
+    traces = json.loads(chart_named(app, "scores_execution_chart").proto.spec)["data"]
     files = [trace["customdata"][0].split("<br>")[0] for trace in traces[:2]]
     _select(app, "scores_execution_chart", [{"curve_number": 0, "point_index": 0, "point_number": 0},
                                             {"curve_number": 1, "point_index": 0, "point_number": 0}])
@@ -187,7 +183,7 @@ def test_benford_digits_against_the_expected_curve(open_page, page_store):
     counts = Counter(_first_digit(a) for a in amounts)
     app = open_page("scores.py", year=["2022", "2023", "2024", "2025"])
     assert not app.exception
-    observed, expected = json.loads(_chart(app, "scores_benford_chart").proto.spec)["data"]
+    observed, expected = json.loads(chart_named(app, "scores_benford_chart").proto.spec)["data"]
     assert (observed["type"], expected["type"]) == ("bar", "scatter")
     assert _numbers(observed["customdata"]) == [counts[d] for d in range(1, 10)]
     assert _numbers(observed["y"]) == pytest.approx([counts[d] / len(amounts) for d in range(1, 10)])
@@ -207,7 +203,7 @@ def test_english(open_page, signals_for_every_unit):
     assert "Mean score" in [m.label for m in app.metric]
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
     assert set(shares["level_label"]) <= {"Alarm", "Warn", "OK"}
-    spec = json.loads(_chart(app, "scores_execution_chart").proto.spec)
+    spec = json.loads(chart_named(app, "scores_execution_chart").proto.spec)
     assert spec["layout"]["xaxis"]["title"]["text"] == "Execution rate %"
 
 
