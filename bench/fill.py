@@ -44,6 +44,12 @@ def build(path: Path, reports: int, seed: int = 1, workers: int | None = None) -
     path = Path(path)
     if path.exists():
         path.unlink()
+    return add(path, reports, seed, workers)
+
+
+def add(path: Path, reports: int, seed: int = 1, workers: int | None = None) -> dict:
+    """Add `reports` distinct reports (another seed, other reports) to the store at `path`;
+    return the store's count and the time."""
     started = time.perf_counter()
     conn = store.open_store(path)
     try:

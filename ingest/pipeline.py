@@ -186,11 +186,12 @@ class Task:
 
 
 def apply_rules(db: Path, settings: dict | None = None,
-                on_wait: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Re-run every anomaly rule over the store, in one transaction."""
+                on_wait: Callable[[str], None] | None = None, changed_only: bool = False) -> dict[str, int]:
+    """Re-run the anomaly rules over the store (changed_only: over the reports they have not
+    checked yet, rules.run_rules), in one transaction."""
     conn = store.open_store(db, on_wait=on_wait)
     try:
-        return run_rules(conn, settings or config.load())
+        return run_rules(conn, settings or config.load(), changed_only)
     finally:
         conn.close()
 
@@ -242,7 +243,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
 
     run.process(tasks(), workers)
     if rules and summary.offered:
-        summary.anomalies = apply_rules(db, settings, on_wait)
+        summary.anomalies = apply_rules(db, settings, on_wait, changed_only=True)
     summary.seconds = time.perf_counter() - started
     return summary
 

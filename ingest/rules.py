@@ -11,10 +11,13 @@ every re-run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +57,8 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "TEXT_TABLE_MISMATCH": ("budget_lines",),
 }
 SCREEN_MARGIN = 0.1
+# What the per-report rules read: in a partial run, only the checked reports' rows (_scoped).
+SCOPED_TABLES = ("reports", "budget_lines", "indicators", "mentions", "provenance")
 
 
 @dataclass(frozen=True)
@@ -66,34 +71,96 @@ class Finding:
     evidence: str
 
 
-def run_rules(conn, config: dict[str, Any]) -> dict[str, int]:
-    """Replace every anomaly with what the rules find now; return counts by rule."""
+def run_rules(conn, config: dict[str, Any], changed_only: bool = False) -> dict[str, int]:
+    """Bring the anomalies up to date with the rules; return counts by rule, over the store.
+    By default every anomaly is replaced. With changed_only, only the reports not yet checked
+    under the current rules and thresholds (rules_checked) are: an ingest's new reports, or
+    any a crash left unchecked. When that is every report, it is the same as a full run."""
     params = rule_params(config)
     severity = config["severity"]
     now = dt.datetime.now()
+    mark = fingerprint(config)
     queries.prepare(conn)                               # budget_of … (queries/setup.sql)
-    conn.execute(queries.sql("rules/prepare"))          # fmt, pct, src
     with transaction(conn):
-        conn.execute("delete from anomalies")
-        for rule in SQL_RULES:
-            name = f"rules/{rule.lower()}"
-            bound = {key: params[key] for key in queries.parameters(name)}
-            _insert(conn, rule, severity[rule], now, conn.sql(queries.sql(name), params=bound or None))
-        python = {
-            "UNMET_TARGET_FULL_SCORE": unmet_targets(conn),
-            "DUPLICATE_REPORT": duplicates(conn, config["duplicates"]),
-        }
-        for rule, findings in python.items():
-            if findings:
-                # Column by column: dataclasses.astuple deep-copies every field, 0.3 s for 15k findings.
-                frame = pl.DataFrame({column.name: [getattr(f, column.name) for f in findings]
-                                      for column in fields(Finding)},
-                                     schema={column.name: pl.String for column in fields(Finding)})
-                _insert(conn, rule, severity[rule], now, frame)
-        conn.execute(queries.sql("rules/needs_reading"),
-                     {"rule_names": list(RESTS_ON), "rule_fields": [list(f) for f in RESTS_ON.values()]})
-    counts = dict(conn.execute("select rule, count(*) from anomalies group by rule").fetchall())
-    return {rule: counts.get(rule, 0) for rule in RULES}
+        scope = _unchecked(conn, mark) if changed_only else None
+        if scope is not None and not scope:
+            return counts(conn)
+        if scope is None:
+            conn.execute("create or replace temp table rule_scope as select report_id from reports")
+        scoped = "" if scope is None else " where report_id in (select report_id from rule_scope)"
+        with _scoped(conn, scope):
+            conn.execute(queries.sql("rules/prepare"))  # fmt, pct, src: after _scoped, to see its rows
+            conn.execute("delete from anomalies" + scoped)
+            for rule in SQL_RULES:
+                name = f"rules/{rule.lower()}"
+                bound = {key: params[key] for key in queries.parameters(name)}
+                _insert(conn, rule, severity[rule], now, conn.sql(queries.sql(name), params=bound or None))
+            _insert_findings(conn, "UNMET_TARGET_FULL_SCORE", severity, now, unmet_targets(conn))
+            conn.execute(queries.sql("rules/needs_reading"),
+                         {"rule_names": list(RESTS_ON), "rule_fields": [list(f) for f in RESTS_ON.values()]})
+        # A copy pairs a checked report with any other: outside _scoped, against the whole store.
+        if scope is not None:
+            conn.execute(queries.sql("rules/duplicates_forget"))
+        _insert_findings(conn, "DUPLICATE_REPORT", severity, now, duplicates(conn, config["duplicates"], scope))
+        conn.execute("delete from rules_checked" + scoped)
+        conn.execute(queries.sql("rules/checked"), {"fingerprint": mark})
+    return counts(conn)
+
+
+def counts(conn) -> dict[str, int]:
+    found = dict(conn.execute("select rule, count(*) from anomalies group by rule").fetchall())
+    return {rule: found.get(rule, 0) for rule in RULES}
+
+
+def fingerprint(config: dict[str, Any]) -> str:
+    """What the anomalies depend on besides the reports: every rule's code and every setting
+    the rules read. Anomalies found under another fingerprint are found again."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([rule_params(config), config["severity"], config["duplicates"], RULES],
+                             sort_keys=True, default=str).encode("utf-8"))
+    for path in [Path(__file__), *sorted((Path(queries.__file__).parent / "rules").glob("*.sql"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _unchecked(conn, mark: str) -> set[str] | None:
+    """The reports the rules have not checked under `mark`; None when that is all of them."""
+    total, unchecked = conn.execute(queries.sql("rules/unchecked_count"), {"fingerprint": mark}).fetchall()[0]
+    if unchecked == total:
+        return None
+    conn.execute(queries.sql("rules/scope"), {"fingerprint": mark})
+    return {row[0] for row in conn.execute("select report_id from rule_scope").fetchall()}
+
+
+@contextmanager
+def _scoped(conn, scope: set[str] | None):
+    """For a run over some reports (rule_scope), the tables the per-report rules read stand,
+    for the run, as temp tables of the same names holding only those reports' rows. DuckDB
+    looks in temp first, so the rules' SQL is the same for a full and a partial run, and reads
+    a hundred reports' rows, not the whole store's."""
+    if scope is None:
+        yield
+        return
+    catalog = conn.execute("select current_database()").fetchall()[0][0]
+    try:
+        for table in SCOPED_TABLES:
+            # Names from SCOPED_TABLES and the catalog's own name: nothing a user typed.
+            conn.execute(f'create temp table {table} as select * from "{catalog}".main.{table} '
+                         "where report_id in (select report_id from rule_scope)")
+        yield
+    finally:
+        for table in SCOPED_TABLES:
+            conn.execute(f"drop table if exists temp.{table}")
+
+
+def _insert_findings(conn, rule: str, severity: dict[str, str], detected_at: dt.datetime,
+                     findings: list[Finding]) -> None:
+    if findings:
+        # Column by column: dataclasses.astuple deep-copies every field, 0.3 s for 15k findings.
+        frame = pl.DataFrame({column.name: [getattr(f, column.name) for f in findings]
+                              for column in fields(Finding)},
+                             schema={column.name: pl.String for column in fields(Finding)})
+        _insert(conn, rule, severity[rule], detected_at, frame)
 
 
 def _insert(conn, rule: str, severity: str, detected_at: dt.datetime, found) -> None:
@@ -173,21 +240,24 @@ def unmet_targets(conn) -> list[Finding]:
 
 
 # -- DUPLICATE_REPORT -------------------------------------------------------------------------
-def duplicates(conn, settings: dict[str, Any]) -> list[Finding]:
+def duplicates(conn, settings: dict[str, Any], scope: set[str] | None = None) -> list[Finding]:
     """Narratives reused under another project or unit: LSH candidates, MinHash-screened,
-    confirmed by the texts' exact shingle similarity."""
+    confirmed by the texts' exact shingle similarity. With a scope, only the pairs holding
+    one of its reports (the others' findings stand)."""
     frame = queries.run(conn, "rules/duplicate_signatures", min_chars=int(settings["min_chars"]))
     if frame.height < 2:
         return []
     signatures = frame["signature"].list.to_array(PERMUTATIONS).to_numpy().astype(np.uint32)
     threshold = float(settings["threshold"])
-    pairs = candidate_pairs(signatures, int(settings["bands"]))
+    among = None if scope is None else frame["report_id"].is_in(list(scope)).to_numpy()
+    pairs = candidate_pairs(signatures, int(settings["bands"]), among)
     # The MinHash estimate screens (±0.04 at 128 permutations); the texts decide.
     pairs = pairs[estimates(signatures, pairs) >= threshold - SCREEN_MARGIN]
     if len(pairs) == 0:
         return []
-    rows = frame.drop("signature").to_dicts()
-    involved = sorted({rows[i]["report_id"] for i in np.unique(pairs)})
+    names = frame.drop("signature")
+    rows = {i: names.row(i, named=True) for i in np.unique(pairs).tolist()}
+    involved = sorted({row["report_id"] for row in rows.values()})
     narratives = dict(queries.run(conn, "rules/duplicate_narratives", report_ids=involved).iter_rows())
     found = []
     pieces: dict[str, frozenset[str]] = {}     # a narrative meets many others: its shingles once

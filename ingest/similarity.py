@@ -9,6 +9,8 @@ universal family), at a fraction of datasketch's cost.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ingest.model import Document, Paragraph
@@ -71,10 +73,11 @@ def jaccard(first: str | frozenset[str], second: str | frozenset[str]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def candidate_pairs(signatures: np.ndarray, bands: int) -> np.ndarray:
+def candidate_pairs(signatures: np.ndarray, bands: int, among: np.ndarray | None = None) -> np.ndarray:
     """Row pairs (i < j) that agree on every minimum of at least one band (LSH), as an
     array of shape (k, 2). Each band's minima are folded into one 64-bit key and sorted,
-    so a band costs one argsort, not a dictionary of tuples."""
+    so a band costs one argsort, not a dictionary of tuples. `among` (a mask of rows): only
+    the pairs holding one of those rows, found from the buckets they fall in."""
     count, width = signatures.shape
     rows = width // bands
     found: list[np.ndarray] = []
@@ -83,10 +86,11 @@ def candidate_pairs(signatures: np.ndarray, bands: int) -> np.ndarray:
         block = signatures[:, band * rows:(band + 1) * rows].astype(np.uint64)
         with np.errstate(over="ignore"):
             keys = (block * multipliers).sum(axis=1)
-        order = np.argsort(keys, kind="stable")
+        kept = np.arange(count) if among is None else np.flatnonzero(np.isin(keys, keys[among]))
+        order = kept[np.argsort(keys[kept], kind="stable")]
         ordered = keys[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        sizes = np.diff(np.r_[starts, count])
+        sizes = np.diff(np.r_[starts, len(order)])
         twos = starts[sizes == 2]                       # most buckets: one pair, done at once
         if len(twos):
             found.append(np.sort(np.column_stack([order[twos], order[twos + 1]]), axis=1))
@@ -96,13 +100,21 @@ def candidate_pairs(signatures: np.ndarray, bands: int) -> np.ndarray:
                 # Thousands sharing a band: link each to the first, not all to all.
                 found.append(np.column_stack([np.full(size - 1, members[0]), members[1:]]))
             else:
-                first, second = np.triu_indices(size, 1)
+                first, second = _pairs_of(int(size))
                 found.append(np.column_stack([members[first], members[second]]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found).astype(np.int64)
+    if among is not None:
+        pairs = pairs[among[pairs[:, 0]] | among[pairs[:, 1]]]
     codes = np.unique(pairs[:, 0] * count + pairs[:, 1])
     return np.column_stack([codes // count, codes % count])
+
+
+@lru_cache(maxsize=256)
+def _pairs_of(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions in a bucket of `size` (buckets of one size recur by the thousand)."""
+    return np.triu_indices(size, 1)
 
 
 def estimates(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:

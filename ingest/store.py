@@ -244,7 +244,8 @@ def _joined(batch: list[dict], table: str) -> Columns:
 
 
 def _delete_reports(conn, report_ids: list[str]) -> None:
-    for table in REPORT_TABLES + ("anomalies",):
+    """A report written again: its old rows go, and the rules will check it again."""
+    for table in REPORT_TABLES + ("anomalies", "rules_checked"):
         conn.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
 
 

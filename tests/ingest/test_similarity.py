@@ -52,3 +52,22 @@ def test_lsh_finds_near_copies_and_not_strangers():
     pairs = {tuple(p) for p in candidate_pairs(signatures, 21).tolist()}
     assert (3, 200) in pairs
     assert len(pairs) == 1
+
+
+def test_pairs_among_some_rows_are_the_full_run_s_pairs_holding_one_of_them():
+    rng = np.random.default_rng(11)
+    signatures = rng.integers(0, 2**32, size=(300, PERMUTATIONS), dtype=np.uint64).astype(np.uint32)
+    # Groups of near copies, sizes 2 to 5, each member differing in a few minima: buckets of
+    # every size, with and without a chosen row.
+    row = 0
+    for size in (2, 3, 4, 5, 3, 2):
+        for member in range(1, size):
+            signatures[row + member] = signatures[row]
+            signatures[row + member, rng.integers(0, PERMUTATIONS, 4)] = rng.integers(0, 2**32, 4, dtype=np.uint64)
+        row += size
+    among = np.zeros(300, dtype=bool)
+    among[[1, 6, 13, 299]] = True
+    every = {tuple(p) for p in candidate_pairs(signatures, 21).tolist()}
+    some = {tuple(p) for p in candidate_pairs(signatures, 21, among).tolist()}
+    assert some == {(i, j) for i, j in every if among[i] or among[j]}
+    assert (0, 1) in some and (5, 6) in some and (12, 13) in some and len(every) > len(some) > 3
