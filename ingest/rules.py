@@ -59,6 +59,7 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
 SCREEN_MARGIN = 0.1
 # What the per-report rules read: in a partial run, only the checked reports' rows (_scoped).
 SCOPED_TABLES = ("reports", "budget_lines", "indicators", "mentions", "provenance")
+MAX_RUNS = 32           # runs of row ids read by seeking; past that, one filtered scan
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,29 @@ def _scoped(conn, scope: set[str] | None):
     catalog = conn.execute("select current_database()").fetchall()[0][0]
     try:
         for table in SCOPED_TABLES:
-            # Names from SCOPED_TABLES and the catalog's own name: nothing a user typed.
-            conn.execute(f'create temp table {table} as select * from "{catalog}".main.{table} '
-                         "where report_id in (select report_id from rule_scope)")
+            _copy_scope_rows(conn, f'"{catalog}".main.{table}', table)
         yield
     finally:
         for table in SCOPED_TABLES:
             conn.execute(f"drop table if exists temp.{table}")
+
+
+def _copy_scope_rows(conn, source: str, table: str) -> None:
+    """rule_scope's rows of `source` into a temp table named `table`. A filter on report_id
+    alone reads every column of every row (0.5 s for provenance at 100k reports); but an
+    ingest writes each file's rows together, so a scope's rows lie in a few runs of row ids,
+    found from report_id alone and read by seeking to them (ms)."""
+    # Names from SCOPED_TABLES and the store's own catalog name: nothing a user typed.
+    runs = conn.execute(
+        f"select min(id), max(id) from (select id, id - row_number() over (order by id) as run from "
+        f"(select rowid as id from {source} where report_id in (select report_id from rule_scope))) "
+        "group by run order by 1").fetchall()
+    if not runs or len(runs) > MAX_RUNS:
+        conn.execute(f"create temp table {table} as select * from {source} "
+                     "where report_id in (select report_id from rule_scope)")
+        return
+    ranges = " union all ".join(f"select * from {source} where rowid between ? and ?" for _ in runs)
+    conn.execute(f"create temp table {table} as {ranges}", [bound for run in runs for bound in run])
 
 
 def _insert_findings(conn, rule: str, severity: dict[str, str], detected_at: dt.datetime,
