@@ -162,7 +162,10 @@ def _copy_scope_rows(conn, source: str, table: str) -> None:
         f"select min(id), max(id) from (select id, id - row_number() over (order by id) as run from "
         f"(select rowid as id from {source} where report_id in (select report_id from rule_scope))) "
         "group by run order by 1").fetchall()
-    if not runs or len(runs) > MAX_RUNS:
+    if not runs:
+        conn.execute(f"create temp table {table} as select * from {source} limit 0")
+        return
+    if len(runs) > MAX_RUNS:
         conn.execute(f"create temp table {table} as select * from {source} "
                      "where report_id in (select report_id from rule_scope)")
         return
