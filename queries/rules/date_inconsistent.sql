@@ -19,8 +19,9 @@ with dates as (
     where r.parse_status <> 'failed'
 ), found as (
     select report_id, any_value(period_end) as period_end, any_value(report_date) as report_date,
-           list(distinct struct_pack(problem := problem, role := role, date := date_start::varchar,
-                                     snippet := snippet)) as dates
+           -- Sorted: list(distinct) keeps no order, and the same report read twice must give the same evidence.
+           list_sort(list(distinct struct_pack(problem := problem, role := role, date := date_start::varchar,
+                                               snippet := snippet))) as dates
     from problems
     where problem is not null
     group by report_id
