@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import os
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -52,6 +53,34 @@ def archive_dir(store: Path) -> Path:
     return Path(store).resolve().parent / "archive"
 
 
+# Waiting for the store. Held by another process, it is tried again at growing intervals
+# (a failed try costs some 5 ms). Held in this process (the dashboard's page runs, while a
+# review would write), it is tried again often: those readers all let go of the store only for
+# moments, and a try costs 0.1 ms. At up to 2 s apart a review's 20 s behind twenty auditors
+# were some 15 tries, and missed every moment (bench/sessions.py lost reviews so).
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.05, 2.0
+RETRY_IN_PROCESS_SECONDS = 0.05
+# One thread of a process opens a store at a time. DuckDB (2.0) hands a database that one
+# thread is still opening to the others that open the same file at that moment, not yet
+# ready: "python_arrow_scan does not exist", "INTERNAL Error: Invalid node type" (the page runs
+# of twenty auditors, let in all at once after a review, bench/sessions.py). Joining an open
+# database takes well under a millisecond.
+_OPENING = threading.Lock()
+
+
+def _held(exc: duckdb.Error) -> bool:
+    """Whether the store could not be opened because someone has it open (wait and try
+    again), not because it is unusable."""
+    return _held_here(exc) or bool(LOCKED.search(str(exc)))
+
+
+def _held_here(exc: duckdb.Error) -> bool:
+    """Whether this process holds the store: open with the other configuration (read-only
+    page runs while a review writes, or the reverse), or being closed on another thread, which
+    leaves the file attached for a moment (DuckDB's "unique file handle conflict")."""
+    return isinstance(exc, (duckdb.ConnectionException, duckdb.ResourceInUseException))
+
+
 def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120.0,
             on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store, waiting with back-off while another process holds its lock. A folder
@@ -67,22 +96,25 @@ def connect(path: Path | str, read_only: bool = False, wait_seconds: float = 120
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
-    delay = 0.05
+    delay = RETRY_FIRST_SECONDS
     told = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            with _OPENING:
+                return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
-            message = str(exc)
-            if not LOCKED.search(message):
-                raise StoreError(f"无法打开数据库 {path}：{message.splitlines()[0]}") from exc
+            if not _held(exc):
+                raise StoreError(f"无法打开数据库 {path}：{str(exc).splitlines()[0]}") from exc
             if time.monotonic() >= deadline:
                 raise StoreBusy(f"数据库 {path} 被其他进程占用，已等待 {wait_seconds:.0f} 秒仍未释放") from exc
             if on_wait and not told:
                 on_wait(f"数据库正被其他进程使用，等待解锁…（{path}）")
                 told = True
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            if _held_here(exc):
+                time.sleep(RETRY_IN_PROCESS_SECONDS)
+            else:
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
 @contextlib.contextmanager
