@@ -4,11 +4,12 @@
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import streamlit as st
 
-from app_pages import data
+from app_pages import data, timings
 from app_pages.filters import chips, seed_from_url, sidebar, url_problems, write_url
 from app_pages.i18n import t
 from app_pages.login import require_password
@@ -49,6 +50,7 @@ def options() -> dict[str, list]:
     return {name: values or [] for name, values in frame.row(0, named=True).items()} if frame.height else {}
 
 
+timings.begin()
 seed_from_url()
 require_password()
 if data.has_store():
@@ -73,3 +75,4 @@ except data.StoreUnavailable as exc:
     st.warning(str(exc))
 finally:
     data.close()
+    timings.end(current.url_path, sys.exc_info()[1])

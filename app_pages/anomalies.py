@@ -22,6 +22,7 @@ EXPANDED_LIMIT = 10      # selected anomalies whose evidence is drawn
 UNIT_LIMIT = 20
 RESOLVED_LIMIT = 200
 TABLE_KEY = "anomaly_table"
+DRAWN_KEY = "_anomaly_drawn"     # the identities of the rows the table last showed, in order
 
 filters = st.session_state["filters"]
 params = filters.params()
@@ -46,6 +47,10 @@ def _record(items: list[dict], status: str) -> None:
                                       for item in with_counterparts(items)], reviewer)
     except data.StoreUnavailable as exc:
         st.session_state["_anomaly_notice"] = ("error", t("anomalies.write_failed", error=str(exc)))
+        # If the page cannot draw its form this run (the store or the shared reviews out of
+        # reach), the typed words would go with it: kept until the form is drawn again.
+        st.session_state["reviewer_name"] = reviewer
+        st.session_state["_anomaly_unsaved_comment"] = comment
         return
     st.session_state["reviewer_name"] = reviewer
     st.session_state["anomaly_comment"] = ""
@@ -55,6 +60,14 @@ def _record(items: list[dict], status: str) -> None:
 
 def _identity(row: dict) -> str:
     return json.dumps([row["report_id"], row["rule"], row.get("subject")], ensure_ascii=False)
+
+
+def _selected_positions() -> list[int]:
+    """The table's selection as the browser last sent it: positions in the rows last drawn."""
+    try:
+        return list(st.session_state[TABLE_KEY]["selection"]["rows"])
+    except (KeyError, TypeError):
+        return []
 
 
 left, middle, right = st.columns(3)
@@ -105,17 +118,27 @@ with list_tab:
     rows = labelled(data.run("anomalies_page", **params, **page_filters, page_size=PAGE_SIZE,
                              offset=(int(page) - 1) * PAGE_SIZE))
 
-    # A selection is positions in this page's rows: a new listing starts unselected, and rows
-    # just reviewed stay selected wherever the new status puts them.
+    # A selection is positions in the rows last drawn, and the anomalies ticked are what it
+    # means: when the rows move under it (an ingest landed, its anomalies sorted in among them)
+    # the selection follows them, so a verdict never goes to a row nobody ticked
+    # (bench/sessions.py saw one do so). A new listing starts unselected; rows just reviewed
+    # stay selected wherever the new status puts them.
+    shown = [_identity(row) for row in rows.iter_rows(named=True)]
     listing = f"{chosen_filters}|{int(page)}"
     if st.session_state.get("_anomaly_listing") != listing:
         st.session_state["_anomaly_listing"] = listing
         st.session_state.pop(TABLE_KEY, None)
+        ticked = set()
+    else:
+        drawn = st.session_state.get(DRAWN_KEY, [])
+        ticked = {drawn[i] for i in _selected_positions() if 0 <= i < len(drawn)}
     keep = st.session_state.pop("_anomaly_keep", None)
     if keep is not None:
-        kept = set(keep)
-        positions = [i for i, row in enumerate(rows.iter_rows(named=True)) if _identity(row) in kept]
+        ticked = set(keep)
+    positions = [i for i, identity in enumerate(shown) if identity in ticked]
+    if positions != _selected_positions():
         st.session_state[TABLE_KEY] = {"selection": {"rows": positions, "columns": [], "cells": []}}
+    st.session_state[DRAWN_KEY] = shown
 
     if rows.height == 0:
         st.info(t("anomalies.none"))
@@ -143,7 +166,7 @@ with list_tab:
     if not selected:
         if rows.height:
             st.caption(t("anomalies.select_hint"))
-    elif data.read_only():
+    elif data.reviews_read_only():
         st.info(t("store.read_only", path=data.store_path()))
         for position, row in enumerate(selected[:EXPANDED_LIMIT]):
             evidence_panel(row, expanded=position == 0)
@@ -152,6 +175,9 @@ with list_tab:
         items = [{"report_id": row["report_id"], "rule": row["rule"], "subject": row["subject"]} for row in selected]
         if "anomaly_reviewer" not in st.session_state:
             st.session_state["anomaly_reviewer"] = st.session_state.get("reviewer_name", "")
+        unsaved = st.session_state.pop("_anomaly_unsaved_comment", None)
+        if unsaved and not st.session_state.get("anomaly_comment"):
+            st.session_state["anomaly_comment"] = unsaved
         form_left, form_right = st.columns([3, 1])
         form_left.text_area(t("anomalies.comment"), key="anomaly_comment", height=80, max_chars=2000)
         form_right.text_input(t("anomalies.reviewer"), key="anomaly_reviewer", max_chars=100)

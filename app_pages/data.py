@@ -4,7 +4,9 @@ DuckDB lets one process write a store or many read it, never both. A page run op
 store only when a query misses the cache, and app.py closes it when the run ends, so a
 command-line ingest waits milliseconds, not minutes. Results are cached by (query,
 parameters, store version): the version is the store files' modification times, so what
-an ingest writes shows on the next run.
+an ingest writes shows on the next run. With JIXIAO_STATE_URL set, what auditors write
+lives in PostgreSQL (ingest/state.py): its change marker joins the version, and each
+connection is shown the shared tables.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import polars as pl
 import streamlit as st
 
 import queries
-from ingest import config, parquet, store
+from ingest import config, parquet, state, store
+from app_pages import timings
 from app_pages.i18n import lang, t
 
 _local = threading.local()
@@ -35,13 +38,49 @@ def has_store() -> bool:
 
 
 def read_only() -> bool:
-    """A Parquet export (ingest --export-parquet) is read, never written: no reviews, no uploads."""
+    """A Parquet export (ingest --export-parquet) is read, never written: no uploads, and no
+    reviews unless they go to PostgreSQL (reviews_read_only)."""
     return parquet.is_parquet_store(store_path())
+
+
+def reviews_read_only() -> bool:
+    """Whether verdicts cannot be recorded: on an export, unless JIXIAO_STATE_URL sends them
+    to the PostgreSQL database the servers share."""
+    return read_only() and not state.configured()
+
+
+def read_only_notice() -> str:
+    """What an export refuses, in plain words: uploads, and reviews unless they are shared."""
+    return t("store.read_only_shared" if state.configured() else "store.read_only", path=store_path())
+
+
+def state_problem(exc: state.StateUnavailable) -> str:
+    """Why the shared reviews cannot be read or saved, in the page's language, with the
+    driver's first line (or, for a URL that is not one, state.py's words) for whoever keeps
+    the server."""
+    detail = str(exc.__cause__ or exc).strip().splitlines()
+    return t("state.unreachable", where=exc.where) + (f" ({detail[0]})" if detail else "")
+
+
+def state_snapshot() -> state.Snapshot | None:
+    """This page run's view of the shared state (JIXIAO_STATE_URL), read once a run: one
+    query when nothing changed; None when the state stays in the store."""
+    if not state.configured():
+        return None
+    snapshot = getattr(_local, "state", None)
+    if snapshot is None:
+        try:
+            snapshot = state.shared().snapshot()
+        except state.StateUnavailable as exc:
+            raise StoreUnavailable(state_problem(exc)) from exc
+        _local.state = snapshot
+    return snapshot
 
 
 def version() -> str:
     """Changes whenever the store's files do (main file and write-ahead log; an export's
-    manifest, written last)."""
+    manifest, written last), and with the shared state's change marker, so a review made on
+    another server shows on this one's next run."""
     path = store_path()
     parts = []
     files = (path / parquet.MANIFEST,) if path.is_dir() else (path, path.with_name(path.name + ".wal"))
@@ -51,6 +90,9 @@ def version() -> str:
             parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
         except FileNotFoundError:
             parts.append("-")
+    snapshot = state_snapshot()
+    if snapshot is not None:
+        parts.append(snapshot.marker)
     return f"{path}|{'|'.join(parts)}"
 
 
@@ -73,6 +115,7 @@ def connection():
         return conn
     if not has_store():
         raise StoreUnavailable(t("store.missing"))
+    snapshot = state_snapshot()        # before the store is opened: an unreachable server holds no lock
     notice = st.empty()
     if read_only():
         # An export is loaded into memory on the server's first visit (seconds at 100 000
@@ -87,13 +130,16 @@ def connection():
         raise StoreUnavailable(t("store.error", error=store_problem(exc))) from exc
     finally:
         notice.empty()
+    if snapshot is not None:
+        state.attach(conn, snapshot)
     queries.prepare(conn)
     _local.conn = conn
     return conn
 
 
 def close() -> None:
-    """End of the page run: let writers in."""
+    """End of the page run: let writers in; the next run asks the shared state again."""
+    _local.state = None
     conn = getattr(_local, "conn", None)
     if conn is not None:
         _local.conn = None
@@ -104,22 +150,33 @@ def close() -> None:
 def _cached(name: str, params: str, store_version: str) -> pl.DataFrame:
     # One page run's queries share one connection and, mostly, one set of filters: the scope
     # is built once for them (queries.build_scope).
-    return queries.run(connection(), name, reuse_scope=True, **json.loads(params))
+    timings.count("query_misses")
+    with timings.phase("connect"):
+        conn = connection()
+    return queries.run(conn, name, reuse_scope=True, **json.loads(params))
 
 
 def run(name: str, **params) -> pl.DataFrame:
     """A named query's rows for the current store, from the cache when nothing changed. The
     thresholds of jixiao.toml (full marks, signal levels) are bound to every query that names
     them, so no page can leave one out; a page's own value wins."""
-    wanted = queries.parameters(name)
-    given = {**config.signal_params(config.load()), **params}
-    bound = {key: value for key, value in given.items() if key in wanted}
-    return _cached(name, json.dumps(bound, ensure_ascii=False, sort_keys=True, default=str), version())
+    timings.count("queries")
+    with timings.phase("queries"):
+        wanted = queries.parameters(name)
+        given = {**config.signal_params(config.load()), **params}
+        bound = {key: value for key, value in given.items() if key in wanted}
+        return _cached(name, json.dumps(bound, ensure_ascii=False, sort_keys=True, default=str), version())
 
 
 def write_reviews(items: list[dict], reviewer: str) -> int:
-    """Record triage verdicts: the dashboard's one write besides uploads, kept short."""
+    """Record triage verdicts: the dashboard's one write besides uploads, kept short. With
+    JIXIAO_STATE_URL set they go to PostgreSQL, and the store is not opened."""
     close()
+    if state.configured():
+        try:
+            return store.add_reviews(None, items, reviewer)
+        except state.StateUnavailable as exc:
+            raise StoreUnavailable(state_problem(exc)) from exc
     try:
         conn = store.open_store(store_path(), wait_seconds=20)
     except store.StoreBusy as exc:

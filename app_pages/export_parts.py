@@ -28,7 +28,7 @@ import xlsxwriter
 
 import queries
 from app_pages.i18n import TEXTS, t
-from ingest import store
+from ingest import state, store
 
 TABLES = ("reports", "budget_lines", "indicators", "anomalies")
 # Excel's sheet holds 1,048,576 rows; a longer table continues on reports_2, reports_3 …
@@ -218,6 +218,7 @@ def read_tables(params: dict, tables: tuple[str, ...] = TABLES, conn=None) -> di
         return {table: queries.run(conn, f"export_{table}", limit=None, **params) for table in tables}
     own = store.connect(store.store_path(), read_only=True, wait_seconds=20)
     try:
+        state.attach(own)           # the reviews shared through PostgreSQL, when they are
         queries.prepare(own)
         return {table: queries.run(own, f"export_{table}", limit=None, **params) for table in tables}
     finally:

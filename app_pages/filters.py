@@ -32,6 +32,9 @@ CODED = ("rules", "statuses")
 # pasted paragraph is cut here, and the box says so.
 TEXT_LIMIT = 500
 COLONS, SEMICOLONS = {"zh": "：", "en": ": "}, {"zh": "；", "en": "; "}
+# Filters whose choices are names the store lists only in part (queries/filter_options.sql
+# caps them, most frequent first): a name not listed is typed in full.
+TYPED = ("regions", "depts", "units")
 PENDING = "_filters_pending"        # set by a page (a chart's click), applied before the widgets
 URL_PROBLEMS = "_filters_url_problems"
 
@@ -195,14 +198,13 @@ def sidebar(options: dict[str, list]) -> Filters:
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         st.header(t("filters.header"))
         chosen = {}
-        for name, label, formatter in (
-            ("years", "filters.years", str), ("provinces", "filters.provinces", str),
-            ("regions", "filters.regions", str), ("depts", "filters.depts", str), ("units", "filters.units", str),
-        ):
+        for name, label in (("years", "filters.years"), ("provinces", "filters.provinces"),
+                            ("regions", "filters.regions"), ("depts", "filters.depts"), ("units", "filters.units")):
             current = st.session_state.get(f"f_{name}", [])
             choices = list(dict.fromkeys(list(options.get(name, [])) + list(current)))
-            chosen[name] = st.multiselect(t(label), choices, key=f"f_{name}", format_func=formatter,
-                                          placeholder=t("filters.any"))
+            typed = name in TYPED
+            chosen[name] = st.multiselect(t(label), choices, key=f"f_{name}", placeholder=t("filters.any"),
+                                          accept_new_options=typed, help=t("filters.typed_help") if typed else None)
         chosen["score"] = st.slider(t("filters.score"), 0.0, 100.0, key="f_score", step=0.5)
         chosen["grades"] = st.multiselect(t("filters.grades"), list(GRADES), key="f_grades",
                                           placeholder=t("filters.any"))

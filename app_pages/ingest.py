@@ -51,7 +51,7 @@ def run_upload(files) -> None:
 
 
 if data.read_only():
-    st.info(t("store.read_only", path=data.store_path()))
+    st.info(data.read_only_notice())
 else:
     uploader_words(t("ingest.uploader_button"), t("ingest.uploader_limit", mb=ingest_parts.MAX_UPLOAD_MB,
                                                   types=" ".join(f".{kind}" for kind in ingest_parts.UPLOAD_TYPES)))

@@ -20,7 +20,7 @@ def store_is_empty() -> bool:
 
 def offer_button() -> None:
     if data.read_only():
-        st.info(t("store.read_only", path=data.store_path()))
+        st.info(data.read_only_notice())
         return
     if not st.button(t("overview.load_samples", n=SAMPLE_COUNT), type="primary", key="load_samples"):
         return

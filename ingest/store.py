@@ -332,7 +332,12 @@ REVIEW_STATUSES = ("open", "confirmed", "dismissed")
 
 def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
     """Record verdicts on anomalies: each item has report_id, rule, subject, status, comment.
-    Appended, never overwritten, so the history stays; keyed by the anomaly's identity."""
+    Appended, never overwritten, so the history stays; keyed by the anomaly's identity.
+    When JIXIAO_STATE_URL names a PostgreSQL database the verdicts go there, shared by every
+    dashboard server (state.py), and `conn` is not used (None will do)."""
+    # Local: the parsing workers import this module and need no PostgreSQL driver.
+    from ingest import state
+
     now = dt.datetime.now()
     rows = []
     for item in items:
@@ -343,6 +348,8 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
                      "reviewer": reviewer or None, "reviewed_at": now})
     if not rows:
         return 0
+    if state.configured():
+        return state.append("reviews", rows)
     with transaction(conn):
         _insert(conn, "reviews", as_columns("reviews", rows))
     return len(rows)

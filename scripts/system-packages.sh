@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages Jixiao uses beyond Python: LibreOffice (headless, with its Python bridge)
 # to read .doc/.wps/.rtf, and, with --browser and --calc, Chromium and LibreOffice Calc for the
-# tests. Installed with apt-get when run as root and missing; otherwise says what to install. With --required a
+# tests; with --postgres, PostgreSQL (the shared state's tests start a throwaway server of it).
+# Installed with apt-get when run as root and missing; otherwise says what to install. With --required a
 # missing package is an error (the tests need them); without, a warning (the dashboard reads
 # every other format without LibreOffice).
 set -euo pipefail
@@ -17,6 +18,8 @@ for argument in "$@"; do
         --browser) command -v chromium >/dev/null 2>&1 || packages+=(chromium) ;;
         # The tests make .xls workbooks with LibreOffice Calc.
         --calc) installed libreoffice-calc-nogui || installed libreoffice-calc || packages+=(libreoffice-calc-nogui) ;;
+        # The server binaries (initdb, pg_ctl) live under /usr/lib/postgresql/VERSION/bin.
+        --postgres) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql) ;;
         --required) required=1 ;;
     esac
 done

@@ -40,6 +40,8 @@ TEXTS = {
     "filters.empty": {"zh": "没有报告符合当前筛选（{filters}）。可点击上方条件逐个取消，或清除全部筛选。",
                       "en": "No report matches the current filters ({filters}). Drop them one by one above, or clear them all."},
     "filters.any": {"zh": "不限", "en": "Any"},
+    "filters.typed_help": {"zh": "列出的是报告最多的名称；未列出的可输入全称后按回车。",
+                           "en": "The names with the most reports are listed; type any other in full and press Enter."},
     "filters.reset": {"zh": "清除筛选", "en": "Clear filters"},
     "filters.active": {"zh": "当前筛选：{count} 份报告", "en": "Current filters: {count} reports"},
     "status.open": {"zh": "待审核", "en": "Open"},
@@ -59,6 +61,14 @@ TEXTS = {
     "store.loading_export": {"zh": "正在载入 Parquet 导出…", "en": "Loading the Parquet export…"},
     "store.read_only": {"zh": "当前数据是 Parquet 导出（{path}），只能查看：复核和上传请在原 DuckDB 数据库上进行。",
                         "en": "This is a Parquet export ({path}), for reading only: review and upload on the DuckDB store."},
+    "store.read_only_shared": {"zh": "当前数据是 Parquet 导出（{path}），不能上传：上传请在原 DuckDB 数据库上进行；复核结论保存在共享的 PostgreSQL 数据库中。",
+                               "en": "This is a Parquet export ({path}): upload on the DuckDB store; reviews are kept in the "
+                                     "shared PostgreSQL database."},
+    "state.unreachable": {"zh": "无法连接保存复核结论的共享数据库（PostgreSQL，{where}）：复核结论暂时无法读取或保存，"
+                                "请稍后刷新页面；如果一直如此，请联系管理员。",
+                          "en": "The shared database that keeps the reviews (PostgreSQL, {where}) cannot be reached: "
+                                "reviews can be neither read nor saved for now. Reload the page in a moment; if this "
+                                "goes on, tell the administrator."},
     "login.title": {"zh": "请输入密码", "en": "Password required"},
     "login.password": {"zh": "密码", "en": "Password"},
     "login.submit": {"zh": "进入", "en": "Enter"},

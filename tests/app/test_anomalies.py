@@ -220,3 +220,38 @@ def test_a_rule_bar_sets_the_lists_rule_and_a_unit_bar_the_unit_filter(open_page
                                 "where r.parse_status <> 'failed' and r.implementing_unit = ? and a.rule = ?",
                     [unit, rule])[0][0]
     assert metrics(app)["异常"] == f"{in_unit:,}"
+
+
+def test_a_selection_follows_its_anomaly_when_an_ingest_moves_the_rows(own_store):
+    # Twenty auditors while an ingest ran (bench/sessions.py): one ticked a row, the ingest's
+    # new anomalies sorted in above it while the comment was typed, and the form (and the
+    # verdict) went to the anomaly now at that position.
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page("app_pages/anomalies.py").run()
+    before = anomaly_table(app)
+    ticked = (before["report_id"].iloc[2], before["rule"].iloc[2])
+    app.session_state["anomaly_table"] = {"selection": {"rows": [2]}}
+    app.run()
+    conn = store.connect(own_store)                    # a report lands whose high anomaly sorts first
+    source = conn.execute("select report_id from anomalies where severity = 'high' limit 1").fetchall()[0][0]
+    for table, changes in (("reports", "report_id = 'aaaaaaaaaaaaaaaa', file_name = '0-新到报告.docx'"),
+                           ("anomalies", "report_id = 'aaaaaaaaaaaaaaaa'")):
+        conn.execute(f"create temp table landed as select * from {table} where report_id = ?", [source])
+        conn.execute(f"update landed set {changes}")
+        conn.execute(f"insert into {table} select * from landed")
+        conn.execute("drop table landed")
+    conn.close()
+    app.run()
+    after = anomaly_table(app)
+    assert after["report_id"].iloc[0] == "aaaaaaaaaaaaaaaa"
+    moved = list(zip(after["report_id"], after["rule"])).index(ticked)
+    assert app.session_state["anomaly_table"]["selection"]["rows"] == [moved]
+    app.text_input(key="anomaly_reviewer").input("审计员甲")
+    app.text_area(key="anomaly_comment").input("已核实")
+    app.button(key="anomaly_confirm").click().run()
+    assert not app.exception
+    assert fetch(own_store, "select report_id, rule from reviews") == [ticked]
