@@ -1,6 +1,7 @@
 """A store many times larger than one the bench can parse in reasonable time: every report of
-a filled store (bench/fill.py) copied `times` - 1 more times, each copy under a new report id,
-file name and unit (`名称·2`), with its rows in every table and its anomalies. The numbers
+a filled store (bench/fill.py) copied `times` - 1 more times, each copy under a new report id
+and file name, with its rows in every table and its anomalies: each unit then has `times`
+times the reports (the generator gives most reports a unit of their own). The numbers
 and texts of a copy are its original's, so the rules are not run on it (each narrative would
 be a copy of nine others): the anomalies are the originals', copied. For timing queries and
 pages at a million reports, not for judging what the rules find."""
@@ -29,8 +30,7 @@ def scale(source: Path, target: Path, times: int) -> dict:
             replaced = ["left(md5(report_id || '/' || copy), 16) as report_id"]
             if table == "reports":
                 replaced += ["copy || '-' || file_name as file_name",
-                             "md5(file_sha256 || '/' || copy) || md5(file_sha256) as file_sha256",
-                             "implementing_unit || '·' || copy as implementing_unit"]
+                             "md5(file_sha256 || '/' || copy) || md5(file_sha256) as file_sha256"]
             # Table and column names from the schema, not from anyone's input.
             conn.execute(f"insert into {table} select t.* replace ({', '.join(replaced)}) "
                          f"from {table} t cross join copies")
