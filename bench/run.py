@@ -14,6 +14,7 @@ import shutil
 import statistics
 import tempfile
 import time
+import traceback
 import zipfile
 from pathlib import Path
 
@@ -136,14 +137,24 @@ def run(files: int, rerun_files: int, store_sizes: tuple[int, ...], folder: Path
                      f"{seconds:.1f} s, {megabytes:.0f} MB ({len(list(export.rglob('*.parquet'))):,} files)"))
         rows.extend(query_rows(f"parquet {size:,}", time_queries(export, runs=PARQUET_QUERY_RUNS)))
         if size == LARGE and million:
-            rows.extend(million_rows(path, folder))
+            rows.extend(part("queries 1,000,000", lambda: million_rows(path, folder)))
         if size == LARGE and browser:
-            rows.extend(browser_rows(path))
+            rows.extend(part("pages in Chromium", lambda: browser_rows(path)))
     if sessions:
-        rows.extend(session_rows(folder / "sessions"))
+        rows.extend(part("sessions", lambda: session_rows(folder / "sessions")))
     bench_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory", "this bench process (generating, floor, rules, queries)", f"{bench_peak:.0f} MB"))
     return rows
+
+
+def part(step: str, rows) -> list[tuple[str, ...]]:
+    """A long part's rows, or one row saying how it failed: an hour's other figures are not
+    lost to one part's error (the traceback goes to stderr)."""
+    try:
+        return rows()
+    except Exception as exc:
+        traceback.print_exc()
+        return [(step, "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")]
 
 
 def query_rows(step: str, timings: list[dict], target_ms: float | None = None) -> list[tuple[str, ...]]:
