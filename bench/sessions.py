@@ -84,7 +84,12 @@ new MutationObserver(records => {
                       attributeFilter: ["data-test-script-state", "data-test-connection-state"]});
 """
 SETTLED = """
-before => {
+arg => {
+    // arg: the runs counted before the action, or [that count, the document's timeOrigin then]:
+    // a click that loaded a new document (Streamlit reloads a page now and then instead of
+    // navigating in it) starts the count again, so any run over there counts.
+    const [counted, origin] = Array.isArray(arg) ? arg : [arg, null];
+    const before = origin !== null && origin !== performance.timeOrigin ? -1 : counted;
     const app = document.querySelector('[data-testid="stApp"]');
     if (!window.__jixiao || window.__jixiao.done <= before || !app) return false;   // before -1: a new document
     if (app.dataset.testConnectionState !== "CONNECTED" || app.dataset.testScriptState !== "notRunning") return false;
@@ -290,7 +295,7 @@ class Auditor:
         self.page, self.number, self.url, self.tag = page, number, url, tag
         self.targets, self.driven, self.patience = targets, driven, patience
 
-    async def _settled(self, before: int, kind: str) -> None:
+    async def _settled(self, before: int | list, kind: str) -> None:
         try:
             await self.page.wait_for_function(SETTLED, arg=before, polling=POLL_MS, timeout=self.patience * 1000)
         except Exception as exc:            # playwright's TimeoutError, or the page gone
@@ -307,7 +312,7 @@ class Auditor:
         """Do `action` (an awaitable factory), wait until the run it started has settled, time
         it and read the page for problems."""
         # A new document's first run ends in "notRunning" ("initial" before it): no count to wait on.
-        before = -1 if kind in NEW_DOCUMENT else await self._runs()
+        before = -1 if kind in NEW_DOCUMENT else [await self._runs(), await self.page.evaluate("performance.timeOrigin")]
         started = time.monotonic()
         try:
             await action()
@@ -606,6 +611,8 @@ def report(outcome: Outcome) -> list[str]:
 def bench_rows(folder: Path, sessions: int = 20, files: int = 2000) -> list[tuple[str, ...]]:
     """The benchmark table's rows (step, what, measured, target): python -m bench."""
     outcome = run(folder, sessions, files)
+    for line in report(outcome):                # by kind of interaction, and every problem seen
+        print(line, flush=True)
     driven = outcome.driven
     times = [i.seconds for i in driven.interactions if i.kind != "arrive"]
     kinds = Counter(p.kind for p in driven.problems)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,14 @@ SHARED = _shared()
 CORPUS = SHARED / "corpus"
 # Reports as government units published them: cut short, tables as TAB-separated lines.
 PUBLISHED = SHARED / "published"
+
+
+def in_own_thread(action):
+    """`action()` on a thread of its own, its result or its exception: the browser tests'
+    session-wide playwright (tests/e2e) keeps an event loop running on the main thread, where
+    another playwright, sync or async, refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(action).result()
 
 
 def fetch(db, sql: str, params: list | None = None) -> list[tuple]:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, in_own_thread
 from streamlit.testing.v1 import AppTest
 
 from bench import browser
@@ -64,7 +64,8 @@ def test_minimal_page_is_timed_in_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
     server = browser.serve("minimal", browser.MINIMAL_PAGE, ROOT, {}, tmp_path)
-    try:
+
+    def drive():
         with sync_playwright() as playwright:
             instance = playwright.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
             context = instance.new_context(viewport=browser.VIEWPORT)
@@ -72,10 +73,16 @@ def test_minimal_page_is_timed_in_chromium(tmp_path):
             tab, loaded = browser.load(context, server, "")
             changed = browser.filter_change(tab, server)
             instance.close()
+            return loaded, changed
+
+    try:
+        loaded, changed = in_own_thread(drive)
     finally:
         server.process.terminate()
         server.process.wait(timeout=20)
     for sample in (loaded, changed):
         assert 0 < sample.script_done <= sample.total
-        assert sample.charts == 1 and sample.runs == 1
+        # The minimal page has no timing hook: its runs are counted from the page's script state,
+        # and a run too fast to show "running" is not (WATCH); its end is then its last message.
+        assert sample.charts == 1 and sample.runs in (0, 1)
         assert sample.browser_cpu > 0 and sample.server_cpu >= 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import in_own_thread
 
 from bench import sessions
 
@@ -22,8 +23,8 @@ def chromium():
 
 
 def test_two_auditors_during_an_ingest_lose_nothing_and_a_lost_review_is_caught(chromium, tmp_path):
-    outcome = sessions.run(tmp_path, sessions=2, files=20, reports=40, alone=False, warm_up=False,
-                           patience=PATIENCE, say=lambda _: None)
+    outcome = in_own_thread(lambda: sessions.run(tmp_path, sessions=2, files=20, reports=40, alone=False,
+                                                 warm_up=False, patience=PATIENCE, say=lambda _: None))
     assert outcome.failures() == []
     assert len(outcome.driven.reviews) == 2 and outcome.lost() == []
     assert outcome.ingest_status == 0 and outcome.ingest_counts.get("ok", 0) + outcome.ingest_counts.get("partial", 0) == 20
@@ -44,8 +45,8 @@ def test_a_page_that_cannot_read_the_store_is_an_error_seen(chromium, tmp_path):
     garbage.write_bytes(b"this is no database" * 100)
     server, url = sessions.serve(garbage, tmp_path / "server.log")
     try:
-        driven = asyncio.run(sessions.drive(url, 1, "bench-test", sessions.Targets(("none",)), rounds=0,
-                                            patience=PATIENCE))
+        driven = in_own_thread(lambda: asyncio.run(sessions.drive(url, 1, "bench-test", sessions.Targets(("none",)),
+                                                                  rounds=0, patience=PATIENCE)))
     finally:
         sessions.stop(server)
     assert [(p.kind, p.during) for p in driven.problems] == [("store", "arrive")]
