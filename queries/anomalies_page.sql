@@ -3,9 +3,9 @@
 -- too many to ship to a browser; anomalies_total counts them for the pager.
 -- $severities, $review_statuses, $anomaly_rules are the page's own filters (empty = any).
 -- The page is chosen on narrow keys first; messages and evidence (~50 MB at 100k reports)
--- are read for its rows only.
+-- are read for its rows only, by row id.
 with chosen as (
-    select a.report_id, a.rule, a.subject, a.severity, a.status, r.file_name,
+    select a.report_id, a.rule, a.subject, a.severity, a.status, a.anomaly_row, r.file_name,
            case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end as severity_rank
     from anomaly_status a
     join scope s on s.report_id = a.report_id
@@ -25,7 +25,7 @@ with chosen as (
            c.status, l.comment, l.reviewer, l.reviewed_at, coalesce(l.reviews, 0) as reviews, c.severity_rank
     from chosen c
     join reports r on r.report_id = c.report_id
-    join anomalies a on a.report_id = c.report_id and a.rule = c.rule and a.subject is not distinct from c.subject
+    join anomalies a on a.rowid = c.anomaly_row
     left join latest l on l.report_id = c.report_id and l.rule = c.rule and l.subject = coalesce(c.subject, '')
                        and l.newest = 1
 )

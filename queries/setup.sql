@@ -9,14 +9,16 @@
 create or replace temp macro budget_of(r) as coalesce(r.budget_adjusted, r.budget_planned);
 create or replace temp macro budget_field(r) as if(r.budget_adjusted is null, 'budget_planned', 'budget_adjusted');
 
--- The latest verdict on each anomaly: open until someone reviews it.
+-- The latest verdict on each anomaly: open until someone reviews it. anomaly_row is the
+-- anomaly's row id: a list chosen on these narrow columns reads its messages and evidence
+-- (most of the table's bytes) for its own rows only, by row id.
 create or replace temp view anomaly_status as
 with latest as (
     select report_id, rule, subject, status,
            row_number() over (partition by report_id, rule, subject order by reviewed_at desc) as newest
     from reviews
 )
-select a.report_id, a.rule, a.subject, a.severity, coalesce(l.status, 'open') as status
+select a.report_id, a.rule, a.subject, a.severity, coalesce(l.status, 'open') as status, a.rowid as anomaly_row
 from anomalies a
 left join latest l on l.report_id = a.report_id and l.rule = a.rule and l.subject = coalesce(a.subject, '')
                    and l.newest = 1;
