@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import SHARED
 from ingest import config, store
 from ingest.rules import RULES, run_rules
 
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "hostile":
         from bench.hostile import run
 
-        corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+        corpus = SHARED / "corpus"
         run(args.folder or Path(tempfile.mkdtemp(prefix="jixiao-hostile-")), corpus)
         return 0
     if args.command == "rules":

@@ -13,7 +13,7 @@ import pypdfium2
 
 from bench.memory import run_ingest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from bench import SHARED
 FOLDERS = (
     ("docx", "corpus .docx", SHARED / "corpus", "*.docx"),
     ("doc", ".doc via LibreOffice", SHARED / "formats" / "doc", "*.doc"),

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from bench import SHARED
 TOOL = SHARED / "tools" / "variants.py"
 TARGET = 8.0          # issue 14: end to end within 8× the floor
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import sys
 from pathlib import Path
 
@@ -12,22 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench import shared_folder  # noqa: E402  (the checkout on the path first)
 
-def _shared() -> Path:
-    """../shared beside the checkout (where the team works), wherever CI's clone sits:
-    $JIXIAO_SHARED, then the checkout's ancestors, then /work/shared."""
-    candidates = [Path(os.environ["JIXIAO_SHARED"])] if os.environ.get("JIXIAO_SHARED") else []
-    candidates += [parent / "shared" for parent in ROOT.parents] + [Path("/work/shared")]
-    for candidate in candidates:
-        if (candidate / "corpus").is_dir() and any((candidate / "corpus").glob("*.truth.json")):
-            return candidate
-    raise RuntimeError(
-        "The corpus (../shared/corpus with *.truth.json) was not found beside the checkout; "
-        "set JIXIAO_SHARED to the shared folder."
-    )
-
-
-SHARED = _shared()
+SHARED = shared_folder()
+if not any((SHARED / "corpus").glob("*.truth.json")):
+    raise RuntimeError("The corpus (../shared/corpus with *.truth.json) was not found beside the checkout; "
+                       "set JIXIAO_SHARED to the shared folder.")
 CORPUS = SHARED / "corpus"
 # Reports as government units published them: cut short, tables as TAB-separated lines.
 PUBLISHED = SHARED / "published"
