@@ -62,9 +62,24 @@ STORE_MESSAGES = tuple(TEXTS[key]["zh"].split("{")[0] for key in ("store.busy", 
 # Counts every script run the page finished and every connection state it went through, from
 # its first byte: an interaction is over when a run it started has ended, not when the page
 # was idle before the run began. A redrawn app root comes with its state set, not changed: a
-# run it shows over counts too (a filter's run was missed so, once in 240 interactions).
+# run it shows over counts too (a filter's run was missed so, once in 240 interactions). A
+# fast run can go from "running" back to "notRunning" within one of React's renders and
+# change no attribute at all (the export page on a small store): every message from the
+# server is counted too, with the time of the last.
 WATCH = """
-window.__jixiao = {done: 0, lost: [], app: null};
+window.__jixiao = {done: 0, lost: [], app: null, messages: 0, lastMessage: 0};
+{
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener("message", () => {
+                window.__jixiao.messages++;
+                window.__jixiao.lastMessage = performance.now();
+            });
+        }
+    };
+}
 new MutationObserver(records => {
     const seen = window.__jixiao;
     for (const record of records) {
@@ -85,13 +100,20 @@ new MutationObserver(records => {
 """
 SETTLED = """
 arg => {
-    // arg: the runs counted before the action, or [that count, the document's timeOrigin then]:
-    // a click that loaded a new document (Streamlit reloads a page now and then instead of
-    // navigating in it) starts the count again, so any run over there counts.
-    const [counted, origin] = Array.isArray(arg) ? arg : [arg, null];
-    const before = origin !== null && origin !== performance.timeOrigin ? -1 : counted;
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!window.__jixiao || window.__jixiao.done <= before || !app) return false;   // before -1: a new document
+    // arg: the runs counted before the action, or [that count, the document's timeOrigin then,
+    // the server's messages counted then]: a click that loaded a new document (Streamlit
+    // reloads a page now and then instead of navigating in it) starts the count again, so any
+    // run over there counts; a run seen by no state change is over once the server has sent
+    // something since the action and nothing for QUIET ms.
+    const QUIET = 300;
+    const [counted, origin, messages] = Array.isArray(arg) ? arg : [arg, null, null];
+    const seen = window.__jixiao, app = document.querySelector('[data-testid="stApp"]');
+    if (!seen || !app) return false;
+    const newDocument = origin !== null && origin !== performance.timeOrigin;
+    const before = newDocument ? -1 : counted;        // before -1: a new document
+    const unseenRun = !newDocument && messages !== null && seen.messages > messages
+                      && performance.now() - seen.lastMessage >= QUIET;
+    if (seen.done <= before && !unseenRun) return false;
     if (app.dataset.testConnectionState !== "CONNECTED" || app.dataset.testScriptState !== "notRunning") return false;
     if (document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]')) return false;
     // Drawn: its heading, or instead what went wrong (a page that cannot read the store has no heading).
@@ -305,14 +327,13 @@ class Auditor:
                 state = "the page is gone"
             raise Timeout(kind, f"not settled within {self.patience:.0f} s ({state})") from exc
 
-    async def _runs(self) -> int:
-        return await self.page.evaluate("() => window.__jixiao ? window.__jixiao.done : 0")
-
     async def act(self, kind: str, action) -> None:
         """Do `action` (an awaitable factory), wait until the run it started has settled, time
         it and read the page for problems."""
         # A new document's first run ends in "notRunning" ("initial" before it): no count to wait on.
-        before = -1 if kind in NEW_DOCUMENT else [await self._runs(), await self.page.evaluate("performance.timeOrigin")]
+        before = -1 if kind in NEW_DOCUMENT else await self.page.evaluate(
+            "() => [window.__jixiao ? window.__jixiao.done : 0, performance.timeOrigin, "
+            "window.__jixiao ? window.__jixiao.messages : 0]")
         started = time.monotonic()
         try:
             await action()
