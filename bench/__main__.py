@@ -1,8 +1,10 @@
 """python -m bench                 the benchmark table (README's Performance section)
-python -m bench --quick          the same without the 10,000-file ingest and the 100,000-report store
+python -m bench --quick          the same without the 10,000-file ingest, the 100,000 and 1,000,000-report
+                                 stores, Chromium and the sessions
 python -m bench rules [--reports N] | queries --store FILE | pages --store FILE | hostile | formats | variants
                  | sessions [--store FILE] [--sessions 20] [--files 2000]
 python -m bench pages-browser --store FILE [--loads 5] [--baseline CHECKOUT]
+python -m bench scale --store FILE --out FILE [--times 10]
 
 Prints one table of measured numbers. Figures vary with the machine's load: read them as
 ratios within one run, not as absolutes.
