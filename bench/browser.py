@@ -30,25 +30,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.pages import p95
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_streamlit
 from ingest import store
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL_PAGE = Path(__file__).with_name("minimal_page.py")
-CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
-# As tests/e2e/conftest.py: a laptop's screen, the arguments CI's Chromium runs with.
-VIEWPORT = {"width": 1366, "height": 900}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
 PAGES = ("", "budget", "scores", "anomalies", "report", "ingest", "export")   # SPEC §4's paths
 TIMEOUT_S = 90
 QUIET_S = 0.5           # no new script run this long after the end: the page has settled
@@ -202,32 +196,15 @@ def _with_cpu(sample: Sample, before: dict, after: dict) -> Sample:
     return sample
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(label: str, script: Path, cwd: Path, env: dict, folder: Path) -> Server:
     """streamlit run `script` headless on a free port, its output in a log file."""
-    port = _free_port()
     log = folder / f"{label}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                timings = Path(env["JIXIAO_TIMINGS"]) if "JIXIAO_TIMINGS" in env else None
-                return Server(label, f"http://127.0.0.1:{port}", process, timings, log)
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"{label}: streamlit exited: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"{label}: streamlit did not start within 60 s")
+    try:
+        process, url = start_streamlit(script, cwd, env, log, wait_seconds=60)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{label}: {exc}") from exc
+    timings = Path(env["JIXIAO_TIMINGS"]) if "JIXIAO_TIMINGS" in env else None
+    return Server(label, url, process, timings, log)
 
 
 def real_report_id(path: Path) -> str:

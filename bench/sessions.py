@@ -15,17 +15,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import math
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 import zipfile
 from collections import Counter
@@ -33,15 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app_pages.i18n import TEXTS
+from bench.pages import nearest_rank
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_streamlit
 from bench.variants import SHARED, TOOL
 from ingest import config, store
 from ingest.rules import run_rules
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-VIEWPORT = {"width": 1366, "height": 900}      # an auditor's laptop, as tests/e2e
 # Twenty sessions, a server and an ingest on two shared cores: a page may take long, but a
 # page that has not settled in this time is counted as a failure, not waited for.
 SETTLE_SECONDS = 180.0
@@ -195,11 +190,6 @@ class Timeout(Exception):
         self.during = during
 
 
-def nearest_rank(values: list[float], share: float) -> float:
-    """The value at or above `share` of them: of 20, p95 is the 19th, p50 the 10th."""
-    return sorted(values)[max(1, math.ceil(share * len(values))) - 1]
-
-
 # -- the store, the files, the server, the ingest ---------------------------------------------
 def prepare_store(target: Path, source: Path | None, reports: int) -> Path:
     """A store at `target`: a copy of `source`, or `reports` generated reports with their
@@ -238,33 +228,9 @@ def targets(db: Path, count: int = 200) -> Targets:
     return Targets(tuple(row[0] for row in rows))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(db: Path, log: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
     """streamlit run app.py on `db`, headless, on a port of its own; returns once it answers."""
-    port = port or free_port()
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "JIXIAO_DB": str(db)}, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace")) from None
-            time.sleep(0.3)
-    stop(process)
-    raise RuntimeError("streamlit did not answer within 90 s")
+    return start_streamlit(ROOT / "app.py", ROOT, {"JIXIAO_DB": str(db)}, log, port)
 
 
 def start_ingest(folder: Path, db: Path, log: Path) -> subprocess.Popen:

@@ -13,13 +13,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from bench.serving import free_port
 
 START_SECONDS = 30
 
@@ -36,12 +37,6 @@ def _binaries() -> Path:
                 "(apt-get install postgresql; scripts/test.sh does)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
     """A running server, for as long as the block lasts: its URL (user postgres, trusted, on
@@ -55,7 +50,7 @@ def throwaway_postgres() -> Iterator[str]:
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     cluster, sockets, log = folder / "cluster", folder / "sockets", folder / "server.log"
-    port = _free_port()
+    port = free_port()
 
     def run(*command: str) -> None:
         done = subprocess.run(prefix + list(command), capture_output=True, text=True, timeout=120)

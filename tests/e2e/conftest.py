@@ -5,51 +5,23 @@ Python package drives it through executable_path, so nothing is downloaded at te
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT
 
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, free_port, start_streamlit
 from ingest.pipeline import ingest
 from samples import write_samples
 
-CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
-# A laptop's screen, the narrowest an auditor works at: what matters must show at this width.
-VIEWPORT = {"width": 1366, "height": 900}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(db: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    port = port or _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "JIXIAO_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
+    """The dashboard on `db`, its output in a log beside the store (one per port)."""
+    port = port or free_port()
+    return start_streamlit(ROOT / "app.py", ROOT, {"JIXIAO_DB": str(db)}, db.parent / f"server-{port}.log", port,
+                           wait_seconds=60)
 
 
 @pytest.fixture(scope="session")
