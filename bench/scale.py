@@ -26,8 +26,11 @@ def scale(source: Path, target: Path, times: int) -> dict:
     conn = store.open_store(target)
     try:
         conn.execute("create temp table copies as select range as copy from range(2, ?)", [times + 1])
+        numbers = conn.execute("select coalesce(max(report_no), 0) from reports").fetchall()[0][0]
         for table in COPIED:
             replaced = ["left(md5(report_id || '/' || copy), 16) as report_id"]
+            if table in store.NUMBERED:     # copy k of report n is report n + (k - 1) × the originals' largest
+                replaced += [f"report_no + (copy - 1) * {int(numbers)} as report_no"]
             if table == "reports":
                 replaced += ["copy || '-' || file_name as file_name",
                              "md5(file_sha256 || '/' || copy) || md5(file_sha256) as file_sha256"]

@@ -243,6 +243,12 @@ def _frame(table: str, columns: Columns):
                          for name, kind in table_schemas()[table].items()])
 
 
+# Tables that carry report_no, the report's integer key (migration 008): a report takes the
+# next number when written (a report written again is deleted first, its rows with it), and
+# its rows take theirs from it, whatever the rows said.
+NUMBERED = ("reports", "budget_lines", "indicators", "anomalies")
+
+
 def _insert(conn, table: str, columns: Columns) -> None:
     frame = _frame(table, columns)
     if frame.is_empty():
@@ -250,7 +256,16 @@ def _insert(conn, table: str, columns: Columns) -> None:
     conn.register("incoming_rows", frame)
     try:
         names = ", ".join(frame.columns)
-        conn.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
+        # Table and column names from the schema, not from anyone's input.
+        if table not in NUMBERED:
+            conn.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
+        elif table == "reports":
+            conn.execute(f"insert into reports ({names}) select i.* replace ("
+                         f"(select coalesce(max(report_no), 0) from reports) + row_number() over () as report_no) "
+                         f"from incoming_rows i")
+        else:
+            conn.execute(f"insert into {table} ({names}) select i.* replace (r.report_no as report_no) "
+                         f"from incoming_rows i left join reports r on r.report_id = i.report_id")
     finally:
         conn.unregister("incoming_rows")
 

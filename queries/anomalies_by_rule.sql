@@ -6,9 +6,9 @@ select a.rule,
        count(*) filter (a.status = 'open') as open,
        count(*) filter (a.status = 'confirmed') as confirmed,
        count(*) filter (a.status = 'dismissed') as dismissed,
-       count(distinct a.report_id) as reports
+       count(distinct a.report_no) as reports
 from anomaly_status a
-join scope s on s.report_id = a.report_id
+join scope s on s.report_no = a.report_no
 where anomaly_shown(a, $severities::varchar[], $anomaly_rules::varchar[], $review_statuses::varchar[])
 group by a.rule
 order by anomalies desc, a.rule;

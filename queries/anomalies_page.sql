@@ -5,11 +5,11 @@
 -- The page is chosen on narrow keys first; messages and evidence (~50 MB at 100k reports)
 -- are read for its rows only, by row id.
 with chosen as (
-    select a.report_id, a.rule, a.subject, a.severity, a.status, a.anomaly_row, r.file_name,
+    select a.report_id, a.report_no, a.rule, a.subject, a.severity, a.status, a.anomaly_row, r.file_name,
            case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end as severity_rank
     from anomaly_status a
-    join scope s on s.report_id = a.report_id
-    join reports r on r.report_id = a.report_id
+    join scope s on s.report_no = a.report_no
+    join reports r on r.report_no = a.report_no
     where anomaly_shown(a, $severities::varchar[], $anomaly_rules::varchar[], $review_statuses::varchar[])
     order by severity_rank, r.file_name, a.report_id, a.rule, a.subject nulls first
     limit $page_size offset $offset
@@ -24,7 +24,7 @@ with chosen as (
            c.severity, c.rule, c.subject, a.message, a.message_en, a.evidence,
            c.status, l.comment, l.reviewer, l.reviewed_at, coalesce(l.reviews, 0) as reviews, c.severity_rank
     from chosen c
-    join reports r on r.report_id = c.report_id
+    join reports r on r.report_no = c.report_no
     join anomalies a on a.rowid = c.anomaly_row
     left join latest l on l.report_id = c.report_id and l.rule = c.rule and l.subject = coalesce(c.subject, '')
                        and l.newest = 1

@@ -3,7 +3,7 @@
 with listed as (
     select a.report_id, a.severity, a.status
     from anomaly_status a
-    join scope s on s.report_id = a.report_id
+    join scope s on s.report_no = a.report_no
     where anomaly_shown(a, $severities::varchar[], $anomaly_rules::varchar[], $review_statuses::varchar[])
 )
 select count(*) as anomalies,

@@ -10,7 +10,7 @@ select a.report_id, r.file_name, r.project_name, r.implementing_unit, a.rule, a.
        a.message, a.message_en, a.evidence, coalesce(l.status, 'open') as status, l.comment, l.reviewer,
        l.reviewed_at, coalesce(l.reviews, 0) as reviews
 from anomalies a
-join reports r on r.report_id = a.report_id
+join reports r on r.report_no = a.report_no
 left join latest l on l.report_id = a.report_id and l.rule = a.rule and l.subject = coalesce(a.subject, '')
                    and l.newest = 1
 where a.report_id = $report_id

@@ -2,34 +2,32 @@
 -- absolute deviation (MAD) of digit shares from log10(1 + 1/d), with Nigrini's conformity
 -- bands (jixiao.toml). Too few amounts make no test: units under $min_amounts are left out.
 -- Digits are read from whole millionths of 万元 by integer division (0.3 / 0.1 is 2.999… in
--- floating point, and floor() would call it a 2). Digits are counted once per unit and digit.
+-- floating point, and floor() would call it a 2). Each unit's nine digit counts are gathered
+-- in one group per unit (grouping by unit and digit made four times the groups).
 with amounts as (
     select r.implementing_unit as unit, cast(round(unnest([l.planned, l.actual]) * 1000000) as bigint) as amount
     from budget_lines l
-    join scope s on s.report_id = l.report_id
-    join reports r on r.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
+    join reports r on r.report_no = l.report_no
     where r.implementing_unit is not null
-), counts as (
-    select unit, amount // cast(pow(10, floor(log10(amount))) as bigint) as digit, count(*) as hits
+), digits as (
+    select unit, amount // cast(pow(10, floor(log10(amount))) as bigint) as digit
     from amounts
     where amount > 0
-    group by all
-), totals as (
-    select unit, sum(hits) as amounts from counts group by unit having sum(hits) >= $min_amounts
-), shares as (
-    select t.unit, t.amounts, g.digit,
-           coalesce(c.hits, 0) / t.amounts as observed_share,
-           log10(1 + 1 / g.digit) as expected_share
-    from totals t
-    cross join range(1, 10) as g(digit)
-    left join counts c on c.unit = t.unit and c.digit = g.digit
-), final as (
-    select unit as implementing_unit, any_value(amounts) as amounts,
-           list_avg(list(abs(observed_share - expected_share) order by digit)) as mad,   -- summed in digit order:
-                                                                                -- the same bits on every run
-           list(observed_share order by digit) as observed_shares
-    from shares
+), counts as (
+    select unit, count(*) as amounts,
+           [count(*) filter (digit = 1), count(*) filter (digit = 2), count(*) filter (digit = 3),
+            count(*) filter (digit = 4), count(*) filter (digit = 5), count(*) filter (digit = 6),
+            count(*) filter (digit = 7), count(*) filter (digit = 8), count(*) filter (digit = 9)] as hits
+    from digits
     group by unit
+    having count(*) >= $min_amounts
+), final as (
+    select unit as implementing_unit, amounts,
+           list_avg(list_transform(hits, lambda h, i: abs(h / amounts - log10(1 + 1 / i)))) as mad,  -- summed in digit
+                                                                                     -- order: the same bits every run
+           list_transform(hits, lambda h: h / amounts) as observed_shares
+    from counts
 )
 select *,
        case when mad <= $close then 'close' when mad <= $acceptable then 'acceptable'

@@ -7,7 +7,7 @@
 with fen as (
     select cast(round(l.planned * 1000000) as bigint) as planned, cast(round(l.actual * 1000000) as bigint) as actual
     from budget_lines l
-    join scope s on s.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
 ), pairs as (
     select case when planned > 0 then planned // cast(pow(10, floor(log10(planned))) as bigint) end as planned_digit,
            case when actual > 0 then actual // cast(pow(10, floor(log10(actual))) as bigint) end as actual_digit,

@@ -6,8 +6,8 @@ with lines as (
     select case when $area = 'region' then r.region else r.province end as area,
            l.report_id, l.planned, l.actual, l.origin
     from budget_lines l
-    join scope s on s.report_id = l.report_id
-    join reports r on r.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
+    join reports r on r.report_no = l.report_no
 ), final as (
     select area,
            unnest(line_measures(planned, actual, origin))

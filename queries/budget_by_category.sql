@@ -7,7 +7,7 @@
 with lines as (
     select l.report_id, l.category, l.category_code, l.planned, l.actual, l.origin
     from budget_lines l
-    join scope s on s.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
 ), summed as (
     select grouping(category) = 1 as is_total,
            category,

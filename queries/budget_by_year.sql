@@ -4,8 +4,8 @@
 with lines as (
     select r.fiscal_year, l.report_id, l.planned, l.actual, l.origin
     from budget_lines l
-    join scope s on s.report_id = l.report_id
-    join reports r on r.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
+    join reports r on r.report_no = l.report_no
 ), final as (
     select fiscal_year,
            unnest(line_measures(planned, actual, origin))

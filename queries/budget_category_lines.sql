@@ -5,10 +5,10 @@
 -- Largest first: the deviation from plan, or what a line without a plan spent; at most
 -- $limit rows, line_total saying how many there are in all.
 with lines as (
-    select l.report_id, l.line_no, l.category_raw, l.planned, l.actual, l.origin,
+    select l.report_id, l.report_no, l.line_no, l.category_raw, l.planned, l.actual, l.origin,
            coalesce(l.planned > 0, false) as has_plan
     from budget_lines l
-    join scope s on s.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
     where l.category = $category
 ), measured as (
     select *,
@@ -19,7 +19,7 @@ with lines as (
            l.line_no, l.category_raw, l.has_plan, l.origin, l.planned, l.actual, l.difference,
            count(*) over () as line_total
     from measured l
-    join reports r on r.report_id = l.report_id
+    join reports r on r.report_no = l.report_no
 )
 select * from final
 order by abs(coalesce(difference, actual, 0)) desc, fiscal_year desc nulls last, file_name, line_no

@@ -10,7 +10,7 @@
 with lines as (
     select l.planned::decimal(18, 6) as planned, l.actual::decimal(18, 6) as actual, l.origin
     from budget_lines l
-    join scope s on s.report_id = l.report_id
+    join scope s on s.report_no = l.report_no
 ), measured as (
     select unnest(line_measures(planned, actual, origin))
     from lines

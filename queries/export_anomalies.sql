@@ -12,8 +12,8 @@ with latest as (
     select a.report_id, r.file_name, a.rule, a.severity, a.subject, a.rowid as anomaly_row,
            coalesce(l.status, 'open') as status, l.comment, l.reviewer, l.reviewed_at
     from anomalies a
-    join scope s on s.report_id = a.report_id
-    join reports r on r.report_id = a.report_id
+    join scope s on s.report_no = a.report_no
+    join reports r on r.report_no = a.report_no
     left join latest l on l.report_id = a.report_id and l.rule = a.rule and l.subject = coalesce(a.subject, '')
                        and l.newest = 1
     where (len($rules::varchar[]) = 0 or list_contains($rules::varchar[], a.rule))

@@ -8,6 +8,6 @@ select r.report_id, r.file_name, r.file_sha256, r.file_format, r.parser_version,
        r.execution_rate_stated, r.arrival_rate, r.execution_rate, r.self_score, r.grade_raw, r.grade,
        r.missing_fields
 from reports r
-join scope s on s.report_id = r.report_id
+join scope s on s.report_no = r.report_no
 order by r.fiscal_year desc nulls last, r.file_name, r.report_id
 limit $limit::bigint;

@@ -3,7 +3,7 @@
 with scored as (
     select r.supervising_dept, r.fiscal_year, r.self_score
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.supervising_dept is not null and r.self_score is not null
 ), final as (
     select supervising_dept, fiscal_year,

@@ -4,7 +4,7 @@
 with missing as (
     select r.report_id, r.parse_status, unnest(from_json(r.missing_fields, '["VARCHAR"]')) as field
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.missing_fields is not null and r.missing_fields <> '[]'
 )
 select field, count(distinct report_id) as reports,

@@ -5,7 +5,7 @@ select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.fiscal_y
        coalesce(from_json(r.missing_fields, '["VARCHAR"]'), []::varchar[]) as missing_fields,
        r.ingested_at, count(*) over () as total_reports
 from reports r
-join scope s on s.report_id = r.report_id
+join scope s on s.report_no = r.report_no
 where r.parse_status = 'partial'
 order by r.ingested_at desc, r.file_name
 limit $limit;

@@ -14,14 +14,14 @@ with figures as (
                as execution_rate,
            avg(r.self_score) as self_score_avg,
            count(*) filter (r.self_score >= $full_points) as full_score_reports
-    from reports r join scope s on s.report_id = r.report_id
+    from reports r join scope s on s.report_no = r.report_no
 ), issues as (
     select count(*) as anomalies,
            count(*) filter (a.severity = 'high') as high_anomalies,
            count(*) filter (a.status = 'open') as open_anomalies,
-           count(distinct a.report_id) as reports_with_anomalies
+           count(distinct a.report_no) as reports_with_anomalies
     from anomaly_status a
-    join scope s on s.report_id = a.report_id
+    join scope s on s.report_no = a.report_no
     where anomaly_shown(a, []::varchar[], $rules::varchar[], $statuses::varchar[])
 )
 select * from figures, issues;

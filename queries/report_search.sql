@@ -5,7 +5,7 @@ with found as (
     select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.fiscal_year, r.self_score,
            r.parse_status
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where trim($search) = ''
        or has_every_word(lower(concat_ws(chr(10), r.file_name, r.project_name, r.implementing_unit)), $search)
        or starts_with(r.report_id, lower(trim($search)))

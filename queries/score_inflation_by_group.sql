@@ -6,7 +6,7 @@ with graded as (
     select case $group when 'dept' then r.supervising_dept else r.implementing_unit end as group_name,
            r.self_score, coalesce(r.execution_rate, r.execution_rate_stated) as execution_rate
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.self_score is not null
 ), final as (
     select group_name,

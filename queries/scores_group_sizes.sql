@@ -5,7 +5,7 @@
 with scored as (
     select r.implementing_unit, r.supervising_dept
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.self_score is not null
 ), units as (
     select implementing_unit, count(*) as reports

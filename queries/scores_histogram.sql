@@ -5,7 +5,7 @@
 with binned as (
     select floor(r.self_score / $bin_width) * $bin_width as bin_start
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.self_score is not null
 )
 select bin_start, least(bin_start + $bin_width, greatest(bin_start, $full_points)) as bin_end, count(*) as reports

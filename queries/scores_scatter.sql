@@ -11,7 +11,7 @@ with plotted as (
            coalesce(r.execution_rate, r.execution_rate_stated) as execution_rate,
            coalesce(r.arrival_rate, r.arrival_rate_stated) as arrival_rate
     from reports r
-    join scope s on s.report_id = r.report_id
+    join scope s on s.report_no = r.report_no
     where r.self_score is not null
       and coalesce(r.execution_rate, r.execution_rate_stated, r.arrival_rate, r.arrival_rate_stated) is not null
 ), flagged as (

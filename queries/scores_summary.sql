@@ -7,4 +7,4 @@ select count(*) as reports,
        count(*) filter (r.self_score >= $full_points) as full_score_reports,
        count(*) filter (r.self_score >= $full_points) / nullif(count(r.self_score), 0) as full_score_share
 from reports r
-join scope s on s.report_id = r.report_id;
+join scope s on s.report_no = r.report_no;

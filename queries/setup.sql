@@ -18,7 +18,8 @@ with latest as (
            row_number() over (partition by report_id, rule, subject order by reviewed_at desc) as newest
     from reviews
 )
-select a.report_id, a.rule, a.subject, a.severity, coalesce(l.status, 'open') as status, a.rowid as anomaly_row
+select a.report_id, a.report_no, a.rule, a.subject, a.severity, coalesce(l.status, 'open') as status,
+       a.rowid as anomaly_row
 from anomalies a
 left join latest l on l.report_id = a.report_id and l.rule = a.rule and l.subject = coalesce(a.subject, '')
                    and l.newest = 1;

@@ -8,7 +8,7 @@ select r.fiscal_year,
        avg(r.self_score) as self_score_avg,
        count(*) filter (r.self_score >= $full_points) / count(*) as full_score_share
 from reports r
-join scope s on s.report_id = r.report_id
+join scope s on s.report_no = r.report_no
 where r.fiscal_year is not null
 group by r.fiscal_year
 order by r.fiscal_year;

@@ -3,13 +3,13 @@
 -- label table (ingest/reference/categories.csv) can be extended.
 select b.category_raw,
        count(*) as lines,
-       count(distinct b.report_id) as reports,
+       count(distinct b.report_no) as reports,
        sum(b.planned) as planned,
        sum(b.actual) as actual,
        min(r.file_name) as example_file
 from budget_lines b
-join scope s on s.report_id = b.report_id
-join reports r on r.report_id = b.report_id
+join scope s on s.report_no = b.report_no
+join reports r on r.report_no = b.report_no
 where b.category_code is null
 group by b.category_raw
 order by lines desc, b.category_raw

@@ -180,8 +180,9 @@ def test_attention_list_orders_by_open_high_then_medium_then_file_name():
         (6, "A", "high", ""),                                  # confirmed: closed
         (7, "D", "medium", ""),
     ]
-    conn.executemany("insert into anomalies (report_id, rule, severity, subject) values (?, ?, ?, nullif(?, ''))",
-                     [(f"{r:016x}", rule, severity, subject) for r, rule, severity, subject in rows])
+    conn.executemany("insert into anomalies (report_id, rule, severity, subject, report_no) "
+                     "select ?, ?, ?, nullif(?, ''), report_no from reports where report_id = ?",
+                     [(f"{r:016x}", rule, severity, subject, f"{r:016x}") for r, rule, severity, subject in rows])
     stamp = dt.datetime(2026, 1, 1)
     conn.executemany("insert into reviews (report_id, rule, subject, status, reviewed_at) values (?, ?, ?, ?, ?)", [
         (f"{3:016x}", "B", "y", "confirmed", stamp),

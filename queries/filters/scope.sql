@@ -1,7 +1,7 @@
 -- The reports the sidebar's filters select: the temp table `scope` every page query starts
--- from (`join scope s on s.report_id = …`). queries.run builds it afresh before each query
--- that reads it, on the same connection, binding the query's own filter values; the query's
--- parameters include these. A table built once per run rather than a table macro: a macro
+-- from (`join scope s on s.report_no = …`, on the integer key of migration 008). queries.run
+-- builds it afresh before each query that reads it, on the same connection, binding the
+-- query's own filter values; the query's parameters include these. A table built once per run rather than a table macro: a macro
 -- takes its values as arguments, so its eleven-argument call stood copied in every page
 -- query; the table is declared here once and the pages' parameters keep their names.
 -- The values stand where they are used, constants DuckDB plans with: gathered in a one-row
@@ -10,7 +10,7 @@
 -- has_every_word). An empty list means "any"; a score range of 0–100, the slider's whole range
 -- (app_pages/filters.py), keeps reports without a score.
 create or replace temp table scope as
-select r.report_id
+select r.report_id, r.report_no
 from reports r
 where r.parse_status <> 'failed'
   and (len($years::integer[]) = 0 or list_contains($years::integer[], r.fiscal_year))

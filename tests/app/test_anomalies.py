@@ -238,10 +238,11 @@ def test_a_selection_follows_its_anomaly_when_an_ingest_moves_the_rows(own_store
     app.run()
     conn = store.connect(own_store)                    # a report lands whose high anomaly sorts first
     source = conn.execute("select report_id from anomalies where severity = 'high' limit 1").fetchall()[0][0]
+    number = conn.execute("select max(report_no) + 1 from reports").fetchall()[0][0]
     for table, changes in (("reports", "report_id = 'aaaaaaaaaaaaaaaa', file_name = '0-新到报告.docx'"),
                            ("anomalies", "report_id = 'aaaaaaaaaaaaaaaa'")):
         conn.execute(f"create temp table landed as select * from {table} where report_id = ?", [source])
-        conn.execute(f"update landed set {changes}")
+        conn.execute(f"update landed set {changes}, report_no = ?", [number])
         conn.execute(f"insert into {table} select * from landed")
         conn.execute("drop table landed")
     conn.close()

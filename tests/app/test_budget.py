@@ -376,8 +376,8 @@ def test_labels_without_a_code_are_listed(page_store, tmp_path, monkeypatch):
     report_id, year = conn.execute("select report_id, fiscal_year from reports where parse_status = 'ok' "
                                    "and fiscal_year is not null order by report_id limit 1").fetchall()[0]
     # A label the classification does not know: category is the label itself, no code.
-    conn.execute("insert into budget_lines values (?, 99, '宣传品制作', null, '宣传品制作', 2.0, 3.5, 'table')",
-                 [report_id])
+    conn.execute("insert into budget_lines select ?, 99, '宣传品制作', null, '宣传品制作', 2.0, 3.5, 'table', report_no "
+                 "from reports where report_id = ?", [report_id, report_id])
     conn.close()
     monkeypatch.setenv("JIXIAO_DB", str(store))
     app = AppTest.from_file(APP, default_timeout=60)
@@ -437,7 +437,8 @@ def test_a_negative_amount_is_named_apart_from_the_headline(page_store, tmp_path
     shutil.copy(page_store, store)
     conn = duckdb.connect(str(store))
     report_id = conn.execute("select report_id from reports where parse_status = 'ok' order by report_id limit 1").fetchall()[0][0]
-    conn.execute("insert into budget_lines values (?, 98, '办公费', '30201', '办公费', null, -4.25, 'table')", [report_id])
+    conn.execute("insert into budget_lines select ?, 98, '办公费', '30201', '办公费', null, -4.25, 'table', report_no "
+                 "from reports where report_id = ?", [report_id, report_id])
     queries.prepare(conn)
     headline = queries.run(conn, "budget_headline", **Filters().params()).row(0, named=True)
     conn.close()

@@ -344,3 +344,66 @@ def test_a_workbook_with_a_report_per_sheet_stores_each_and_reparses_them(tmp_pa
     assert again.ok == 1
     assert sorted(r["report_id"] for r in query(db, "select report_id from reports")) == sorted(
         r["report_id"] for r in stored.values())
+
+
+NUMBERED_COUNTS = """
+    select r.file_name, r.report_no,
+           (select count(*) from budget_lines l where l.report_no = r.report_no) as budget_lines,
+           (select count(*) from indicators i where i.report_no = r.report_no) as indicators,
+           (select count(*) from anomalies a where a.report_no = r.report_no) as anomalies,
+           (select count(*) from anomalies a where a.report_id = r.report_id) as anomalies_by_id,
+           (select count(*) from budget_lines l where l.report_id = r.report_id and l.report_no is distinct from r.report_no)
+         + (select count(*) from indicators i where i.report_id = r.report_id and i.report_no is distinct from r.report_no)
+         + (select count(*) from anomalies a where a.report_id = r.report_id and a.report_no is distinct from r.report_no)
+           as strays
+    from reports r order by r.file_name"""
+
+
+def _numbered_as_truth(db) -> dict[str, int]:
+    """Each report's lines and indicators found by its report_no are the truth's, its anomalies
+    those found by its report_id (a few files alone raise other corpus-level signals than the
+    corpus does), and no row has another report's number."""
+    numbers = {}
+    for row in query(db, NUMBERED_COUNTS):
+        truth = read_truth(CORPUS / (row["file_name"].rsplit(".", 1)[0] + ".truth.json"))
+        assert (row["budget_lines"], row["indicators"], row["anomalies"], row["strays"]) == (
+            len(truth["budget_lines"]), len(truth["indicators"]), row["anomalies_by_id"], 0), row["file_name"]
+        numbers[row["file_name"]] = row["report_no"]
+    assert len(set(numbers.values())) == len(numbers) and None not in numbers.values()
+    return numbers
+
+
+def test_a_report_and_its_rows_share_one_report_no_when_written_and_written_again(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("dev-009.docx", "dev-011.docx", "dev-021.txt"):     # lines, indicators and anomalies
+        shutil.copy(CORPUS / name, folder / name)
+    db = tmp_path / "s.duckdb"
+    ingest([folder], db, workers=1)
+    assert sorted(_numbered_as_truth(db).values()) == [1, 2, 3]
+    assert sum(row["anomalies"] for row in query(db, NUMBERED_COUNTS)) > 0
+    reparse(db, workers=1)                      # every report written again, its rows with it
+    assert sorted(_numbered_as_truth(db).values()) == [1, 2, 3]
+
+
+def test_an_older_store_gets_report_numbers_for_its_rows(tmp_path):
+    db = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(db))
+    conn.execute("create table schema_version (version integer primary key, applied_at timestamp)")
+    for script in sorted(store.MIGRATIONS.glob("00[1-7]_*.sql")):
+        conn.execute(script.read_text(encoding="utf-8"))
+        conn.execute("insert into schema_version values (?, now())", [int(script.name[:3])])
+    conn.executemany("insert into reports (report_id, file_name, file_sha256, ingested_at, parse_status) "
+                     "values (?, ?, '', ?, 'ok')",
+                     [("b", "b.docx", "2024-01-02"), ("a", "a.docx", "2024-01-02"), ("c", "c.docx", "2024-01-01")])
+    conn.executemany("insert into budget_lines (report_id, line_no) values (?, ?)", [("a", 1), ("a", 2), ("c", 1)])
+    conn.executemany("insert into anomalies (report_id, rule, severity) values (?, 'R', 'high')", [("b",), ("a",)])
+    conn.close()
+    conn = store.open_store(db)
+    numbered = {table: conn.execute(f"select report_id, report_no from {table} order by all").fetchall()
+                for table in ("reports", "budget_lines", "anomalies")}
+    conn.close()
+    # Numbered in the order they were ingested, report_id breaking the tie.
+    assert numbered == {"reports": [("a", 2), ("b", 3), ("c", 1)],
+                        "budget_lines": [("a", 2), ("a", 2), ("c", 1)],
+                        "anomalies": [("a", 2), ("b", 3)]}
