@@ -1,24 +1,17 @@
 -- First digits of the filtered reports' line amounts (planned and actual, 万元) against Benford's expected share log10(1 + 1/d), with the mean absolute
 -- deviation and Nigrini's conformity band ($close/$acceptable/$marginal); conformity is
 -- null under $min_amounts amounts, which make no test.
--- The digit is read from the amount as a whole number of millionths of 万元 (fen) by integer
--- division: in floating point 0.3 / 0.1 is 2.999…, and floor() would call it a 2. Lines are
--- first counted per (planned digit, actual digit) pair so the budget_lines scan runs once.
-with fen as (
-    select cast(round(l.planned * 1000000) as bigint) as planned, cast(round(l.actual * 1000000) as bigint) as actual
-    from budget_lines l
-    join scope s on s.report_no = l.report_no
-), pairs as (
-    select case when planned > 0 then planned // cast(pow(10, floor(log10(planned))) as bigint) end as planned_digit,
-           case when actual > 0 then actual // cast(pow(10, floor(log10(actual))) as bigint) end as actual_digit,
-           count(*) as lines
-    from fen
-    group by all
-), counted as (
-    select digit, cast(sum(lines) as bigint) as amounts
-    from (select planned_digit as digit, lines from pairs union all select actual_digit, lines from pairs)
-    where digit between 1 and 9
-    group by digit
+-- Each report's counts of first digits were taken when it was written (reports.first_digits,
+-- queries/store/first_digits.sql): they are summed here, no line read.
+with sums as (
+    select [sum(r.first_digits[1]), sum(r.first_digits[2]), sum(r.first_digits[3]),
+            sum(r.first_digits[4]), sum(r.first_digits[5]), sum(r.first_digits[6]),
+            sum(r.first_digits[7]), sum(r.first_digits[8]), sum(r.first_digits[9])] as hits
+    from reports r
+    join scope s on s.report_no = r.report_no
+), counted as (     -- the two lists unnested side by side: digit d and its count
+    select unnest(range(1, 10)) as digit, cast(unnest(hits) as bigint) as amounts
+    from sums
 ), shares as (
     select d.digit, coalesce(c.amounts, 0) as amounts,
            coalesce(c.amounts, 0) / nullif(sum(coalesce(c.amounts, 0)) over (), 0) as observed_share,

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -347,7 +348,7 @@ def test_a_workbook_with_a_report_per_sheet_stores_each_and_reparses_them(tmp_pa
 
 
 NUMBERED_COUNTS = """
-    select r.file_name, r.report_no,
+    select r.file_name, r.report_no, r.first_digits,
            (select count(*) from budget_lines l where l.report_no = r.report_no) as budget_lines,
            (select count(*) from indicators i where i.report_no = r.report_no) as indicators,
            (select count(*) from anomalies a where a.report_no = r.report_no) as anomalies,
@@ -359,6 +360,13 @@ NUMBERED_COUNTS = """
     from reports r order by r.file_name"""
 
 
+def _first_digits(lines: list[dict]) -> list[int] | None:
+    """Counts of the first digits 1–9 of the lines' positive amounts, planned and actual (None: none)."""
+    digits = [str(Decimal(str(amount)).normalize()).lstrip("0.")[0] for line in lines
+              for amount in (line["planned"], line["actual"]) if amount and amount > 0]
+    return [digits.count(str(d)) for d in range(1, 10)] if digits else None
+
+
 def _numbered_as_truth(db) -> dict[str, int]:
     """Each report's lines and indicators found by its report_no are the truth's, its anomalies
     those found by its report_id (a few files alone raise other corpus-level signals than the
@@ -368,6 +376,7 @@ def _numbered_as_truth(db) -> dict[str, int]:
         truth = read_truth(CORPUS / (row["file_name"].rsplit(".", 1)[0] + ".truth.json"))
         assert (row["budget_lines"], row["indicators"], row["anomalies"], row["strays"]) == (
             len(truth["budget_lines"]), len(truth["indicators"]), row["anomalies_by_id"], 0), row["file_name"]
+        assert row["first_digits"] == _first_digits(truth["budget_lines"]), row["file_name"]
         numbers[row["file_name"]] = row["report_no"]
     assert len(set(numbers.values())) == len(numbers) and None not in numbers.values()
     return numbers
@@ -386,7 +395,7 @@ def test_a_report_and_its_rows_share_one_report_no_when_written_and_written_agai
     assert sorted(_numbered_as_truth(db).values()) == [1, 2, 3]
 
 
-def test_an_older_store_gets_report_numbers_for_its_rows(tmp_path):
+def test_an_older_store_gets_report_numbers_for_its_rows_and_first_digits(tmp_path):
     db = tmp_path / "old.duckdb"
     conn = duckdb.connect(str(db))
     conn.execute("create table schema_version (version integer primary key, applied_at timestamp)")
@@ -396,14 +405,18 @@ def test_an_older_store_gets_report_numbers_for_its_rows(tmp_path):
     conn.executemany("insert into reports (report_id, file_name, file_sha256, ingested_at, parse_status) "
                      "values (?, ?, '', ?, 'ok')",
                      [("b", "b.docx", "2024-01-02"), ("a", "a.docx", "2024-01-02"), ("c", "c.docx", "2024-01-01")])
-    conn.executemany("insert into budget_lines (report_id, line_no) values (?, ?)", [("a", 1), ("a", 2), ("c", 1)])
+    conn.executemany("insert into budget_lines (report_id, line_no, planned, actual) values (?, ?, ?, ?)",
+                     [("a", 1, 0.3, 12.5), ("a", 2, 30.0, None), ("c", 1, None, None)])
     conn.executemany("insert into anomalies (report_id, rule, severity) values (?, 'R', 'high')", [("b",), ("a",)])
     conn.close()
     conn = store.open_store(db)
     numbered = {table: conn.execute(f"select report_id, report_no from {table} order by all").fetchall()
                 for table in ("reports", "budget_lines", "anomalies")}
+    digits = conn.execute("select report_id, first_digits from reports order by report_id").fetchall()
     conn.close()
     # Numbered in the order they were ingested, report_id breaking the tie.
     assert numbered == {"reports": [("a", 2), ("b", 3), ("c", 1)],
                         "budget_lines": [("a", 2), ("a", 2), ("c", 1)],
                         "anomalies": [("a", 2), ("b", 3)]}
+    # And the first digits of their amounts counted (0.3 is a 3, not the 2 of 0.3 / 0.1 = 2.999…).
+    assert digits == [("a", [1, 0, 2, 0, 0, 0, 0, 0, 0]), ("b", None), ("c", None)]
