@@ -1,7 +1,11 @@
 """自评得分 Scores: how self-scores are distributed, how they sit against execution and arrival
 rates (one point per report), and the corpus-level signals: full-score share by unit (by
 supervising department where no unit has enough reports), Benford first digits of line
-amounts, score inflation likewise."""
+amounts, score inflation likewise.
+
+The sections are tabs, and only the open one runs and reaches the browser: drawing all of
+them (two scatters of 5,000 points among them) kept the browser busy three seconds at
+100,000 reports, on every filter change as well as on load."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -25,6 +29,8 @@ LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
 # Who full-score share and score inflation are counted by ($group of their queries), first
 # choice first, and the column the page names the group by.
 GROUPINGS = {"unit": {"column": "implementing_unit"}, "dept": {"column": "supervising_dept"}}
+SECTIONS = ("distribution", "scatter", "groups", "benford")     # the page's tabs, in order
+TAB_KEY, SECTION_KEY = "scores_tab", "scores_section"
 
 filters = st.session_state["filters"]
 signals = config.signal_params(config.load())
@@ -47,50 +53,38 @@ def grade_label(grade: str | None) -> str:
     return grade if grade else t("scores.grade_none")
 
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("scores.histogram"))
-    bin_width = st.segmented_control(t("scores.bin_width"), [1, 2, 5], key="scores_bin_width", default=2) or 2
-    histogram = data.run("scores_histogram", bin_width=float(bin_width), **params)
-    hover = [t("scores.bin_hover", low=f"{low:g}", high=f"{high:g}") if high > low else f"{low:g}"
-             for low, high in zip(histogram["bin_start"].to_list(), histogram["bin_end"].to_list())]
-    figure = go.Figure(go.Bar(x=histogram["bin_start"].to_list(), y=histogram["reports"].to_list(),
-                              width=[bin_width * 0.95] * histogram.height, offset=0, customdata=hover,
-                              hovertemplate="%{customdata}: %{y:,}<extra></extra>"))
-    figure.update_layout(xaxis_title=t("scores.score_axis"), yaxis_title=t("scores.count_axis"), height=340,
-                         margin={"t": 30}, bargap=0)
-    chart(figure, "scores_histogram_chart", t("scores.histogram"))
-with right:
-    st.subheader(t("scores.grades"))
-    grades = data.run("scores_grades", **params)
-    names = [grade_label(grade) for grade in grades["grade"].to_list()]
-    figure = go.Figure(go.Bar(x=names, y=grades["reports"].to_list(), text=grades["reports"].to_list(),
-                              marker_color=[GRADE_COLOURS.get(grade, "#7f7f7f") for grade in grades["grade"].to_list()],
-                              customdata=grades["grade"].to_list(), hovertemplate="%{x}: %{y:,}<extra></extra>"))
-    figure.update_layout(yaxis_title=t("scores.count_axis"), height=340, margin={"t": 30},
-                         xaxis={"type": "category"}, clickmode="event+select")
-    st.caption(t("scores.grades_click"))
-    picked = clickable(figure, "scores_grades_chart", t("scores.grades"))
-    if picked in GRADES:
-        request("grades", [picked])         # the grade's chip above the page undoes it
-
-st.subheader(t("scores.scatter"))
-st.caption(t("scores.scatter_hint"))
-points = data.run("scores_scatter", max_points=MAX_POINTS, **params)
-if points.height and points["reports"][0] > points.height:
-    st.caption(t("scores.sampled", shown=points.height, total=points["reports"][0]))
-# Names go into Plotly's hover, which reads a little HTML: escape them so they stay text.
-escaped = points.select(
-    pl.col(name).fill_null("—").str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
-    .str.replace_all(">", "&gt;", literal=True) for name in ("file_name", "project_name", "implementing_unit"))
-points = points.with_columns(
-    pl.concat_str([escaped["file_name"], escaped["project_name"], escaped["implementing_unit"]],
-                  separator="<br>").alias("hover"))
+def distribution() -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("scores.histogram"))
+        bin_width = st.segmented_control(t("scores.bin_width"), [1, 2, 5], key="scores_bin_width", default=2) or 2
+        histogram = data.run("scores_histogram", bin_width=float(bin_width), **params)
+        hover = [t("scores.bin_hover", low=f"{low:g}", high=f"{high:g}") if high > low else f"{low:g}"
+                 for low, high in zip(histogram["bin_start"].to_list(), histogram["bin_end"].to_list())]
+        figure = go.Figure(go.Bar(x=histogram["bin_start"].to_list(), y=histogram["reports"].to_list(),
+                                  width=[bin_width * 0.95] * histogram.height, offset=0, customdata=hover,
+                                  hovertemplate="%{customdata}: %{y:,}<extra></extra>"))
+        figure.update_layout(xaxis_title=t("scores.score_axis"), yaxis_title=t("scores.count_axis"), height=340,
+                             margin={"t": 30}, bargap=0)
+        chart(figure, "scores_histogram_chart", t("scores.histogram"))
+    with right:
+        st.subheader(t("scores.grades"))
+        grades = data.run("scores_grades", **params)
+        names = [grade_label(grade) for grade in grades["grade"].to_list()]
+        figure = go.Figure(go.Bar(x=names, y=grades["reports"].to_list(), text=grades["reports"].to_list(),
+                                  marker_color=[GRADE_COLOURS.get(grade, "#7f7f7f") for grade in grades["grade"].to_list()],
+                                  customdata=grades["grade"].to_list(), hovertemplate="%{x}: %{y:,}<extra></extra>"))
+        figure.update_layout(yaxis_title=t("scores.count_axis"), height=340, margin={"t": 30},
+                             xaxis={"type": "category"}, clickmode="event+select")
+        st.caption(t("scores.grades_click"))
+        picked = clickable(figure, "scores_grades_chart", t("scores.grades"))
+        if picked in GRADES:
+            request("grades", [picked])         # the grade's chip above the page undoes it
 
 
-def scatter(rate: str, axis_key: str, chart_key: str) -> list[list[str]]:
-    """One WebGL trace per grade; returns each trace's report ids, in point order, so a
-    selection (curve number, point index) maps back to reports."""
+def scatter(points: pl.DataFrame, rate: str, axis_key: str, chart_key: str) -> list[str]:
+    """One WebGL trace per grade; the ids of the reports selected on it (each trace's report
+    ids are kept in point order, so a selection's curve number and point index map back)."""
     shown = points.filter(pl.col(rate).is_not_null())
     figure = go.Figure()
     trace_ids: list[list[str]] = []
@@ -120,36 +114,40 @@ def scatter(rate: str, axis_key: str, chart_key: str) -> list[list[str]]:
     return chosen
 
 
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{t('scores.vs_execution')}**")
-    selected = scatter("execution_rate", "scores.execution_axis", "scores_execution_chart")
-with right:
-    st.markdown(f"**{t('scores.vs_arrival')}**")
-    selected += scatter("arrival_rate", "scores.arrival_axis", "scores_arrival_chart")
-selected = list(dict.fromkeys(selected))
-if selected:
-    chosen = points.filter(pl.col("report_id").is_in(selected[:SELECTED_LIMIT]))
-    st.caption(t("scores.selected", n=len(selected)) if len(selected) <= SELECTED_LIMIT
-               else t("scores.selected_cut", n=len(selected), shown=SELECTED_LIMIT))
-    report_links(chosen.sort("self_score", "file_name", descending=[True, False]), filters, key="scores_selected_table",
-                 columns={"file_name": t("col.file_name"), "project_name": t("col.project_name"),
-                          "implementing_unit": t("col.implementing_unit"), "grade": t("col.grade"),
-                          "self_score": st.column_config.NumberColumn(t("col.self_score"), format="%.2f"),
-                          "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
-                          "arrival_rate": st.column_config.NumberColumn(t("col.arrival_rate"), format="%.2f")})
+def rates() -> None:
+    st.subheader(t("scores.scatter"))
+    st.caption(t("scores.scatter_hint"))
+    points = data.run("scores_scatter", max_points=MAX_POINTS, **params)
+    if points.height and points["reports"][0] > points.height:
+        st.caption(t("scores.sampled", shown=points.height, total=points["reports"][0]))
+    # Names go into Plotly's hover, which reads a little HTML: escape them so they stay text.
+    escaped = points.select(
+        pl.col(name).fill_null("—").str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True) for name in ("file_name", "project_name", "implementing_unit"))
+    points = points.with_columns(
+        pl.concat_str([escaped["file_name"], escaped["project_name"], escaped["implementing_unit"]],
+                      separator="<br>").alias("hover"))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('scores.vs_execution')}**")
+        selected = scatter(points, "execution_rate", "scores.execution_axis", "scores_execution_chart")
+    with right:
+        st.markdown(f"**{t('scores.vs_arrival')}**")
+        selected += scatter(points, "arrival_rate", "scores.arrival_axis", "scores_arrival_chart")
+    selected = list(dict.fromkeys(selected))
+    if selected:
+        chosen = points.filter(pl.col("report_id").is_in(selected[:SELECTED_LIMIT]))
+        st.caption(t("scores.selected", n=len(selected)) if len(selected) <= SELECTED_LIMIT
+                   else t("scores.selected_cut", n=len(selected), shown=SELECTED_LIMIT))
+        report_links(chosen.sort("self_score", "file_name", descending=[True, False]), filters, key="scores_selected_table",
+                     columns={"file_name": t("col.file_name"), "project_name": t("col.project_name"),
+                              "implementing_unit": t("col.implementing_unit"), "grade": t("col.grade"),
+                              "self_score": st.column_config.NumberColumn(t("col.self_score"), format="%.2f"),
+                              "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
+                              "arrival_rate": st.column_config.NumberColumn(t("col.arrival_rate"), format="%.2f")})
 
-# Full-score share and score inflation judge a group from min_reports reports up. A unit
-# writes one or two a year, so where no unit has that many its supervising department,
-# which gathers many units' reports, is judged instead; the panels say so.
-sizes = {row["counted_by"]: row for row in data.run("scores_group_sizes", **params).iter_rows(named=True)}
-counted_by = next((name for name in GROUPINGS if sizes[name]["qualifying"]), None)
-grouping = GROUPINGS[counted_by or "unit"]
-whom = t(f"scores.whom.{counted_by or 'unit'}")
-group_column = {grouping["column"]: t(f"col.{grouping['column']}")}
 
-
-def grouping_note() -> bool:
+def grouping_note(sizes: dict, counted_by: str | None) -> bool:
     """Say by what the panel counts when it is not by unit; False when nothing qualifies."""
     if counted_by == "dept":
         st.info(t("scores.by_dept_instead", min=signals["min_reports"]))
@@ -160,29 +158,55 @@ def grouping_note() -> bool:
     return True
 
 
-st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))
-st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"], whom=whom,
-             warn=signals["warn"], alarm=signals["alarm"]))
-if grouping_note():
-    shares = data.run("full_score_share_by_group", group=counted_by, **params).rename(
-        {"group_name": grouping["column"]})
-    levels = dict(shares.group_by("level").len().iter_rows())
-    st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0), whom=whom))
-    shown = shares.with_columns(
-        (pl.col("full_score_share") * 100).alias("share_percent"),
-        pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
-    # Lazy: a row reaches the browser when it is scrolled to (5,000 units at 100,000 reports).
-    st.dataframe(shown, hide_index=True, placeholder="—", key="scores_full_share_table", lazy=True,
-                 column_order=[grouping["column"], "reports", "full_score_reports", "share_percent", "level_label"],
-                 column_config={
-                     **group_column, "reports": t("col.reports"),
-                     "full_score_reports": t("scores.full_reports"),
-                     "share_percent": st.column_config.ProgressColumn(t("scores.share"), format="%.0f%%",
-                                                                      min_value=0, max_value=100),
-                     "level_label": t("scores.level")})
+def groups() -> None:
+    # Full-score share and score inflation judge a group from min_reports reports up. A unit
+    # writes one or two a year, so where no unit has that many its supervising department,
+    # which gathers many units' reports, is judged instead; the panels say so.
+    sizes = {row["counted_by"]: row for row in data.run("scores_group_sizes", **params).iter_rows(named=True)}
+    counted_by = next((name for name in GROUPINGS if sizes[name]["qualifying"]), None)
+    grouping = GROUPINGS[counted_by or "unit"]
+    whom = t(f"scores.whom.{counted_by or 'unit'}")
+    group_column = {grouping["column"]: t(f"col.{grouping['column']}")}
 
-left, right = st.columns(2)
-with left:
+    st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))
+    st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"], whom=whom,
+                 warn=signals["warn"], alarm=signals["alarm"]))
+    if grouping_note(sizes, counted_by):
+        shares = data.run("full_score_share_by_group", group=counted_by, **params).rename(
+            {"group_name": grouping["column"]})
+        levels = dict(shares.group_by("level").len().iter_rows())
+        st.write(t("scores.full_share_counts", alarm=levels.get("alarm", 0), warn=levels.get("warn", 0), whom=whom))
+        shown = shares.with_columns(
+            (pl.col("full_score_share") * 100).alias("share_percent"),
+            pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
+        # Lazy: a row reaches the browser when it is scrolled to (5,000 units at 100,000 reports).
+        st.dataframe(shown, hide_index=True, placeholder="—", key="scores_full_share_table", lazy=True,
+                     column_order=[grouping["column"], "reports", "full_score_reports", "share_percent", "level_label"],
+                     column_config={
+                         **group_column, "reports": t("col.reports"),
+                         "full_score_reports": t("scores.full_reports"),
+                         "share_percent": st.column_config.ProgressColumn(t("scores.share"), format="%.0f%%",
+                                                                          min_value=0, max_value=100),
+                         "level_label": t("scores.level")})
+
+    st.subheader(t(f"scores.inflation.{counted_by or 'unit'}"))
+    st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
+    if grouping_note(sizes, counted_by):
+        inflation = data.run("score_inflation_by_group", group=counted_by, **params).rename(
+            {"group_name": grouping["column"]})
+        st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", lazy=True,
+                     column_config={
+                         **group_column, "reports": t("col.reports"),
+                         "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
+                         "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"),
+                                                                             format="%.2f"),
+                         "score_minus_execution": st.column_config.NumberColumn(t("scores.score_minus_execution"),
+                                                                                format="%.2f"),
+                         "inflated_reports": t("scores.inflated"),
+                         "score_execution_corr": st.column_config.NumberColumn(t("scores.corr"), format="%.2f")})
+
+
+def benford_test() -> None:
     st.subheader(t("scores.benford"))
     benford = data.run("benford_digits", **params)
     digits = benford["digit"].to_list()
@@ -202,19 +226,15 @@ with left:
                   else t("scores.conformity.few", min=signals["min_amounts"]))
     st.caption(t("scores.benford_caption", n=f"{first['amounts_total']:,}", mad=first["mad"] or 0,
                  conformity=conformity))
-with right:
-    st.subheader(t(f"scores.inflation.{counted_by or 'unit'}"))
-    st.caption(t("scores.inflation_help", score=signals["inflation_score"], execution=signals["inflation_execution"]))
-    if grouping_note():
-        inflation = data.run("score_inflation_by_group", group=counted_by, **params).rename(
-            {"group_name": grouping["column"]})
-        st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", lazy=True,
-                     column_config={
-                         **group_column, "reports": t("col.reports"),
-                         "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
-                         "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"),
-                                                                             format="%.2f"),
-                         "score_minus_execution": st.column_config.NumberColumn(t("scores.score_minus_execution"),
-                                                                                format="%.2f"),
-                         "inflated_reports": t("scores.inflated"),
-                         "score_execution_corr": st.column_config.NumberColumn(t("scores.corr"), format="%.2f")})
+
+
+# The open tab's section is remembered by name, so a change of language (new tab labels)
+# keeps it open.
+labels = {t(f"scores.tab.{name}"): name for name in SECTIONS}
+if st.session_state.get(TAB_KEY) not in labels and st.session_state.get(SECTION_KEY) in SECTIONS:
+    st.session_state[TAB_KEY] = t(f"scores.tab.{st.session_state[SECTION_KEY]}")
+for tab, name in zip(st.tabs(list(labels), key=TAB_KEY, on_change="rerun"), labels.values()):
+    if tab.open:
+        st.session_state[SECTION_KEY] = name
+        with tab:
+            {"distribution": distribution, "scatter": rates, "groups": groups, "benford": benford_test}[name]()

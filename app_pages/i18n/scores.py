@@ -1,5 +1,9 @@
 TEXTS = {
     "scores.title": {"zh": "自评得分", "en": "Self-scores"},
+    "scores.tab.distribution": {"zh": "得分分布与等级", "en": "Distribution and grades"},
+    "scores.tab.scatter": {"zh": "得分与执行率、到位率", "en": "Score against rates"},
+    "scores.tab.groups": {"zh": "满分比例与得分虚高", "en": "Full scores and inflation"},
+    "scores.tab.benford": {"zh": "本福特检验", "en": "Benford test"},
     "scores.reports": {"zh": "有得分的报告", "en": "Reports with a score"},
     "scores.mean": {"zh": "平均得分", "en": "Mean score"},
     "scores.median": {"zh": "得分中位数", "en": "Median score"},

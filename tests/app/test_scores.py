@@ -1,5 +1,6 @@
 """自评得分: histogram, grade mix, score × rate scatters with selection, full-score share,
-Benford digits and score inflation; filtered by the URL, in both languages.
+Benford digits and score inflation, each in a tab of its own; filtered by the URL, in both
+languages.
 
 Expected values are computed here from the reports and budget_lines rows."""
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -18,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
+from app_pages.i18n import t
 from ingest import config
 from ingest.pipeline import ingest
 from samples import Sample, generate, words
@@ -48,6 +51,14 @@ def _numbers(values) -> list[float]:
 
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
     return list(values)
+
+
+def _open_tab(app: AppTest, section: str, language: str = "zh") -> AppTest:
+    """Open one of the page's tabs as a click on it does: only the open tab runs."""
+    app.session_state["scores_tab"] = t(f"scores.tab.{section}", language)
+    app.run()
+    assert not app.exception
+    return app
 
 
 def _select(app, key: str, points: list[dict]) -> None:
@@ -110,8 +121,7 @@ def test_scatter_has_one_point_per_report_and_a_selection_lists_them(open_page, 
                             "group by 1 order by count(*) desc, 1 limit 1").fetchall()[0][0]
     conn.close()
     reports = _reports(page_store, "and province = ?", [province])
-    app = open_page("scores.py", province=province)
-    assert not app.exception
+    app = _open_tab(open_page("scores.py", province=province), "scatter")
     for key, rate in (("scores_execution_chart", "execution_rate"), ("scores_arrival_chart", "arrival_rate")):
         traces = json.loads(chart_named(app, key).proto.spec)["data"]
         assert {trace["type"] for trace in traces} == {"scattergl"}
@@ -145,8 +155,7 @@ def test_full_score_share_and_inflation_by_unit(open_page, page_store, signals_f
     units = defaultdict(list)
     for report in reports:
         units[report["implementing_unit"]].append(report)
-    app = open_page("scores.py")
-    assert not app.exception
+    app = _open_tab(open_page("scores.py"), "groups")
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
     assert len(shares) == len(units)
     levels = {"alarm": "警示", "warn": "关注", "ok": "正常"}
@@ -181,8 +190,7 @@ def test_benford_digits_against_the_expected_curve(open_page, page_store):
         "where r.parse_status <> 'failed' and r.fiscal_year >= 2022").fetchall() if a is not None and a > 0]
     conn.close()
     counts = Counter(_first_digit(a) for a in amounts)
-    app = open_page("scores.py", year=["2022", "2023", "2024", "2025"])
-    assert not app.exception
+    app = _open_tab(open_page("scores.py", year=["2022", "2023", "2024", "2025"]), "benford")
     observed, expected = json.loads(chart_named(app, "scores_benford_chart").proto.spec)["data"]
     assert (observed["type"], expected["type"]) == ("bar", "scatter")
     assert _numbers(observed["customdata"]) == [counts[d] for d in range(1, 10)]
@@ -196,15 +204,38 @@ def test_english(open_page, signals_for_every_unit):
     app = open_page("scores.py", lang="en")
     assert not app.exception
     assert app.header[0].value == "Self-scores"
-    assert [s.value for s in app.subheader] == [
-        "Score distribution", "Grade mix", "Score against execution and arrival rates", "Full-score share by unit",
-        "Benford first-digit test (line amounts)", "Score inflation by unit"]
-    assert not app.info                                  # units qualify: no word of departments
     assert "Mean score" in [m.label for m in app.metric]
+    assert [tab.label for tab in app.tabs] == ["Distribution and grades", "Score against rates",
+                                              "Full scores and inflation", "Benford test"]
+    shown = {}
+    for section in ("distribution", "scatter", "groups", "benford"):
+        _open_tab(app, section, "en")
+        shown[section] = [s.value for s in app.subheader]
+    assert shown == {"distribution": ["Score distribution", "Grade mix"],
+                     "scatter": ["Score against execution and arrival rates"],
+                     "groups": ["Full-score share by unit", "Score inflation by unit"],
+                     "benford": ["Benford first-digit test (line amounts)"]}
+    _open_tab(app, "groups", "en")
+    assert not app.info                                  # units qualify: no word of departments
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
     assert set(shares["level_label"]) <= {"Alarm", "Warn", "OK"}
+    _open_tab(app, "scatter", "en")
     spec = json.loads(chart_named(app, "scores_execution_chart").proto.spec)
     assert spec["layout"]["xaxis"]["title"]["text"] == "Execution rate %"
+
+
+def test_only_the_open_tab_runs_and_a_language_change_keeps_it_open(open_page):
+    app = open_page("scores.py")
+    assert [tab.label for tab in app.tabs] == ["得分分布与等级", "得分与执行率、到位率", "满分比例与得分虚高", "本福特检验"]
+    drawn = lambda: sorted(re.sub(r".*?(scores_\w+_chart).*", r"\1", c.proto.id) for c in app.get("plotly_chart"))
+    assert drawn() == ["scores_grades_chart", "scores_histogram_chart"]
+    assert not [d for d in app.dataframe if "share_percent" in d.value.columns]
+    _open_tab(app, "scatter")
+    assert drawn() == ["scores_arrival_chart", "scores_execution_chart"]
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert drawn() == ["scores_arrival_chart", "scores_execution_chart"]
+    assert app.session_state["scores_tab"] == "Score against rates"
 
 
 def test_a_large_scatter_keeps_every_suspicious_report_and_samples_the_rest(page_store):
@@ -258,6 +289,7 @@ def grouped_store(tmp_path_factory):
 
 
 def _open_on(db, monkeypatch, **query) -> AppTest:
+    """The scores page on `db`, its tab of full-score share and inflation open."""
     monkeypatch.setenv("JIXIAO_DB", str(db))
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
@@ -265,7 +297,7 @@ def _open_on(db, monkeypatch, **query) -> AppTest:
     app.run()
     app.switch_page("app_pages/scores.py").run()
     assert not app.exception
-    return app
+    return _open_tab(app, "groups", query.get("lang", "zh"))
 
 
 def _groups(db, column: str, depts: list[str]) -> dict[str, list[dict]]:
