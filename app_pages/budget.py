@@ -13,12 +13,13 @@ from app_pages import data
 from app_pages.filters import request
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import clickable, money, report_links
+from app_pages.widgets import clickable, money, open_tab, report_links
 
 DRILL_LIMIT = 500       # lines listed for one category; the rest are counted
 AREA_BARS = 25          # areas drawn on the chart; the table below lists all
 CATEGORY_KEY = "budget_category"
 WITH_UNPLANNED_KEY = "budget_with_unplanned"
+TAB_KEY = "budget_tab"
 DRILL_KEY = "budget_drill"          # the drill-down's container, scrolled to after a click on a category
 SCROLL_PENDING = "_budget_scroll"   # set by a click, consumed by the run that draws the drill-down
 CLICKS = "_budget_category_clicks"  # counts them, so that each scroll script differs
@@ -146,82 +147,92 @@ st.caption(t("budget.reconcile", total=money(headline["actual_total"]), actual=m
 if headline["not_counted"]:
     st.caption(t("budget.not_counted", amount=money(headline["not_counted"])))
 
-# Planned against actual: only lines with a plan, so the two bars compare like with like.
-title = t("budget.by_category")
-st.subheader(title)
-st.caption(f"{t('budget.click_hint')} {t('budget.by_category_note')}")
-planned_categories = categories.filter(pl.col("planned_lines") > 0)
-keys = planned_categories["category"].to_list()
-names = [plotly_text(labels[key]) for key in keys]
-figure = go.Figure()
-for column, label, colour in (("planned_lines_planned", "budget.planned", PLANNED),
-                              ("planned_lines_actual", "budget.actual", ACTUAL)):
-    figure.add_bar(x=names, y=planned_categories[column].to_list(), name=t(label), marker_color=colour,
-                   customdata=keys, hovertemplate="%{x}: %{y:,.2f}<extra>" + t(label) + "</extra>")
-figure.update_layout(barmode="group", yaxis_title=t("budget.money_axis"), height=420, legend=LEGEND,
-                     margin={"t": 30}, xaxis={"type": "category"}, clickmode="event+select")
-choose_category(clickable(figure, "budget_by_category_chart", title))
+def by_category() -> None:
+    # Planned against actual: only lines with a plan, so the two bars compare like with like.
+    title = t("budget.by_category")
+    st.subheader(title)
+    st.caption(f"{t('budget.click_hint')} {t('budget.by_category_note')}")
+    planned_categories = categories.filter(pl.col("planned_lines") > 0)
+    keys = planned_categories["category"].to_list()
+    names = [plotly_text(labels[key]) for key in keys]
+    figure = go.Figure()
+    for column, label, colour in (("planned_lines_planned", "budget.planned", PLANNED),
+                                  ("planned_lines_actual", "budget.actual", ACTUAL)):
+        figure.add_bar(x=names, y=planned_categories[column].to_list(), name=t(label), marker_color=colour,
+                       customdata=keys, hovertemplate="%{x}: %{y:,.2f}<extra>" + t(label) + "</extra>")
+    figure.update_layout(barmode="group", yaxis_title=t("budget.money_axis"), height=420, legend=LEGEND,
+                         margin={"t": 30}, xaxis={"type": "category"}, clickmode="event+select")
+    choose_category(clickable(figure, "budget_by_category_chart", title))
 
+    variance_sort = pl.col("over_under").fill_null(0) + (pl.col("unplanned") if with_unplanned else 0)
+    left, right = st.columns(2)
+    with left:
+        title = t("budget.variance_by_category")
+        st.subheader(title)
+        variance = (categories if with_unplanned else planned_categories).sort(variance_sort, descending=True)
+        variance_keys = variance["category"].to_list()
+        figure = variance_figure(variance, [plotly_text(labels[key]) for key in variance_keys], variance_keys,
+                                 horizontal=True, with_unplanned=with_unplanned)
+        choose_category(clickable(figure, "budget_variance_chart", title))
+    with right:
+        title = t("budget.unplanned_by_category")
+        st.subheader(title)
+        st.caption(t("budget.unplanned_note"))
+        unplanned = categories.filter(pl.col("unplanned") > 0).sort("unplanned", descending=True)
+        if unplanned.height:
+            choose_category(clickable(unplanned_figure(unplanned), "budget_unplanned_chart", title))
+        else:
+            st.caption(t("budget.unplanned_none"))
+
+
+def by_year_and_area() -> None:
+    left, right = st.columns(2)
+    with left:
+        title = t("budget.by_year")
+        st.subheader(title)
+        st.caption(t("budget.filter_hint", what=t("budget.hint_year")))
+        by_year = data.run("budget_by_year", **params)
+        years = by_year["fiscal_year"].to_list()
+        axis = [t("budget.unknown") if year is None else str(year) for year in years]
+        year = clickable(variance_figure(by_year, axis, years, horizontal=False, with_unplanned=with_unplanned),
+                         "budget_by_year_chart", title)
+        if year is not None and [int(year)] != list(filters.years):
+            request("years", [int(year)])
+    with right:
+        title = t("budget.by_area")
+        st.subheader(title)
+        st.caption(t("budget.filter_hint", what=t("budget.hint_area")))
+        level = st.segmented_control(t("budget.area_level"), ["province", "region"], key="budget_area_level",
+                                     default="province", format_func=lambda key: t(f"budget.area_{key}")) or "province"
+        by_area = data.run("budget_by_area", area=level, **params)
+        if with_unplanned:      # the query puts the largest deviation from plan first
+            deviation = pl.col("overspent").fill_null(0) - pl.col("underspent").fill_null(0) + pl.col("unplanned")
+            charted = by_area.sort(deviation, descending=True, maintain_order=True)
+        else:                   # areas with no plan at all would be empty rows
+            charted = by_area.filter(pl.col("planned_lines") > 0)
+        shown = charted.head(AREA_BARS)
+        areas = shown["area"].to_list()
+        axis = [t("budget.unknown") if area is None else plotly_text(area) for area in areas]
+        area = clickable(variance_figure(shown, axis, areas, horizontal=True, with_unplanned=with_unplanned),
+                         "budget_by_area_chart", title)
+        if area is not None:
+            request("regions" if level == "region" else "provinces", [area])
+        if charted.height > AREA_BARS:
+            st.caption(t("budget.area_top", shown=AREA_BARS, total=charted.height))
+        with st.expander(t("budget.area")):
+            amounts = ("planned_lines_planned", "planned_lines_actual", "over_under", "unplanned_table", "unplanned_text")
+            table = by_area.with_columns(pl.col("area").fill_null(t("budget.unknown"))).select("area", "lines", *amounts)
+            st.dataframe(table, hide_index=True, placeholder="—",
+                         column_config={"area": t(f"budget.area_{level}"), "lines": t("budget.lines")}
+                         | {name: st.column_config.NumberColumn(t(f"budget.{name}"), format="%.2f") for name in amounts})
+
+
+# Money spent without a plan beside the deviations from plan, on the charts of both tabs.
 with_unplanned = st.toggle(t("budget.with_unplanned"), key=WITH_UNPLANNED_KEY, help=t("budget.with_unplanned_help"))
-variance_sort = pl.col("over_under").fill_null(0) + (pl.col("unplanned") if with_unplanned else 0)
-left, right = st.columns(2)
-with left:
-    title = t("budget.variance_by_category")
-    st.subheader(title)
-    variance = (categories if with_unplanned else planned_categories).sort(variance_sort, descending=True)
-    variance_keys = variance["category"].to_list()
-    figure = variance_figure(variance, [plotly_text(labels[key]) for key in variance_keys], variance_keys,
-                             horizontal=True, with_unplanned=with_unplanned)
-    choose_category(clickable(figure, "budget_variance_chart", title))
-with right:
-    title = t("budget.unplanned_by_category")
-    st.subheader(title)
-    st.caption(t("budget.unplanned_note"))
-    unplanned = categories.filter(pl.col("unplanned") > 0).sort("unplanned", descending=True)
-    if unplanned.height:
-        choose_category(clickable(unplanned_figure(unplanned), "budget_unplanned_chart", title))
-    else:
-        st.caption(t("budget.unplanned_none"))
-
-left, right = st.columns(2)
-with left:
-    title = t("budget.by_year")
-    st.subheader(title)
-    st.caption(t("budget.filter_hint", what=t("budget.hint_year")))
-    by_year = data.run("budget_by_year", **params)
-    years = by_year["fiscal_year"].to_list()
-    axis = [t("budget.unknown") if year is None else str(year) for year in years]
-    year = clickable(variance_figure(by_year, axis, years, horizontal=False, with_unplanned=with_unplanned),
-                     "budget_by_year_chart", title)
-    if year is not None and [int(year)] != list(filters.years):
-        request("years", [int(year)])
-with right:
-    title = t("budget.by_area")
-    st.subheader(title)
-    st.caption(t("budget.filter_hint", what=t("budget.hint_area")))
-    level = st.segmented_control(t("budget.area_level"), ["province", "region"], key="budget_area_level",
-                                 default="province", format_func=lambda key: t(f"budget.area_{key}")) or "province"
-    by_area = data.run("budget_by_area", area=level, **params)
-    if with_unplanned:      # the query puts the largest deviation from plan first
-        deviation = pl.col("overspent").fill_null(0) - pl.col("underspent").fill_null(0) + pl.col("unplanned")
-        charted = by_area.sort(deviation, descending=True, maintain_order=True)
-    else:                   # areas with no plan at all would be empty rows
-        charted = by_area.filter(pl.col("planned_lines") > 0)
-    shown = charted.head(AREA_BARS)
-    areas = shown["area"].to_list()
-    axis = [t("budget.unknown") if area is None else plotly_text(area) for area in areas]
-    area = clickable(variance_figure(shown, axis, areas, horizontal=True, with_unplanned=with_unplanned),
-                     "budget_by_area_chart", title)
-    if area is not None:
-        request("regions" if level == "region" else "provinces", [area])
-    if charted.height > AREA_BARS:
-        st.caption(t("budget.area_top", shown=AREA_BARS, total=charted.height))
-    with st.expander(t("budget.area")):
-        amounts = ("planned_lines_planned", "planned_lines_actual", "over_under", "unplanned_table", "unplanned_text")
-        table = by_area.with_columns(pl.col("area").fill_null(t("budget.unknown"))).select("area", "lines", *amounts)
-        st.dataframe(table, hide_index=True, placeholder="—",
-                     column_config={"area": t(f"budget.area_{level}"), "lines": t("budget.lines")}
-                     | {name: st.column_config.NumberColumn(t(f"budget.{name}"), format="%.2f") for name in amounts})
+# Two tabs, only the open one drawn: five charts at once kept the browser busy for seconds.
+section, tab = open_tab(("categories", "years_areas"), "budget.tab", TAB_KEY)
+with tab:
+    {"categories": by_category, "years_areas": by_year_and_area}[section]()
 
 # A bar clicked on any category chart chose the category (choose_category); the selectbox is
 # the way without a mouse, the chip the way back.

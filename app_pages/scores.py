@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.filters import GRADES, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clickable, percent, report_links
+from app_pages.widgets import chart, clickable, open_tab, percent, report_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
@@ -30,7 +30,7 @@ LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
 # choice first, and the column the page names the group by.
 GROUPINGS = {"unit": {"column": "implementing_unit"}, "dept": {"column": "supervising_dept"}}
 SECTIONS = ("distribution", "scatter", "groups", "benford")     # the page's tabs, in order
-TAB_KEY, SECTION_KEY = "scores_tab", "scores_section"
+TAB_KEY = "scores_tab"
 
 filters = st.session_state["filters"]
 signals = config.signal_params(config.load())
@@ -228,13 +228,6 @@ def benford_test() -> None:
                  conformity=conformity))
 
 
-# The open tab's section is remembered by name, so a change of language (new tab labels)
-# keeps it open.
-labels = {t(f"scores.tab.{name}"): name for name in SECTIONS}
-if st.session_state.get(TAB_KEY) not in labels and st.session_state.get(SECTION_KEY) in SECTIONS:
-    st.session_state[TAB_KEY] = t(f"scores.tab.{st.session_state[SECTION_KEY]}")
-for tab, name in zip(st.tabs(list(labels), key=TAB_KEY, on_change="rerun"), labels.values()):
-    if tab.open:
-        st.session_state[SECTION_KEY] = name
-        with tab:
-            {"distribution": distribution, "scatter": rates, "groups": groups, "benford": benford_test}[name]()
+section, tab = open_tab(SECTIONS, "scores.tab", TAB_KEY)
+with tab:
+    {"distribution": distribution, "scatter": rates, "groups": groups, "benford": benford_test}[section]()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Sequence
 
 import polars as pl
 import streamlit as st
@@ -37,6 +37,21 @@ def chart(figure, key: str, title: str, **kwargs):
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"],
               "toImageButtonOptions": {"format": "png", "filename": f"{name}_{dt.date.today():%Y-%m-%d}", "scale": 2}}
     return st.plotly_chart(figure, key=key, config=config, **kwargs)
+
+
+def open_tab(sections: Sequence[str], prefix: str, key: str) -> tuple[str, Any]:
+    """Tabs of which only the open one is drawn (st.tabs with on_change="rerun"): each
+    section's label is t(f"{prefix}.{section}"); returns the open section and its tab to draw
+    in. The open section is kept by name as well, so that a change of language (new labels)
+    leaves it open."""
+    labels = {t(f"{prefix}.{name}"): name for name in sections}
+    kept = st.session_state.get(f"{key}_section")
+    if st.session_state.get(key) not in labels and kept in sections:
+        st.session_state[key] = t(f"{prefix}.{kept}")
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    name, tab = next(((name, tab) for tab, name in zip(tabs, labels.values()) if tab.open), (sections[0], tabs[0]))
+    st.session_state[f"{key}_section"] = name
+    return name, tab
 
 
 def clicked(event, chart_key: str) -> Any:

@@ -1,5 +1,7 @@
 TEXTS = {
     "budget.title": {"zh": "预算执行", "en": "Budget vs actual"},
+    "budget.tab.categories": {"zh": "按经济分类", "en": "By category"},
+    "budget.tab.years_areas": {"zh": "按年度与地区", "en": "By year and area"},
     "budget.intro": {
         "zh": "按经济分类科目比较计划支出数与实际支出数（万元）。计划与实际、超支与结余只按有计划数的科目行计算（有计划而实际支出为空，视为未支出）；"
               "没有计划数的行（空白、“-”或 0）的支出单列为无计划支出，其中表格中的行与只在正文中提到的金额分开显示。",

@@ -42,6 +42,14 @@ def open_page(page_store, monkeypatch):
     return _open
 
 
+def open_tab(app: AppTest, key: str, label: str) -> AppTest:
+    """Open a tab of a page's tabs (widgets.open_tab: only the open one runs) as a click does."""
+    app.session_state[key] = label
+    app.run()
+    assert not app.exception
+    return app
+
+
 def click_chart(app: AppTest, element, trace: int, index: int) -> None:
     """What the browser sends when a point or bar of a chart drawn with on_select="rerun" is
     clicked: its point, customdata included (AppTest has no way to click a chart)."""

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
-from tests.app.conftest import APP, chart_named, click_chart
+from tests.app.conftest import APP, chart_named, click_chart, open_tab
 
 LINE_SQL = """
     select l.report_id, l.line_no, l.category, l.category_code, l.planned, l.actual, l.origin,
@@ -71,6 +71,11 @@ def _busiest(db, column: str):
 
 def _chart(app: AppTest, name: str) -> dict:
     return json.loads(chart_named(app, name).proto.spec)
+
+
+def _years_and_areas(app: AppTest) -> AppTest:
+    """Open the tab of the charts by year and area (the one by category is open at first)."""
+    return open_tab(app, "budget_tab", "按年度与地区")
 
 
 def _numbers(values) -> list[float]:
@@ -186,12 +191,16 @@ def test_variance_charts_add_unplanned_spending_only_when_asked(open_page, page_
         want = _measures(by_category[name])
         assert want["planned"] > 0
         assert values == pytest.approx(tuple(want[key] for key in ("overspent", "underspent", "over_under")))
-    over, under, net = _chart(app, "budget_by_year_chart")["data"]
+    over, under, net = _chart(_years_and_areas(app), "budget_by_year_chart")["data"]
     for year, value in zip(net["customdata"], net["y"]):
         assert (value or 0) == pytest.approx(_measures(by_year[year])["over_under"])
 
     app.toggle(key="budget_with_unplanned").set_value(True).run()
     assert not app.exception
+    over, under, table, text, net = _chart(app, "budget_by_year_chart")["data"]
+    for year, value in zip(text["customdata"], _numbers(text["y"])):
+        assert value == pytest.approx(_measures(by_year[year])["unplanned_text"])
+    open_tab(app, "budget_tab", "按经济分类")
     traces = _chart(app, "budget_variance_chart")["data"]
     assert [trace["name"] for trace in traces] == [
         "超支", "结余", "无计划支出（表格）", "无计划支出（仅正文叙述）", "净差额（实际 − 计划）"]
@@ -201,15 +210,11 @@ def test_variance_charts_add_unplanned_spending_only_when_asked(open_page, page_
         want = _measures(by_category[name])
         assert values == pytest.approx(tuple(want[key] for key in (
             "overspent", "underspent", "unplanned_table", "unplanned_text", "over_under")))
-    over, under, table, text, net = _chart(app, "budget_by_year_chart")["data"]
-    for year, value in zip(text["customdata"], _numbers(text["y"])):
-        assert value == pytest.approx(_measures(by_year[year])["unplanned_text"])
 
 
 def test_by_area_by_province_and_by_region(open_page, page_store):
     lines = _lines(page_store)
-    app = open_page("budget.py")
-    assert not app.exception
+    app = _years_and_areas(open_page("budget.py"))
     by_province = defaultdict(list)
     for line in lines:
         by_province[line["province"]].append(line)
@@ -236,16 +241,16 @@ def test_by_area_by_province_and_by_region(open_page, page_store):
 def test_clickable_traces_carry_their_keys_and_every_chart_exports_png(open_page, page_store):
     app = open_page("budget.py")
     assert not app.exception
-    charts = app.get("plotly_chart")
-    assert len(charts) == len(CHARTS)
-    for element in charts:
-        config = json.loads(element.proto.config)
-        assert config["toImageButtonOptions"]["format"] == "png"
-
+    charts = list(app.get("plotly_chart"))
     categories = {row[0] for row in fetch(page_store, "select distinct category from budget_lines")}
     for name in ("budget_by_category_chart", "budget_variance_chart", "budget_unplanned_chart"):
         for trace in _chart(app, name)["data"]:
             assert trace["customdata"] and set(trace["customdata"]) <= categories, (name, trace["name"])
+    charts += list(_years_and_areas(app).get("plotly_chart"))
+    assert len(charts) == len(CHARTS)                   # three in the first tab, two in the second
+    for element in charts:
+        config = json.loads(element.proto.config)
+        assert config["toImageButtonOptions"]["format"] == "png"
     years = [row[0] for row in fetch(page_store, "select distinct fiscal_year from reports r join budget_lines "
                                                  "using (report_id) where parse_status <> 'failed' order by 1 nulls last")]
     for trace in _chart(app, "budget_by_year_chart")["data"]:
@@ -257,7 +262,7 @@ def test_clickable_traces_carry_their_keys_and_every_chart_exports_png(open_page
 
 
 def test_clicking_a_year_or_an_area_filters_the_pages(open_page, page_store):
-    app = open_page("budget.py")
+    app = _years_and_areas(open_page("budget.py"))
     spec = _chart(app, "budget_by_year_chart")
     year = spec["data"][1]["customdata"][0]
     _click(app, "budget_by_year_chart", trace=1, index=0)

@@ -25,7 +25,7 @@ from ingest import config
 from ingest.pipeline import ingest
 from samples import Sample, generate, words
 from samples.truth import truth_of
-from tests.app.conftest import APP, chart_named, click_chart
+from tests.app.conftest import APP, chart_named, click_chart, open_tab
 
 
 def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
@@ -55,10 +55,7 @@ def _numbers(values) -> list[float]:
 
 def _open_tab(app: AppTest, section: str, language: str = "zh") -> AppTest:
     """Open one of the page's tabs as a click on it does: only the open tab runs."""
-    app.session_state["scores_tab"] = t(f"scores.tab.{section}", language)
-    app.run()
-    assert not app.exception
-    return app
+    return open_tab(app, "scores_tab", t(f"scores.tab.{section}", language))
 
 
 def _select(app, key: str, points: list[dict]) -> None:

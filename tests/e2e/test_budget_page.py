@@ -1,5 +1,6 @@
-"""预算执行 in a real browser: its charts are controls. A year bar filters every page (the chip
-undoes it); a category bar opens that category's lines and scrolls them into view."""
+"""预算执行 in a real browser: its charts are controls. A year bar (in the second tab) filters
+every page (the chip undoes it); a category bar opens that category's lines and scrolls them
+into view."""
 from __future__ import annotations
 
 import re
@@ -37,6 +38,9 @@ def _click_bar(page, chart: str):
 def test_a_year_bar_filters_by_that_year_and_its_chip_undoes_it(page, served):
     url, db = served
     page.goto(f"{url}/budget")
+    settle(page)
+    page.get_by_role("tab", name="按年度与地区").click()      # only the open tab is drawn
+    page.locator("[class*='st-key-budget_by_year_chart_'] .js-plotly-plot").wait_for()
     settle(page)
     year = _click_bar(page, "budget_by_year_chart")
     assert year in {row[0] for row in fetch(db, "select fiscal_year from reports")}
