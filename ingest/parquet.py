@@ -24,9 +24,10 @@ from typing import Callable
 import duckdb
 
 from ingest import PARSER_VERSION
-from ingest.schema import table_schemas
+from ingest.schema import numbered_tables, table_schemas
 
 MANIFEST = "jixiao-parquet.json"
+FIRST_DIGITS_FROM = 9       # the schema version from which an export carries reports.first_digits
 PARTITION_BY = ("fiscal_year", "province")
 # Tables keyed by report_id follow their report's partition; the rest are written whole.
 BY_REPORT = ("reports", "report_texts", "funding_sources", "budget_lines", "indicators", "mentions",
@@ -143,15 +144,34 @@ def _load(folder: Path) -> duckdb.DuckDBPyConnection:
         conn.sql(f"select {version} as version, null::timestamp as applied_at").create("schema_version")
         for table, columns in table_schemas().items():
             # Names and types come from our own migrations, never from the files.
-            typed = ", ".join(f"cast({column} as {kind}) as {column}" for column, kind in columns.items())
             files = sorted((folder / table).rglob("*.parquet")) if (folder / table).is_dir() else []
             if files:
                 relation = conn.read_parquet([str(f) for f in files], hive_partitioning=True, union_by_name=True)
+                # A column an older export lacks is null (report_no and first_digits are
+                # derived below).
+                typed = ", ".join(f"cast({column if column in relation.columns else 'null'} as {kind}) as {column}"
+                                  for column, kind in columns.items())
                 relation.project(typed).create(table)
             else:
                 empty = ", ".join(f"cast(null as {kind}) as {column}" for column, kind in columns.items())
                 conn.sql(f"select {empty} limit 0").create(table)
+        _number_reports(conn)
+        if version < FIRST_DIGITS_FROM:
+            from queries import sql     # here, not on import: parsing workers import this module
+
+            all_reports = [row[0] for row in conn.execute("select report_id from reports").fetchall()]
+            conn.execute(sql("store/first_digits"), {"report_ids": all_reports})
     except duckdb.Error as exc:
         conn.close()
         raise ParquetError(f"无法读取 Parquet 导出 {folder}：{str(exc).splitlines()[0]}") from exc
     return conn
+
+
+def _number_reports(conn) -> None:
+    """report_no afresh for the loaded reports and their rows (numbered_tables): a store's
+    numbers are its own, and the exports of two bureaus merged by copying folders share them."""
+    conn.execute("create temp table numbered as "
+                 "select report_id, cast(dense_rank() over (order by report_id) as integer) as report_no from reports")
+    for table in numbered_tables():         # names from our own migrations
+        conn.execute(f"update {table} t set report_no = n.report_no from numbered n where n.report_id = t.report_id")
+    conn.execute("drop table numbered")

@@ -34,6 +34,13 @@ def table_schemas() -> dict[str, dict[str, str]]:
         conn.close()
 
 
+def numbered_tables() -> tuple[str, ...]:
+    """The tables carrying report_no, the report's integer key in one store (migration 008):
+    reports first."""
+    tables = [table for table, columns in table_schemas().items() if "report_no" in columns]
+    return tuple(sorted(tables, key=lambda table: table != "reports"))
+
+
 Columns = dict[str, list]          # column name -> values, one per row
 
 

@@ -20,7 +20,7 @@ import duckdb
 
 from ingest import parquet
 from ingest.rows import REPORT_TABLES
-from ingest.schema import MIGRATIONS, Columns, as_columns, table_schemas
+from ingest.schema import MIGRATIONS, Columns, as_columns, numbered_tables, table_schemas
 DEFAULT_STORE = Path("data") / "jixiao.duckdb"
 # Another process holds the file (a lock), or, inside one process, the file is open with
 # another configuration (read-only pages while a review or upload writes): both pass.
@@ -249,7 +249,7 @@ def _frame(table: str, columns: Columns):
 # Tables that carry report_no, the report's integer key (migration 008): a report takes the
 # next number when written (a report written again is deleted first, its rows with it), and
 # its rows take theirs from it, whatever the rows said.
-NUMBERED = ("reports", "budget_lines", "indicators", "anomalies")
+NUMBERED = numbered_tables()
 
 
 def _insert(conn, table: str, columns: Columns) -> None:

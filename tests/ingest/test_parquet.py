@@ -15,6 +15,7 @@ from polars.testing import assert_frame_equal
 import queries
 from bench.pages import default_params, named_queries
 from ingest import parquet, store
+from ingest.schema import numbered_tables
 from ingest.__main__ import main as cli
 
 
@@ -37,8 +38,19 @@ def assert_same_frame(got: pl.DataFrame, want: pl.DataFrame, table: str, **optio
 
 
 def _tables(conn, names) -> dict[str, pl.DataFrame]:
-    """Every row of each table, in one order whatever order the files were read in."""
-    return {name: conn.sql(f"select * from {name} order by all").pl() for name in names}
+    """Every row of each table, in one order whatever order the files were read in; report_no
+    left out, each store numbering its own reports (an export's are numbered when loaded)."""
+    return {name: conn.sql(f"select * {'exclude (report_no)' if name in numbered_tables() else ''} "
+                           f"from {name} order by all").pl() for name in names}
+
+
+def _numbered_as_their_reports(conn) -> None:
+    """Every row of a loaded export carries its report's report_no, one number a report."""
+    assert conn.execute("select count(distinct report_id) = count(distinct report_no) from reports").fetchall() == [(True,)]
+    for table in numbered_tables():
+        strays = conn.execute(f"select count(*) from {table} t left join reports r on r.report_id = t.report_id "
+                              f"where t.report_no is distinct from r.report_no").fetchall()[0][0]
+        assert strays == 0, table
 
 
 def assert_same_tables(export, db) -> None:
@@ -203,8 +215,14 @@ def test_exports_of_two_bureaus_merge_by_copying_folders(tmp_path):
     try:
         names = {r[0] for r in conn.execute("select file_name from reports").fetchall()}
         got = _tables(conn, parquet.BY_REPORT)
+        _numbered_as_their_reports(conn)        # each bureau numbered from 1: numbered again on loading
+        by_number = conn.execute("select r.file_name, a.rule, a.subject from anomalies a "
+                                 "join reports r on r.report_no = a.report_no order by all").fetchall()
+        by_id = conn.execute("select r.file_name, a.rule, a.subject from anomalies a "
+                             "join reports r on r.report_id = a.report_id order by all").fetchall()
     finally:
         conn.close()
+    assert by_number == by_id and by_id
     assert names == {p.name for p in halves[0] + halves[1]}
     bureaus = [duckdb.connect(str(tmp_path / f"bureau{i}.duckdb"), read_only=True) for i in range(2)]
     try:
@@ -217,3 +235,26 @@ def test_exports_of_two_bureaus_merge_by_copying_folders(tmp_path):
         assert_same_frame(got[table].sort(want.columns, nulls_last=True), want.sort(want.columns, nulls_last=True),
                           table, check_exact=True)
     assert got["reports"].height == len(names) and got["budget_lines"].height > 0
+
+
+def test_an_export_older_than_report_numbers_is_numbered_and_its_digits_counted(export, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(export, old)
+    scratch = duckdb.connect()
+    for table in numbered_tables():     # as schema 7 wrote them: no report_no, no first_digits
+        dropped = "report_no, first_digits" if table == "reports" else "report_no"
+        for file in (old / table).rglob("*.parquet"):
+            frame = scratch.sql(f"select * exclude ({dropped}) from read_parquet(?)", params=[str(file)]).pl()
+            frame.write_parquet(file)
+    scratch.close()
+    manifest = json.loads((old / parquet.MANIFEST).read_text(encoding="utf-8"))
+    (old / parquet.MANIFEST).write_text(json.dumps({**manifest, "schema_version": 7}), encoding="utf-8")
+    conn, new = store.connect(old, read_only=True), store.connect(export, read_only=True)
+    try:
+        _numbered_as_their_reports(conn)
+        digits = "select report_id, first_digits from reports order by report_id"
+        got, want = conn.execute(digits).fetchall(), new.execute(digits).fetchall()
+    finally:
+        conn.close()
+        new.close()
+    assert got == want and any(counts for _, counts in want)
