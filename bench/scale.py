@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ingest import store
 from ingest.rows import REPORT_TABLES
+from ingest.schema import numbered_tables
 
 COPIED = (*REPORT_TABLES, "anomalies", "rules_checked")
 
@@ -29,7 +30,7 @@ def scale(source: Path, target: Path, times: int) -> dict:
         numbers = conn.execute("select coalesce(max(report_no), 0) from reports").fetchall()[0][0]
         for table in COPIED:
             replaced = ["left(md5(report_id || '/' || copy), 16) as report_id"]
-            if table in store.NUMBERED:     # copy k of report n is report n + (k - 1) × the originals' largest
+            if table in numbered_tables():  # copy k of report n is report n + (k - 1) × the originals' largest
                 replaced += [f"report_no + (copy - 1) * {int(numbers)} as report_no"]
             if table == "reports":
                 replaced += ["copy || '-' || file_name as file_name",

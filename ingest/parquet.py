@@ -159,8 +159,7 @@ def _load(folder: Path) -> duckdb.DuckDBPyConnection:
         if version < FIRST_DIGITS_FROM:
             from queries import sql     # here, not on import: parsing workers import this module
 
-            all_reports = [row[0] for row in conn.execute("select report_id from reports").fetchall()]
-            conn.execute(sql("store/first_digits"), {"report_ids": all_reports})
+            conn.execute(sql("store/first_digits"), {"report_ids": None})
     except duckdb.Error as exc:
         conn.close()
         raise ParquetError(f"无法读取 Parquet 导出 {folder}：{str(exc).splitlines()[0]}") from exc

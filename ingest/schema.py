@@ -34,6 +34,7 @@ def table_schemas() -> dict[str, dict[str, str]]:
         conn.close()
 
 
+@functools.cache
 def numbered_tables() -> tuple[str, ...]:
     """The tables carrying report_no, the report's integer key in one store (migration 008):
     reports first."""

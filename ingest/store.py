@@ -142,6 +142,8 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> int:
             continue
         with transaction(conn):
             conn.execute(script.read_text(encoding="utf-8"))
+            if version in AFTER_MIGRATION:      # what SQL alone does not derive
+                AFTER_MIGRATION[version](conn)
             conn.execute("insert into schema_version values (?, ?)", [version, dt.datetime.now()])
         current = version
     _load_categories(conn)
@@ -246,13 +248,10 @@ def _frame(table: str, columns: Columns):
                          for name, kind in table_schemas()[table].items()])
 
 
-# Tables that carry report_no, the report's integer key (migration 008): a report takes the
-# next number when written (a report written again is deleted first, its rows with it), and
-# its rows take theirs from it, whatever the rows said.
-NUMBERED = numbered_tables()
-
-
 def _insert(conn, table: str, columns: Columns) -> None:
+    """Rows into a table. In the tables carrying report_no, the report's integer key (migration
+    008), a report takes the next number (a report written again was deleted first, its rows
+    with it), and its rows take theirs from it, whatever the rows said."""
     frame = _frame(table, columns)
     if frame.is_empty():
         return
@@ -260,7 +259,7 @@ def _insert(conn, table: str, columns: Columns) -> None:
     try:
         names = ", ".join(frame.columns)
         # Table and column names from the schema, not from anyone's input.
-        if table not in NUMBERED:
+        if table not in numbered_tables():
             conn.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
         elif table == "reports":
             conn.execute(f"insert into reports ({names}) select i.* replace ("
@@ -332,16 +331,21 @@ def _write(conn, batch: list[dict], log: list[dict]) -> None:
             _delete_reports(conn, report_ids)
             for table in REPORT_TABLES:
                 _insert(conn, table, _joined(batch, table))
-            _count_first_digits(conn, report_ids)
+            count_first_digits(conn, report_ids)
         if log:
             _insert(conn, "ingest_log", as_columns("ingest_log", log))
 
 
-def _count_first_digits(conn, report_ids: list[str]) -> None:
-    """reports.first_digits of the reports just written, from their budget lines."""
+def count_first_digits(conn, report_ids: list[str] | None = None) -> None:
+    """reports.first_digits of these reports (None: every report), from their budget lines."""
     import queries      # here, not on import: parsing workers import this module and not polars
 
     conn.execute(queries.sql("store/first_digits"), {"report_ids": report_ids})
+
+
+# Steps run right after a migration, in its transaction: 009's column filled for the
+# reports already stored, by the SQL that fills it for each report written.
+AFTER_MIGRATION: dict[int, Callable] = {9: count_first_digits}
 
 
 def write_log(conn, entries: Iterable[dict]) -> None:

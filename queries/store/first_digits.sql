@@ -3,7 +3,8 @@
 -- positive amount): the Benford queries sum these per report instead of reading every line
 -- (at 1,000,000 reports, 6.6 million amounts on each run). An amount is read as a whole
 -- number of millionths of 万元 and its digit found by integer division: in floating point
--- 0.3 / 0.1 is 2.999…, and floor() would call it a 2. $report_ids: the reports just written.
+-- 0.3 / 0.1 is 2.999…, and floor() would call it a 2. $report_ids: the reports just written
+-- (null: every report, after migration 009 and for an export older than it).
 update reports r
 set first_digits = d.first_digits
 from (
@@ -14,7 +15,7 @@ from (
     from (select report_no, amount // cast(pow(10, floor(log10(amount))) as bigint) as digit
           from (select report_no, cast(round(unnest([planned, actual]) * 1000000) as bigint) as amount
                 from budget_lines
-                where report_id in (select unnest($report_ids::varchar[])))
+                where $report_ids::varchar[] is null or report_id in (select unnest($report_ids::varchar[])))
           where amount > 0)
     group by report_no
 ) d

@@ -278,13 +278,20 @@ def test_cli_rules_only_needs_an_existing_store(tmp_path):
     assert run_cli("--rules-only", str(tmp_path)).returncode == 2
 
 
-def test_an_older_store_is_upgraded_with_funding_sources_numbered_as_written(tmp_path):
-    db = tmp_path / "old.duckdb"
+def _store_at_version(db, version: int):
+    """A store as the migrations up to `version` left it (an older Jixiao's), open."""
     conn = duckdb.connect(str(db))
     conn.execute("create table schema_version (version integer primary key, applied_at timestamp)")
-    for script in sorted(store.MIGRATIONS.glob("00[12]_*.sql")):
-        conn.execute(script.read_text(encoding="utf-8"))
-        conn.execute("insert into schema_version values (?, now())", [int(script.name[:3])])
+    for script in sorted(store.MIGRATIONS.glob("*.sql")):
+        if int(script.name[:3]) <= version:
+            conn.execute(script.read_text(encoding="utf-8"))
+            conn.execute("insert into schema_version values (?, now())", [int(script.name[:3])])
+    return conn
+
+
+def test_an_older_store_is_upgraded_with_funding_sources_numbered_as_written(tmp_path):
+    db = tmp_path / "old.duckdb"
+    conn = _store_at_version(db, 2)
     conn.executemany("insert into funding_sources (report_id, source, planned) values (?, ?, ?)",
                      [("r1", "中央", 1.0), ("r2", "市县", 2.0), ("r1", "省级", 3.0), ("r1", "市县", 4.0)])
     conn.close()
@@ -397,11 +404,7 @@ def test_a_report_and_its_rows_share_one_report_no_when_written_and_written_agai
 
 def test_an_older_store_gets_report_numbers_for_its_rows_and_first_digits(tmp_path):
     db = tmp_path / "old.duckdb"
-    conn = duckdb.connect(str(db))
-    conn.execute("create table schema_version (version integer primary key, applied_at timestamp)")
-    for script in sorted(store.MIGRATIONS.glob("00[1-7]_*.sql")):
-        conn.execute(script.read_text(encoding="utf-8"))
-        conn.execute("insert into schema_version values (?, now())", [int(script.name[:3])])
+    conn = _store_at_version(db, 7)
     conn.executemany("insert into reports (report_id, file_name, file_sha256, ingested_at, parse_status) "
                      "values (?, ?, '', ?, 'ok')",
                      [("b", "b.docx", "2024-01-02"), ("a", "a.docx", "2024-01-02"), ("c", "c.docx", "2024-01-01")])
