@@ -13,7 +13,7 @@ from app_pages import data
 from app_pages.filters import request
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import clickable, money, open_tab, report_links
+from app_pages.widgets import clickable, keep, kept, money, open_tab, report_links
 
 DRILL_LIMIT = 500       # lines listed for one category; the rest are counted
 AREA_BARS = 25          # areas drawn on the chart; the table below lists all
@@ -202,8 +202,10 @@ def by_year_and_area() -> None:
         title = t("budget.by_area")
         st.subheader(title)
         st.caption(t("budget.filter_hint", what=t("budget.hint_area")))
-        level = st.segmented_control(t("budget.area_level"), ["province", "region"], key="budget_area_level",
-                                     default="province", format_func=lambda key: t(f"budget.area_{key}")) or "province"
+        level = keep("budget_area_level", st.segmented_control(
+            t("budget.area_level"), ["province", "region"], key="budget_area_level",
+            default=kept("budget_area_level", "province"), format_func=lambda key: t(f"budget.area_{key}"))
+            or "province")
         by_area = data.run("budget_by_area", area=level, **params)
         if with_unplanned:      # the query puts the largest deviation from plan first
             deviation = pl.col("overspent").fill_null(0) - pl.col("underspent").fill_null(0) + pl.col("unplanned")

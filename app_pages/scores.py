@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.filters import GRADES, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clickable, open_tab, percent, report_links
+from app_pages.widgets import chart, clickable, keep, kept, open_tab, percent, report_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
@@ -57,7 +57,8 @@ def distribution() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("scores.histogram"))
-        bin_width = st.segmented_control(t("scores.bin_width"), [1, 2, 5], key="scores_bin_width", default=2) or 2
+        bin_width = keep("scores_bin_width", st.segmented_control(
+            t("scores.bin_width"), [1, 2, 5], key="scores_bin_width", default=kept("scores_bin_width", 2)) or 2)
         histogram = data.run("scores_histogram", bin_width=float(bin_width), **params)
         hover = [t("scores.bin_hover", low=f"{low:g}", high=f"{high:g}") if high > low else f"{low:g}"
                  for low, high in zip(histogram["bin_start"].to_list(), histogram["bin_end"].to_list())]

@@ -54,6 +54,18 @@ def open_tab(sections: Sequence[str], prefix: str, key: str) -> tuple[str, Any]:
     return name, tab
 
 
+def kept(key: str, default: Any) -> Any:
+    """The value the widget under `key` last had (see keep), as the default to draw it with:
+    Streamlit forgets the state of a widget a run does not draw, one in a closed tab."""
+    return st.session_state.get(f"_kept_{key}", default)
+
+
+def keep(key: str, value: Any) -> Any:
+    """Keep a widget's value past the runs that do not draw it (kept); returns it."""
+    st.session_state[f"_kept_{key}"] = value
+    return value
+
+
 def clicked(event, chart_key: str) -> Any:
     """The customdata of a point newly clicked on a chart drawn with on_select="rerun", else
     None. A selection stays on the chart across runs; each one counts once, so a click that

@@ -237,6 +237,11 @@ def test_by_area_by_province_and_by_region(open_page, page_store):
     assert len(table) == len(by_region)
     assert table["unplanned_text"].sum() == pytest.approx(sum(_measures(rows)["unplanned_text"] for rows in by_region.values()))
 
+    open_tab(app, "budget_tab", "按经济分类")           # the tab closed and opened again: still by region
+    _years_and_areas(app)
+    assert app.segmented_control(key="budget_area_level").value == "region"
+    assert set(_chart(app, "budget_by_area_chart")["data"][0]["customdata"]) <= set(by_region)
+
 
 def test_clickable_traces_carry_their_keys_and_every_chart_exports_png(open_page, page_store):
     app = open_page("budget.py")

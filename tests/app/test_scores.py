@@ -235,6 +235,18 @@ def test_only_the_open_tab_runs_and_a_language_change_keeps_it_open(open_page):
     assert app.session_state["scores_tab"] == "Score against rates"
 
 
+def test_a_tab_closed_and_opened_again_keeps_its_choices(open_page):
+    app = open_page("scores.py")
+    app.segmented_control(key="scores_bin_width").set_value(5).run()
+    bars = json.loads(chart_named(app, "scores_histogram_chart").proto.spec)["data"][0]
+    assert set(bars["width"]) == {4.75}                  # bins of 5 points
+    _open_tab(app, "benford")                           # the histogram's tab closed: its widget forgotten
+    _open_tab(app, "distribution")
+    assert app.segmented_control(key="scores_bin_width").value == 5
+    bars = json.loads(chart_named(app, "scores_histogram_chart").proto.spec)["data"][0]
+    assert set(bars["width"]) == {4.75}
+
+
 def test_a_large_scatter_keeps_every_suspicious_report_and_samples_the_rest(page_store):
     conn = duckdb.connect(str(page_store), read_only=True)
     queries.prepare(conn)
