@@ -42,16 +42,14 @@ def chart(figure, key: str, title: str, **kwargs):
 def open_tab(sections: Sequence[str], prefix: str, key: str) -> tuple[str, Any]:
     """Tabs of which only the open one is drawn (st.tabs with on_change="rerun"): each
     section's label is t(f"{prefix}.{section}"); returns the open section and its tab to draw
-    in. The open section is kept by name as well, so that a change of language (new labels)
-    leaves it open."""
+    in. The open section is kept by name as well (keep), so that a change of language (new
+    labels) leaves it open."""
     labels = {t(f"{prefix}.{name}"): name for name in sections}
-    kept = st.session_state.get(f"{key}_section")
-    if st.session_state.get(key) not in labels and kept in sections:
-        st.session_state[key] = t(f"{prefix}.{kept}")
+    if st.session_state.get(key) not in labels and kept(key, None) in sections:
+        st.session_state[key] = t(f"{prefix}.{kept(key, None)}")
     tabs = st.tabs(list(labels), key=key, on_change="rerun")
     name, tab = next(((name, tab) for tab, name in zip(tabs, labels.values()) if tab.open), (sections[0], tabs[0]))
-    st.session_state[f"{key}_section"] = name
-    return name, tab
+    return keep(key, name), tab
 
 
 def kept(key: str, default: Any) -> Any:

@@ -6,9 +6,7 @@
 -- their sums, no line read.
 with counts as (
     select r.implementing_unit as unit,
-           [sum(r.first_digits[1]), sum(r.first_digits[2]), sum(r.first_digits[3]),
-            sum(r.first_digits[4]), sum(r.first_digits[5]), sum(r.first_digits[6]),
-            sum(r.first_digits[7]), sum(r.first_digits[8]), sum(r.first_digits[9])] as hits
+           first_digit_sums(r.first_digits) as hits
     from reports r
     join scope s on s.report_no = r.report_no
     where r.implementing_unit is not null and r.first_digits is not null

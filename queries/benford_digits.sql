@@ -4,9 +4,7 @@
 -- Each report's counts of first digits were taken when it was written (reports.first_digits,
 -- queries/store/first_digits.sql): they are summed here, no line read.
 with sums as (
-    select [sum(r.first_digits[1]), sum(r.first_digits[2]), sum(r.first_digits[3]),
-            sum(r.first_digits[4]), sum(r.first_digits[5]), sum(r.first_digits[6]),
-            sum(r.first_digits[7]), sum(r.first_digits[8]), sum(r.first_digits[9])] as hits
+    select first_digit_sums(r.first_digits) as hits
     from reports r
     join scope s on s.report_no = r.report_no
 ), counted as (     -- the two lists unnested side by side: digit d and its count

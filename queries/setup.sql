@@ -64,3 +64,11 @@ create or replace temp macro line_measures(planned, actual, origin) as struct_pa
     unplanned_lines := count(*) filter (coalesce(planned, 0) = 0 and actual > 0),
     unplanned_text_lines := count(*) filter (coalesce(planned, 0) = 0 and actual > 0 and origin = 'text')
 );
+
+-- The counts of first digits 1–9 of a group of reports: an aggregate over their
+-- reports.first_digits (queries/store/first_digits.sql), digit by digit, for the Benford
+-- queries.
+create or replace temp macro first_digit_sums(first_digits) as
+    [sum(first_digits[1]), sum(first_digits[2]), sum(first_digits[3]),
+     sum(first_digits[4]), sum(first_digits[5]), sum(first_digits[6]),
+     sum(first_digits[7]), sum(first_digits[8]), sum(first_digits[9])];

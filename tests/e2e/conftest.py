@@ -16,7 +16,6 @@ from ingest.pipeline import ingest
 from samples import write_samples
 
 
-
 def serve(db: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
     """The dashboard on `db`, its output in a log beside the store (one per port)."""
     port = port or free_port()
