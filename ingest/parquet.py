@@ -157,9 +157,9 @@ def _load(folder: Path) -> duckdb.DuckDBPyConnection:
                 conn.sql(f"select {empty} limit 0").create(table)
         _number_reports(conn)
         if version < FIRST_DIGITS_FROM:
-            from ingest.store import count_first_digits     # here: store imports this module
+            from queries import sql     # here, not on import: parsing workers import this module
 
-            count_first_digits(conn)
+            conn.execute(sql("store/first_digits"), {"report_ids": None})     # as store.count_first_digits
     except duckdb.Error as exc:
         conn.close()
         raise ParquetError(f"无法读取 Parquet 导出 {folder}：{str(exc).splitlines()[0]}") from exc
