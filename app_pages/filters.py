@@ -105,7 +105,10 @@ def value_label(name: str, value) -> str:
 
 
 def seed_from_url() -> None:
-    """Seed the widgets from the URL, once per session."""
+    """Seed the widgets from the URL, once per session. Only what the URL sets is written:
+    a widget given its value through session state costs the browser some 0.15 s on the
+    next run when its list is long (the first filter change of a session took 0.45 s
+    instead of 0.32 s, bench/browser.py), and an empty filter is the widget's default anyway."""
     if st.session_state.get("_filters_seeded"):
         return
     st.session_state["_filters_seeded"] = True
@@ -123,16 +126,19 @@ def seed_from_url() -> None:
                 problems.append(("filters.url_bad_value", {"name": key, "value": raw}))
                 continue
             values.append(value)
-        st.session_state[f"f_{name}"] = values
+        if values:
+            st.session_state[f"f_{name}"] = values
     st.session_state["f_score"] = _score_range(params.get("score"), problems)
     text = params.get("q", "")
     if len(text) > TEXT_LIMIT:
         problems.append(("filters.url_text_cut", {"n": TEXT_LIMIT}))
-    st.session_state["f_text"] = text[:TEXT_LIMIT]
+    if text:
+        st.session_state["f_text"] = text[:TEXT_LIMIT]
     language = params.get("lang", "zh")
     if language not in LANGUAGES:
         problems.append(("filters.url_bad_value", {"name": "lang", "value": language}))
-    st.session_state["lang"] = language if language in LANGUAGES else "zh"
+    elif language != LANGUAGES[0]:
+        st.session_state["lang"] = language
     st.session_state[URL_PROBLEMS] = problems
 
 
@@ -236,7 +242,8 @@ def coded_multiselect(where, label: str, options: list, state: str, format_func,
         if other != lang():
             st.session_state.pop(f"{state}.{other}", None)
     codes = [code for code in st.session_state.get(state, []) if code in options]
-    st.session_state[widget] = codes
+    if st.session_state.get(widget, []) != codes:      # written only when it differs: see seed_from_url
+        st.session_state[widget] = codes
     st.session_state[state] = codes
 
     def keep() -> None:

@@ -112,3 +112,21 @@ def test_an_empty_result_says_why_and_offers_to_clear(open_page, page_store):
     app.button(key="chip_reset").click().run()
     assert _metric(app, "报告") == f"{everything:,}"
     assert not any("没有报告符合当前筛选" in i.value for i in app.info)
+
+
+def test_a_link_seeds_only_the_filters_it_sets(open_page, page_store):
+    """A widget given its value through session state (set_value in what the browser gets)
+    costs the browser a slow next run (bench/browser.py): a link writes the filters it names,
+    and the others keep their widgets' defaults, which are the same empty choice."""
+    year = _store(page_store, "select max(fiscal_year) from reports")[0][0]
+    app = open_page(year=str(year), lang="en")
+    assert not app.exception
+    assert app.multiselect(key="f_years").value == [year] and app.multiselect(key="f_years").proto.set_value
+    assert app.radio(key="lang").value == "en"
+    forced = [name for name in ("f_provinces", "f_regions", "f_depts", "f_units", "f_grades")
+              if app.multiselect(key=name).proto.set_value]
+    assert forced == [] and not app.text_input(key="f_text").proto.set_value
+    app = open_page()
+    assert app.radio(key="lang").value == "zh" and not app.radio(key="lang").proto.set_value
+    assert app.multiselect(key="f_years").value == [] and not app.multiselect(key="f_years").proto.set_value
+    assert not app.multiselect(key="f_rules.zh").proto.set_value    # codes written only when they differ
