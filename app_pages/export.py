@@ -2,8 +2,8 @@
 筛选条件 file), one XLSX workbook and Parquet, named by what, which years and when.
 
 The page itself shows counts and a 50-row preview as the files write them (headers and
-codes in words, or the store's codes when asked for); the files are built only when asked
-for (CSV and Parquet on the click, the slower workbook by its own button)."""
+codes in words, or the store's codes when asked for); each file is built by its own button,
+then offered for download."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +16,6 @@ from app_pages.i18n import lang, t
 from app_pages.widgets import report_links
 
 PREVIEW_ROWS = 50
-XLSX_KEY = "export_xlsx"     # the workbook built in this session, with what it was built from
 
 filters = st.session_state["filters"]
 params = filters.params()
@@ -35,14 +34,27 @@ for column, table in zip(st.columns(len(export_parts.TABLES)), export_parts.TABL
     column.metric(t(f"export.table.{table}"), f"{counts[table]:,}")
 st.caption(t("export.anomaly_note"))
 
+signature = json.dumps({"params": params, "lang": language, "codes": codes, "store": data.version()},
+                       sort_keys=True, ensure_ascii=False)
+
+
+def read(tables: tuple[str, ...] = export_parts.TABLES) -> dict:
+    """Every row of these tables for the filters; the store is let go of before a file is written."""
+    frames = export_parts.read_tables(params, tables, data.connection())
+    data.close()
+    return frames
+
+
 st.subheader(t("export.csv"))
 st.caption(t("export.csv_caption"))
 for column, table in zip(st.columns(len(export_parts.TABLES)), export_parts.TABLES):
     name = export_parts.file_name(table, filters.years, language, today, "zip")
-    column.download_button(t("export.csv_button", table=t(f"export.button.{table}"), n=f"{counts[table]:,}"),
-                           data=export_parts.csv_download(context, table, name), file_name=name,
-                           mime="application/zip", key=f"export_csv_{table}", on_click="ignore",
-                           icon=":material/download:", help=name)
+    word = t(f"export.button.{table}")
+    export_parts.offer(
+        f"csv_{table}", signature, t("export.csv_button", table=word, n=f"{counts[table]:,}"), name, "application/zip",
+        lambda progress, table=table, name=name: export_parts.csv_zip(read((table,))[table], table, context, name,
+                                                                      dt.datetime.now()),
+        lambda size, word=word: t("export.csv_download", table=word, size=size), where=column)
 
 st.subheader(t("export.xlsx"))
 cells = sum(counts[table] * previews[table].width for table in export_parts.TABLES)
@@ -50,35 +62,20 @@ st.caption(t("export.xlsx_caption", cells=f"{cells:,}",
              seconds=max(1, round(cells / export_parts.XLSX_CELLS_PER_SECOND))))
 if any(counts[table] >= export_parts.EXCEL_MAX_ROWS for table in export_parts.TABLES):
     st.caption(t("export.xlsx_split"))
-signature = json.dumps({"params": params, "lang": language, "codes": codes, "store": data.version()},
-                       sort_keys=True, ensure_ascii=False)
-if st.button(t("export.xlsx_prepare"), key="export_xlsx_prepare"):
-    bar = st.progress(0.0, text=t("export.xlsx_reading"))
-    frames = export_parts.read_tables(params, conn=data.connection())
-    data.close()    # the tables are read: let writers in while the workbook is written
-    exported_at = dt.datetime.now()
-    about = export_parts.about_rows(context, {table: frame.height for table, frame in frames.items()}, exported_at)
-    workbook = export_parts.xlsx_bytes(frames, about, context, on_rows=lambda done, total: bar.progress(
-        done / max(total, 1), text=t("export.xlsx_progress", done=f"{done:,}", total=f"{total:,}")))
-    bar.empty()
-    st.session_state[XLSX_KEY] = {
-        "signature": signature, "bytes": workbook, "built": exported_at,
-        "file_name": export_parts.file_name(export_parts.ALL, filters.years, language, exported_at.date(), "xlsx")}
-prepared = st.session_state.get(XLSX_KEY)
-if prepared and prepared["signature"] == signature:
-    st.caption(t("export.xlsx_ready", time=f"{prepared['built']:%Y-%m-%d %H:%M:%S}", name=prepared["file_name"]))
-    st.download_button(t("export.xlsx_download", size=export_parts.size_text(len(prepared["bytes"]))),
-                       data=prepared["bytes"], file_name=prepared["file_name"],
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="export_xlsx_download", on_click="ignore", type="primary", icon=":material/download:",
-                       help=prepared["file_name"])
+export_parts.offer(
+    "xlsx", signature, t("export.xlsx_prepare"), export_parts.file_name(export_parts.ALL, filters.years, language, today,
+                                                                        "xlsx"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    lambda progress: export_parts.xlsx_file(read(), context, progress),
+    lambda size: t("export.xlsx_download", size=size))
 
 st.subheader(t("export.parquet"))
 st.caption(t("export.parquet_caption"))
-parquet_name = export_parts.file_name(export_parts.ALL, filters.years, language, today, "parquet.zip")
-st.download_button(t("export.parquet_button"), data=export_parts.parquet_download(context, today),
-                   file_name=parquet_name, mime="application/zip", key="export_parquet",
-                   on_click="ignore", icon=":material/download:", help=parquet_name)
+export_parts.offer(
+    "parquet", signature, t("export.parquet_button"),
+    export_parts.file_name(export_parts.ALL, filters.years, language, today, "parquet.zip"), "application/zip",
+    lambda progress: export_parts.parquet_zip(read(), context, today, dt.datetime.now()),
+    lambda size: t("export.parquet_download", size=size))
 
 st.subheader(t("export.preview"))
 for tab, table in zip(st.tabs([t(f"export.table.{table}") for table in export_parts.TABLES]), export_parts.TABLES):

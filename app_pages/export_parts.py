@@ -24,11 +24,11 @@ from typing import Callable
 
 import polars as pl
 import pyarrow.parquet as pq
+import streamlit as st
 import xlsxwriter
 
 import queries
 from app_pages.i18n import TEXTS, t
-from ingest import state, store
 
 TABLES = ("reports", "budget_lines", "indicators", "anomalies")
 # Excel's sheet holds 1,048,576 rows; a longer table continues on reports_2, reports_3 …
@@ -210,30 +210,44 @@ def about_text(rows: list[tuple[str, str]], language: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
 
 
-def read_tables(params: dict, tables: tuple[str, ...] = TABLES, conn=None) -> dict[str, pl.DataFrame]:
-    """Every row of the export queries for these filters. Without `conn` (a deferred
-    download runs on a thread of its own, after the page run closed its connection) the
-    store is opened read-only for just this read."""
-    if conn is not None:
-        return {table: queries.run(conn, f"export_{table}", limit=None, **params) for table in tables}
-    own = store.connect(store.store_path(), read_only=True, wait_seconds=20)
-    try:
-        state.attach(own)           # the reviews shared through PostgreSQL, when they are
-        queries.prepare(own)
-        return {table: queries.run(own, f"export_{table}", limit=None, **params) for table in tables}
-    finally:
-        own.close()
+def read_tables(params: dict, tables: tuple[str, ...], conn) -> dict[str, pl.DataFrame]:
+    """Every row of the export queries for these filters."""
+    return {table: queries.run(conn, f"export_{table}", limit=None, **params) for table in tables}
 
 
-def csv_download(context: Context, table: str, name: str) -> Callable[[], bytes]:
-    """A deferred download's data: one table as CSV in a zip called `name`, beside the
-    筛选条件 file, read when the user clicks."""
-    return lambda: csv_zip(read_tables(context.params, (table,))[table], table, context, name, dt.datetime.now())
+def offer(what: str, signature: str, prepare_label: str, file_name: str, mime: str,
+          build: Callable[[Callable[[float, str], None]], bytes], download_label: Callable[[str], str],
+          where=st) -> None:
+    """A button that builds the file `what` (build(progress) -> its bytes; progress(share,
+    text)) and keeps it in the session, and, once it is built for these filters, language
+    and store (`signature`), a button that downloads those bytes.
+
+    Bytes are offered, not a callable that builds the file on the click
+    (download_button(data=callable)): Streamlit keeps what such a click built only until two
+    page runs of any session have ended, and with twenty auditors at work the browser asked
+    for it too late (HTTP 404, bench/sessions.py). Bytes stay served while the page shows
+    their button."""
+    kept = f"export_file_{what}"
+    if where.button(prepare_label, key=f"export_{what}_prepare", icon=":material/build:", help=file_name):
+        bar = where.progress(0.0, text=t("export.reading"))
+        built = build(lambda share, text: bar.progress(min(1.0, share), text=text))
+        bar.empty()
+        st.session_state[kept] = {"signature": signature, "bytes": built, "built": dt.datetime.now(),
+                                  "file_name": file_name}
+    prepared = st.session_state.get(kept)
+    if prepared and prepared["signature"] == signature:
+        where.download_button(download_label(size_text(len(prepared["bytes"]))), data=prepared["bytes"],
+                              file_name=prepared["file_name"], mime=mime, key=f"export_{what}", on_click="ignore",
+                              type="primary", icon=":material/download:",
+                              help=t("export.ready", time=f"{prepared['built']:%H:%M:%S}", name=prepared["file_name"]))
 
 
-def parquet_download(context: Context, when: dt.date) -> Callable[[], bytes]:
-    """A deferred download's data: every table as Parquet in one zip, read when the user clicks."""
-    return lambda: parquet_zip(read_tables(context.params), context, when, dt.datetime.now())
+def xlsx_file(frames: dict[str, pl.DataFrame], context: Context, progress: Callable[[float, str], None]) -> bytes:
+    """The workbook of these tables, its rows written reported to `progress`."""
+    exported_at = dt.datetime.now()
+    about = about_rows(context, {table: frame.height for table, frame in frames.items()}, exported_at)
+    return xlsx_bytes(frames, about, context, on_rows=lambda done, total: progress(
+        done / max(total, 1), t("export.xlsx_progress", done=f"{done:,}", total=f"{total:,}")))
 
 
 def csv_zip(frame: pl.DataFrame, table: str, context: Context, name: str, exported_at: dt.datetime) -> bytes:

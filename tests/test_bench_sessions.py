@@ -29,7 +29,7 @@ def test_two_auditors_during_an_ingest_lose_nothing_and_a_lost_review_is_caught(
     assert len(outcome.driven.reviews) == 2 and outcome.lost() == []
     assert outcome.ingest_status == 0 and outcome.ingest_counts.get("ok", 0) + outcome.ingest_counts.get("partial", 0) == 20
     assert {i.kind for i in outcome.driven.interactions} >= {"arrive", "filter", "anomalies", "select", "triage",
-                                                              "report", "export", "download"}
+                                                              "report", "export", "build", "download"}
 
     gone = outcome.driven.reviews[0]
     conn = duckdb.connect(str(outcome.db))

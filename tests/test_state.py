@@ -6,10 +6,13 @@ export recording reviews there; an unreachable server said in plain words; the i
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import socket
+import zipfile
 
 import duckdb
+import polars as pl
 import psycopg
 import pytest
 from conftest import ROOT, fetch
@@ -17,8 +20,6 @@ from streamlit.testing.v1 import AppTest
 from throwaway_postgres import throwaway_postgres
 
 import queries
-from app_pages import export_parts
-from app_pages.filters import Filters
 from ingest import state, store
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import ingest
@@ -216,8 +217,14 @@ def test_reviews_on_an_export_go_to_postgres(state_url, small_export, monkeypatc
     assert {m.label: m.value for m in app.metric}["已确认"] == "1"
     assert pg_rows(state_url, "select status, comment, reviewer from reviews") == [("confirmed", "已核实", "审计员甲")]
 
-    # A download built off the page run (its own connection) reads the shared verdicts too.
-    exported = export_parts.read_tables(Filters().params(), ("anomalies",))["anomalies"]
+    # The exported anomalies carry the shared verdicts too (codes on: the store's values).
+    app.switch_page("app_pages/export.py").run()
+    app.toggle(key="export_codes").set_value(True).run()
+    app.button(key="export_csv_anomalies_prepare").click().run()
+    assert not app.exception
+    archive = zipfile.ZipFile(io.BytesIO(app.session_state["export_file_csv_anomalies"]["bytes"]))
+    (name,) = [name for name in archive.namelist() if name.endswith(".csv")]
+    exported = pl.read_csv(archive.read(name))
     assert exported.filter(exported["status"] == "confirmed")[["comment", "reviewer"]].rows() == [("已核实", "审计员甲")]
 
     # Uploads stay refused on the export, in words that no longer send reviews elsewhere.

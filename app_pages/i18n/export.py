@@ -19,10 +19,13 @@ TEXTS = {
                                 "in words, money to two decimals and rates as percentages."},
     "export.csv": {"zh": "CSV（每表一个 zip）", "en": "CSV (one zip per table)"},
     "export.csv_caption": {"zh": "每个 zip 含该表的 CSV 和一份筛选条件说明。CSV 为 UTF-8（带 BOM）编码，"
-                                 "Excel 可直接打开并正确显示中文。点击时生成。",
+                                 "Excel 可直接打开并正确显示中文。点击表名按钮生成，生成后出现下载按钮。",
                            "en": "Each zip holds the table's CSV and a note of the filters. The CSV is UTF-8 with a "
-                                 "byte-order mark, so Excel shows the Chinese text. Built when clicked."},
-    "export.csv_button": {"zh": "{table}（{n} 行）", "en": "{table} ({n} rows)"},
+                                 "byte-order mark, so Excel shows the Chinese text. A table's button builds its file; a download button then appears."},
+    "export.csv_button": {"zh": "生成 {table}（{n} 行）", "en": "Build {table} ({n} rows)"},
+    "export.csv_download": {"zh": "下载 {table}（{size}）", "en": "Download {table} ({size})"},
+    "export.reading": {"zh": "正在读取数据…", "en": "Reading the tables…"},
+    "export.ready": {"zh": "{time} 生成：{name}", "en": "Built at {time}: {name}"},
     # Short enough for four buttons side by side.
     "export.button.reports": {"zh": "报告", "en": "Reports"},
     "export.button.budget_lines": {"zh": "支出明细", "en": "Budget lines"},
@@ -36,18 +39,17 @@ TEXTS = {
     "export.xlsx_split": {"zh": "超过 Excel 单表 1,048,576 行上限的表会续写在 表名_2 等工作表中。",
                           "en": "A table longer than Excel's 1,048,576 rows continues on sheets named table_2 …"},
     "export.xlsx_prepare": {"zh": "生成 Excel 工作簿", "en": "Build the Excel workbook"},
-    "export.xlsx_reading": {"zh": "正在读取数据…", "en": "Reading the tables…"},
     "export.xlsx_progress": {"zh": "正在写入工作簿… {done}/{total} 行", "en": "Writing the workbook… {done}/{total} rows"},
     "export.xlsx_download": {"zh": "下载 Excel 工作簿（{size}）", "en": "Download the Excel workbook ({size})"},
-    "export.xlsx_ready": {"zh": "工作簿已生成（{time}）：{name}", "en": "Workbook built ({time}): {name}"},
     "export.parquet": {"zh": "Parquet", "en": "Parquet"},
     "export.parquet_caption": {"zh": "每表一个 .parquet 文件，连同筛选条件说明打包为一个 zip，供 Python、R、DuckDB 等工具读取；"
-                                     "筛选条件、导出时间和数据库也写在每个文件的元数据中。需要与数据库一致的列名时，请勾选“导出代码”。点击时生成。",
+                                     "筛选条件、导出时间和数据库也写在每个文件的元数据中。需要与数据库一致的列名时，请勾选“导出代码”。生成后出现下载按钮。",
                                "en": "One .parquet file per table and a note of the filters, in one zip, for "
                                      "Python, R, DuckDB and other tools; the filters, time and store are also in "
                                      "each file's metadata. Turn on “Export codes” for the store's column names. "
-                                     "Built when clicked."},
-    "export.parquet_button": {"zh": "下载 Parquet（zip，4 个表）", "en": "Download Parquet (zip, 4 tables)"},
+                                     "Once built, a download button appears."},
+    "export.parquet_button": {"zh": "生成 Parquet（zip，4 个表）", "en": "Build Parquet (zip, 4 tables)"},
+    "export.parquet_download": {"zh": "下载 Parquet（{size}）", "en": "Download Parquet ({size})"},
     "export.preview": {"zh": "预览", "en": "Preview"},
     "export.preview_caption": {"zh": "前 {shown} 行，共 {n} 行。列名与取值即导出文件中的写法。",
                                "en": "First {shown} of {n} rows, with the column names and values of the "

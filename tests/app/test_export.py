@@ -34,29 +34,28 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def offered(monkeypatch):
-    """What the page hands to its download buttons, by file name: the callables of the
-    click-built downloads and the bytes of the others."""
-    files: dict[str, object] = {}
-    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+    """What the page hands to its download buttons, by file name: their bytes."""
+    files: dict[str, bytes] = {}
+    add = MediaFileManager.add
 
     def spy_add(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if file_name:
             files[file_name] = path_or_data
         return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
 
-    def spy_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        files[file_name] = data_callable
-        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
     monkeypatch.setattr(MediaFileManager, "add", spy_add)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return files
 
 
-def one(files: dict, pattern: str):
-    (name,) = [name for name in files if re.fullmatch(pattern, name)]
-    value = files[name]
-    return value() if callable(value) else value
+FILES = [f"csv_{table}" for table in export_parts.TABLES] + ["xlsx", "parquet"]
+
+
+def build(app, *files: str):
+    """Press each file's build button (every file's when none is named), as a user does."""
+    for what in files or FILES:
+        app.button(key=f"export_{what}_prepare").click().run()
+        assert not app.exception, what
+    return app
 
 
 def expected_counts(db, year: int | None = None, rule: str | None = None) -> dict[str, int]:
@@ -224,6 +223,7 @@ STATUS_WORDS = {"open": "待审核", "confirmed": "已确认", "dismissed": "已
 PARSE_WORDS = {"ok": "完整", "partial": "部分缺失"}
 ORIGIN_WORDS = {"table": "表格", "text": "正文"}
 TABLE_WORDS = {"zh": ("报告", "支出明细", "绩效指标", "异常"), "en": ("reports", "budget_lines", "indicators", "anomalies")}
+BUTTON_WORDS = {"zh": ("报告", "支出明细", "绩效指标", "异常"), "en": ("Reports", "Budget lines", "Indicators", "Anomalies")}
 # Each table's headers for people, as the CSV and Parquet files write them.
 HEADERS = {
     "reports": {
@@ -272,17 +272,25 @@ def test_files_for_people_follow_the_filters(open_page, page_store, offered):
     labels = json.loads(app.dataframe[0].proto.columns)
     assert labels["budget_planned"]["label"] == "年初预算（万元）" and labels["execution_rate"]["label"] == "执行率（%）"
 
+    # Nothing is built, or offered, until asked for.
+    assert [app.button(key=f"export_{what}_prepare").label for what in FILES] == [
+        f"生成 {word}（{want[t]:,} 行）" for word, t in zip(BUTTON_WORDS["zh"], export_parts.TABLES)] + [
+        "生成 Excel 工作簿", "生成 Parquet（zip，4 个表）"]
+    assert not app.get("download_button") and not offered
+
     # One zip per table and one for Parquet, named by what, which year and when.
-    buttons = [button.proto.label for button in app.get("download_button")]
-    assert buttons == [f"{word}（{want[t]:,} 行）" for word, t in
-                       zip(TABLE_WORDS["zh"], export_parts.TABLES)] + ["下载 Parquet（zip，4 个表）"]
+    build(app, *[f"csv_{table}" for table in export_parts.TABLES], "parquet")
     names = [f"{word}_{year}_{today}" for word in TABLE_WORDS["zh"]]
     assert sorted(offered) == sorted([f"{name}.zip" for name in names] + [f"绩效自评_{year}_{today}.parquet.zip"])
+    buttons = [button.proto.label for button in app.get("download_button")]
+    assert buttons == [f"下载 {word}（{export_parts.size_text(len(offered[name + '.zip']))}）"
+                       for word, name in zip(BUTTON_WORDS["zh"], names)] + [
+        f"下载 Parquet（{export_parts.size_text(len(offered[f'绩效自评_{year}_{today}.parquet.zip']))}）"]
 
     # CSV in its zip, beside the 筛选条件 file that states the filters, time, store and rows.
     csv = {}
     for table, name in zip(export_parts.TABLES, names):
-        files = unzip(offered[f"{name}.zip"]())
+        files = unzip(offered[f"{name}.zip"])
         assert sorted(files) == sorted([f"{name}.csv", "筛选条件.txt"])
         lines = about_lines(files["筛选条件.txt"])
         assert lines[0] == "项目支出绩效自评报告 导出"
@@ -327,7 +335,7 @@ def test_files_for_people_follow_the_filters(open_page, page_store, offered):
         assert cells["审核状态"] in STATUS_WORDS.values()
 
     # Parquet: the same headers, full precision, and the filters in each file's metadata.
-    files = unzip(offered[f"绩效自评_{year}_{today}.parquet.zip"]())
+    files = unzip(offered[f"绩效自评_{year}_{today}.parquet.zip"])
     assert sorted(files) == sorted([f"{name}.parquet" for name in names] + ["筛选条件.txt"])
     assert f"  年度：{year}" in about_lines(files["筛选条件.txt"])
     for table, name in zip(export_parts.TABLES, names):
@@ -343,12 +351,11 @@ def test_files_for_people_follow_the_filters(open_page, page_store, offered):
     assert dict(zip(reports["报告编号"], reports["执行率（%）"])) == {row["report_id"]: row["execution_rate"] for row in stored}
 
     # XLSX: Chinese sheets and headers, money shown to two decimals, rates as % cells.
-    app.button(key="export_xlsx_prepare").click().run()
-    assert not app.exception
+    build(app, "xlsx")
     data = offered[f"绩效自评_{year}_{today}.xlsx"]
-    (ready,) = [caption.value for caption in app.caption if caption.value.startswith("工作簿已生成")]
-    assert ready.endswith(f"）：绩效自评_{year}_{today}.xlsx")
-    assert app.get("download_button")[4].proto.label == f"下载 Excel 工作簿（{round(len(data) / 1e3)} KB）"
+    workbook_button = app.get("download_button")[4]
+    assert workbook_button.proto.label == f"下载 Excel 工作簿（{round(len(data) / 1e3)} KB）"
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d 生成：绩效自评_{year}_{today}\.xlsx", workbook_button.proto.help)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert book.sheet_names == ["筛选条件", "报告", "支出明细", "绩效指标", "异常及审核"]
     about = {row[0]: row[1] for row in book.get_sheet_by_name("筛选条件").to_python()}
@@ -381,7 +388,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
     want = expected_counts(page_store, year=year)
     app = open_page("export.py", year=str(year))
     app.toggle(key="export_codes").set_value(True).run()
-    assert not app.exception
+    build(app)
     previews = [frame.value for frame in app.dataframe]
     assert "rule_name" not in previews[3].columns and set(previews[3]["severity"]) <= set(SEVERITY_WORDS["zh"])
     names = [f"{word}_{year}_{today}" for word in TABLE_WORDS["zh"]]
@@ -389,7 +396,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
     # CSV, one per table: UTF-8 with a BOM, Chinese readable, each cell the store's value.
     wanted = {}
     for table, name in zip(export_parts.TABLES, names):
-        files = unzip(offered[f"{name}.zip"]())
+        files = unzip(offered[f"{name}.zip"])
         assert "  年度：" + str(year) in about_lines(files["筛选条件.txt"])
         data = files[f"{name}.csv"]
         assert data.startswith(BOM)
@@ -399,7 +406,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
         assert wanted[table].height == want[table]
         frame = pl.read_csv(data[len(BOM):], schema=wanted[table].schema)
         assert_same_rows(frame, as_csv_writes_it(wanted[table]), f"{table}.csv")
-    reports_csv = unzip(offered[f"{names[0]}.zip"]())[f"{names[0]}.csv"]
+    reports_csv = unzip(offered[f"{names[0]}.zip"])[f"{names[0]}.csv"]
     assert re.search(r"[\u4e00-\u9fff]", reports_csv.decode("utf-8-sig"))
     # The corpus reports of that year, as their truth files read them.
     reports = {row["file_name"]: row for row in
@@ -411,7 +418,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
             assert same(truth["report"][field], reports[truth["file"]][field]), (truth["file"], field)
 
     # Parquet: one file per table in one zip, each holding the store's rows and types.
-    files = unzip(offered[f"绩效自评_{year}_{today}.parquet.zip"]())
+    files = unzip(offered[f"绩效自评_{year}_{today}.parquet.zip"])
     assert sorted(files) == sorted([f"{name}.parquet" for name in names] + ["筛选条件.txt"])
     for table, name in zip(export_parts.TABLES, names):
         frame = pl.read_parquet(io.BytesIO(files[f"{name}.parquet"]))
@@ -419,9 +426,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
         metadata = pq.read_schema(io.BytesIO(files[f"{name}.parquet"])).metadata
         assert metadata[b"codes"] == b"true" and json.loads(metadata[b"columns"]) == {c: c for c in frame.columns}
 
-    # XLSX: built by its button, then offered as one workbook.
-    app.button(key="export_xlsx_prepare").click().run()
-    assert not app.exception
+    # XLSX: one workbook.
     workbook = zipfile.ZipFile(io.BytesIO(offered[f"绩效自评_{year}_{today}.xlsx"]))
     names = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
     assert names == ["filters", "reports", "budget_lines", "indicators", "anomalies"]
@@ -457,7 +462,7 @@ def test_a_rule_filter_narrows_the_anomalies_themselves(open_page, page_store):
     (anomalies,) = [frame.value for frame in app.dataframe if "severity" in frame.value.columns]
     assert len(anomalies) == min(want["anomalies"], 50) and set(anomalies["rule"]) == {rule}
     assert set(anomalies["rule_name"]) == {TEXTS[f"rule.{rule}"]["zh"]}
-    assert f"全部年度_{dt.date.today()}" in app.get("download_button")[0].proto.help
+    assert f"全部年度_{dt.date.today()}" in app.button(key="export_csv_reports_prepare").help
 
 
 def test_anomalies_carry_their_latest_review(page_store, tmp_path):
@@ -496,16 +501,17 @@ def test_english(open_page, page_store, offered):
     assert {m.label: m.value for m in app.metric} == {
         "Reports": f"{want['reports']:,}", "Budget lines": f"{want['budget_lines']:,}",
         "Indicators": f"{want['indicators']:,}", "Anomalies and reviews": f"{want['anomalies']:,}"}
-    labels = [button.proto.label for button in app.get("download_button")]
-    assert labels == [f"{word} ({want[t]:,} rows)" for word, t in
-                      zip(("Reports", "Budget lines", "Indicators", "Anomalies"), export_parts.TABLES)] \
-        + ["Download Parquet (zip, 4 tables)"]
-    assert app.button(key="export_xlsx_prepare").label == "Build the Excel workbook"
+    assert [app.button(key=f"export_{what}_prepare").label for what in FILES] == [
+        f"Build {word} ({want[t]:,} rows)" for word, t in zip(BUTTON_WORDS["en"], export_parts.TABLES)] + [
+        "Build the Excel workbook", "Build Parquet (zip, 4 tables)"]
+    build(app, "csv_anomalies", "parquet")
+    assert [button.proto.label for button in app.get("download_button")] == [
+        f"Download Anomalies ({export_parts.size_text(len(offered[f'anomalies_all-years_{today}.zip']))})",
+        f"Download Parquet ({export_parts.size_text(len(offered[f'self-evaluation_all-years_{today}.parquet.zip']))})"]
     assert app.toggle(key="export_codes").label == "Export codes (store column names and values)"
     assert "No filters set" in app.caption[0].value
-    assert sorted(offered) == sorted([f"{word}_all-years_{today}.zip" for word in TABLE_WORDS["en"]]
-                                     + [f"self-evaluation_all-years_{today}.parquet.zip"])
-    files = unzip(offered[f"anomalies_all-years_{today}.zip"]())
+    assert sorted(offered) == [f"anomalies_all-years_{today}.zip", f"self-evaluation_all-years_{today}.parquet.zip"]
+    files = unzip(offered[f"anomalies_all-years_{today}.zip"])
     assert sorted(files) == sorted([f"anomalies_all-years_{today}.csv", "filters.txt"])
     lines = about_lines(files["filters.txt"])
     assert lines[0] == "Performance self-evaluation reports: export"
@@ -515,7 +521,7 @@ def test_english(open_page, page_store, offered):
     assert set(frame["Severity"]) <= set(SEVERITY_WORDS["en"].values()) and frame["Severity"].null_count() == 0
     assert set(frame["Status"]) <= {"Open", "Confirmed", "Dismissed"}
     assert all(name == TEXTS[f"rule.{rule}"]["en"] for rule, name in zip(frame["Rule id"], frame["Rule"]))
-    files = unzip(offered[f"self-evaluation_all-years_{today}.parquet.zip"]())
+    files = unzip(offered[f"self-evaluation_all-years_{today}.parquet.zip"])
     metadata = pq.read_schema(io.BytesIO(files[f"reports_all-years_{today}.parquet"])).metadata
     assert json.loads(metadata[b"filters"]) == {} and metadata[b"language"] == b"en"
 
