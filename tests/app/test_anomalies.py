@@ -10,7 +10,7 @@ import pytest
 from conftest import fetch
 
 from ingest import store
-from tests.app.conftest import chart_named, click_chart
+from tests.app.conftest import chart_named, click_chart, open_tab
 
 SEVERITY_RANK = "case a.severity when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end"
 
@@ -100,8 +100,7 @@ def test_the_sidebar_rule_filter_lists_that_rule_only_and_says_so(open_page, pag
 
 
 def test_counts_by_rule_and_by_unit(open_page, page_store):
-    app = open_page("anomalies.py")
-    assert not app.exception
+    app = open_tab(open_page("anomalies.py"), "anomalies_tab", "按规则与单位统计")
     by_rule = dict(fetch(page_store, "select a.rule, count(*) from anomalies a join reports r using (report_id) "
                                      "where r.parse_status <> 'failed' group by 1"))
     rule_table = next(f.value for f in app.dataframe if "rule_name" in f.value and "confirmed" in f.value)
@@ -184,6 +183,8 @@ def test_a_review_whose_anomaly_stopped_firing_shows_as_resolved_by_the_data(own
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.switch_page("app_pages/anomalies.py").run()
     assert not app.exception
+    assert not [f for f in app.dataframe if "total" in f.value]        # its tab closed: not drawn
+    open_tab(app, "anomalies_tab", "数据已消除的审核")
     resolved = next(f.value for f in app.dataframe if "total" in f.value)
     assert resolved[["file_name", "rule", "status_label", "comment", "reviewer"]].values.tolist() == [
         [file_name, "YEAR_MISMATCH", "已确认", "引用了上年度数据", "审计员乙"]]
@@ -203,14 +204,15 @@ def test_english_labels_and_messages(open_page, page_store):
 
 
 def test_a_rule_bar_sets_the_lists_rule_and_a_unit_bar_the_unit_filter(open_page, page_store):
-    app = open_page("anomalies.py")
+    app = open_tab(open_page("anomalies.py"), "anomalies_tab", "按规则与单位统计")
     element = chart_named(app, "anomalies_by_rule_chart")
     rule = json.loads(element.proto.spec)["data"][0]["customdata"][0][0]
     click_chart(app, element, trace=0, index=0)
     assert not app.exception
     assert app.multiselect(key="anomaly_rules.zh").value == [rule]
-    assert set(anomaly_table(app)["rule"]) == {rule}
+    assert set(anomaly_table(open_tab(app, "anomalies_tab", "列表与审核"))["rule"]) == {rule}
 
+    open_tab(app, "anomalies_tab", "按规则与单位统计")
     element = chart_named(app, "anomalies_by_unit_chart")
     unit = json.loads(element.proto.spec)["data"][0]["customdata"][0][0]
     click_chart(app, element, trace=0, index=0)
@@ -256,3 +258,16 @@ def test_a_selection_follows_its_anomaly_when_an_ingest_moves_the_rows(own_store
     app.button(key="anomaly_confirm").click().run()
     assert not app.exception
     assert fetch(own_store, "select report_id, rule from reviews") == [ticked]
+
+
+def test_only_the_open_tab_is_drawn_and_the_lists_page_outlives_a_visit_to_another(open_page, page_store):
+    app = open_page("anomalies.py")
+    assert not app.get("plotly_chart")                              # the counts' charts wait for their tab
+    pages = app.number_input(key="anomaly_page").max
+    assert pages >= 2
+    app.number_input(key="anomaly_page").set_value(2).run()
+    second = anomaly_table(app)["rule"].tolist()
+    open_tab(app, "anomalies_tab", "按规则与单位统计")
+    assert {chart.proto.id for chart in app.get("plotly_chart")} and not app.get("number_input")
+    open_tab(app, "anomalies_tab", "列表与审核")
+    assert app.number_input(key="anomaly_page").value == 2 and anomaly_table(app)["rule"].tolist() == second
