@@ -13,7 +13,7 @@ import streamlit as st
 
 from app_pages import data, export_parts
 from app_pages.i18n import lang, t
-from app_pages.widgets import report_links
+from app_pages.widgets import open_tab, report_links
 
 PREVIEW_ROWS = 50
 
@@ -78,18 +78,18 @@ export_parts.offer(
     lambda size: t("export.parquet_download", size=size))
 
 st.subheader(t("export.preview"))
-for tab, table in zip(st.tabs([t(f"export.table.{table}") for table in export_parts.TABLES]), export_parts.TABLES):
-    with tab:
-        st.caption(t("export.preview_caption", shown=previews[table].height, n=f"{counts[table]:,}"))
-        if not previews[table].height:
-            continue
-        # The columns and values as the files write them; each row opens its report.
-        if codes:
-            report_links(previews[table], filters, {name: name for name in previews[table].columns},
-                         key=f"export_preview_{table}")
-        else:
-            shown = export_parts.labelled(previews[table], language)
-            columns = {name: (st.column_config.NumberColumn(label, format="%.2f")
-                              if name in export_parts.MONEY_COLUMNS | export_parts.RATE_COLUMNS else label)
-                       for name, label in export_parts.headers(shown.columns, language).items()}
-            report_links(shown, filters, columns, key=f"export_preview_{table}")
+# Only the open table's preview is drawn (widgets.open_tab): four tables of 50 rows were
+# redrawn by the browser on every change of a filter.
+table, tab = open_tab(export_parts.TABLES, "export.table", "export_preview_tab")
+with tab:
+    st.caption(t("export.preview_caption", shown=previews[table].height, n=f"{counts[table]:,}"))
+    # The columns and values as the files write them; each row opens its report.
+    if previews[table].height and codes:
+        report_links(previews[table], filters, {name: name for name in previews[table].columns},
+                     key=f"export_preview_{table}")
+    elif previews[table].height:
+        shown = export_parts.labelled(previews[table], language)
+        columns = {name: (st.column_config.NumberColumn(label, format="%.2f")
+                          if name in export_parts.MONEY_COLUMNS | export_parts.RATE_COLUMNS else label)
+                   for name, label in export_parts.headers(shown.columns, language).items()}
+        report_links(shown, filters, columns, key=f"export_preview_{table}")

@@ -27,6 +27,7 @@ from app_pages import export_parts
 from app_pages.filters import Filters
 from app_pages.i18n import TEXTS
 from ingest import store
+from tests.app.conftest import open_tab
 
 BOM = b"\xef\xbb\xbf"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +49,22 @@ def offered(monkeypatch):
 
 
 FILES = [f"csv_{table}" for table in export_parts.TABLES] + ["xlsx", "parquet"]
+
+
+def preview_frames(app) -> list:
+    """Each table's preview, its tab opened in turn (only the open one is drawn), then the
+    first tab opened again."""
+    frames = []
+    for table in export_parts.TABLES:
+        open_tab(app, "export_preview_tab", TEXTS[f"export.table.{table}"][lang_of(app)])
+        (frame,) = app.dataframe
+        frames.append(frame.value)
+    open_tab(app, "export_preview_tab", TEXTS[f"export.table.{export_parts.TABLES[0]}"][lang_of(app)])
+    return frames
+
+
+def lang_of(app) -> str:
+    return app.session_state["lang"] if "lang" in app.session_state else "zh"
 
 
 def build(app, *files: str):
@@ -265,11 +282,12 @@ def test_files_for_people_follow_the_filters(open_page, page_store, offered):
                        "绩效指标": f"{want['indicators']:,}", "异常及审核": f"{want['anomalies']:,}"}
     assert "年度：" + str(year) in app.caption[0].value
     assert app.toggle(key="export_codes").value is False
-    previews = [frame.value for frame in app.dataframe]
+    assert len(app.dataframe) == 1                  # only the open tab's preview is drawn
+    labels = json.loads(app.dataframe[0].proto.columns)
+    previews = preview_frames(app)
     assert [len(p) for p in previews] == [min(want[t], 50) for t in export_parts.TABLES]
     assert set(previews[0]["fiscal_year"]) == {year} and set(previews[0]["parse_status"]) <= set(PARSE_WORDS.values())
     assert set(previews[3]["severity"]) <= set(SEVERITY_WORDS["zh"].values())
-    labels = json.loads(app.dataframe[0].proto.columns)
     assert labels["budget_planned"]["label"] == "年初预算（万元）" and labels["execution_rate"]["label"] == "执行率（%）"
 
     # Nothing is built, or offered, until asked for.
@@ -389,7 +407,7 @@ def test_codes_keep_the_store_columns_and_values(open_page, page_store, offered)
     app = open_page("export.py", year=str(year))
     app.toggle(key="export_codes").set_value(True).run()
     build(app)
-    previews = [frame.value for frame in app.dataframe]
+    previews = preview_frames(app)
     assert "rule_name" not in previews[3].columns and set(previews[3]["severity"]) <= set(SEVERITY_WORDS["zh"])
     names = [f"{word}_{year}_{today}" for word in TABLE_WORDS["zh"]]
 
@@ -459,7 +477,7 @@ def test_a_rule_filter_narrows_the_anomalies_themselves(open_page, page_store):
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["报告"] == f"{want['reports']:,}" and metrics["异常及审核"] == f"{want['anomalies']:,}"
-    (anomalies,) = [frame.value for frame in app.dataframe if "severity" in frame.value.columns]
+    anomalies = preview_frames(app)[3]
     assert len(anomalies) == min(want["anomalies"], 50) and set(anomalies["rule"]) == {rule}
     assert set(anomalies["rule_name"]) == {TEXTS[f"rule.{rule}"]["zh"]}
     assert f"全部年度_{dt.date.today()}" in app.button(key="export_csv_reports_prepare").help
