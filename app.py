@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages import data, timings
 from app_pages.filters import chips, seed_from_url, sidebar, url_problems, write_url
 from app_pages.i18n import t
-from app_pages.login import require_password
+from app_pages import login
 from ingest import store
 
 HERE = Path(__file__).parent
@@ -24,9 +24,12 @@ PAGES = (  # url path, file, title key
     ("report", "report.py", "nav.report"),
     ("ingest", "ingest.py", "nav.ingest"),
     ("export", "export.py", "nav.export"),
+    ("rescore", "rescore.py", "nav.rescore"),
+    ("rectification", "rectification.py", "nav.rectification"),
+    ("admin", "admin.py", "nav.admin"),
 )
-PAGE_KEYS = {"report": ("id",)}
-UNFILTERED = ("ingest",)        # pages the filters do not apply to
+PAGE_KEYS = {"report": ("id",), "rescore": ("id",)}
+UNFILTERED = ("ingest", "admin")        # pages the filters do not apply to
 
 st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊", layout="wide")
 
@@ -52,16 +55,17 @@ def options() -> dict[str, list]:
 
 timings.begin()
 seed_from_url()
-require_password()
 if data.has_store():
     try:
         _migrated(str(data.store_path()))
     except store.StoreError:
         pass        # busy: the pages say so when they read
+login.require_sign_in()
 
 pages = [st.Page(str(HERE / "app_pages" / file), title=t(key), url_path=path, default=path == "")
          for path, file, key in PAGES]
 current = st.navigation(pages, position="sidebar")
+login.sidebar_badge()
 filters = st.session_state["filters"] = sidebar(options())
 write_url(filters, PAGE_KEYS.get(current.url_path, ()))
 try:

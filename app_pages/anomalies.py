@@ -9,7 +9,7 @@ import math
 import plotly.express as px
 import streamlit as st
 
-from app_pages import data
+from app_pages import data, login
 from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_panel, labelled,
                                        rule_label, with_counterparts)
 from app_pages.filters import coded_multiselect, request
@@ -33,7 +33,8 @@ st.caption(t("anomalies.scope_note"))
 def _record(items: list[dict], status: str) -> None:
     """Button callback: runs before the next script run, so the table's selection can still
     be set and the new status shows in that run."""
-    reviewer = (st.session_state.get("anomaly_reviewer") or "").strip()
+    # Signed in, the verdict is the user's; with no users yet, the name typed beside it.
+    reviewer = login.user_name() or (st.session_state.get("anomaly_reviewer") or "").strip()
     comment = (st.session_state.get("anomaly_comment") or "").strip()
     if not reviewer:
         st.session_state["_anomaly_notice"] = ("error", t("anomalies.need_reviewer"))
@@ -186,7 +187,12 @@ if section == "tab_list":
                 st.session_state["anomaly_comment"] = unsaved
             form_left, form_right = st.columns([3, 1])
             form_left.text_area(t("anomalies.comment"), key="anomaly_comment", height=80, max_chars=2000)
-            form_right.text_input(t("anomalies.reviewer"), key="anomaly_reviewer", max_chars=100)
+            signed_in = login.current_user()
+            if signed_in is None:
+                form_right.text_input(t("anomalies.reviewer"), key="anomaly_reviewer", max_chars=100)
+            else:
+                form_right.text_input(t("anomalies.reviewer"), value=signed_in.shown, disabled=True,
+                                      key="anomaly_reviewer_signed_in")
             buttons = st.columns([1, 1, 1, 4])
             buttons[0].button(t("anomalies.confirm"), key="anomaly_confirm", type="primary", on_click=_record,
                               args=(items, "confirmed"))

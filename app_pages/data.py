@@ -13,16 +13,18 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import polars as pl
 import streamlit as st
 
 import queries
-from ingest import config, parquet, state, store
+from ingest import audit, config, parquet, state, store
 from app_pages import timings
 from app_pages.i18n import lang, t
 
 _local = threading.local()
+T = TypeVar("T")
 
 
 class StoreUnavailable(Exception):
@@ -168,13 +170,14 @@ def run(name: str, **params) -> pl.DataFrame:
         return _cached(name, json.dumps(bound, ensure_ascii=False, sort_keys=True, default=str), version())
 
 
-def write_reviews(items: list[dict], reviewer: str) -> int:
-    """Record triage verdicts: the dashboard's one write besides uploads, kept short. With
-    JIXIAO_STATE_URL set they go to PostgreSQL, and the store is not opened."""
+def write(work: Callable[[object], T]) -> T:
+    """Run `work(conn)` on a writable store, kept short: what auditors write (reviews,
+    re-scores, rectifications, users, the audit log). With JIXIAO_STATE_URL set that goes to
+    PostgreSQL, the store is not opened and `conn` is None."""
     close()
     if state.configured():
         try:
-            return store.add_reviews(None, items, reviewer)
+            return work(None)
         except state.StateUnavailable as exc:
             raise StoreUnavailable(state_problem(exc)) from exc
     try:
@@ -184,6 +187,26 @@ def write_reviews(items: list[dict], reviewer: str) -> int:
     except store.StoreError as exc:
         raise StoreUnavailable(t("store.error", error=store_problem(exc))) from exc
     try:
-        return store.add_reviews(conn, items, reviewer)
+        return work(conn)
     finally:
         conn.close()
+
+
+def record(user: str | None, action: str, target: str | None = None, params: dict | None = None) -> None:
+    """An audit-log entry for what this session did (ingest/audit.py). A Parquet export with
+    no shared PostgreSQL can hold none: there nothing is written, as nothing else is."""
+    if reviews_read_only():
+        return
+    write(lambda conn: audit.record(conn, user, action, target, params))
+
+
+def write_reviews(items: list[dict], reviewer: str) -> int:
+    """Record triage verdicts and their audit entry."""
+    def work(conn) -> int:
+        written = store.add_reviews(conn, items, reviewer)
+        audit.record(conn, reviewer, "review", None, {
+            "anomalies": [[item["report_id"], item["rule"], item.get("subject") or ""] for item in items],
+            "status": sorted({item["status"] for item in items})})
+        return written
+
+    return write(work)

@@ -54,7 +54,7 @@ for column, table in zip(st.columns(len(export_parts.TABLES)), export_parts.TABL
         f"csv_{table}", signature, t("export.csv_button", table=word, n=f"{counts[table]:,}"), name, "application/zip",
         lambda progress, table=table, name=name: export_parts.csv_zip(read((table,))[table], table, context, name,
                                                                       dt.datetime.now()),
-        lambda size, word=word: t("export.csv_download", table=word, size=size), where=column)
+        lambda size, word=word: t("export.csv_download", table=word, size=size), where=column, logged=params)
 
 st.subheader(t("export.xlsx"))
 cells = sum(counts[table] * previews[table].width for table in export_parts.TABLES)
@@ -67,7 +67,7 @@ export_parts.offer(
                                                                         "xlsx"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     lambda progress: export_parts.xlsx_file(read(), context, progress),
-    lambda size: t("export.xlsx_download", size=size))
+    lambda size: t("export.xlsx_download", size=size), logged=params)
 
 st.subheader(t("export.parquet"))
 st.caption(t("export.parquet_caption"))
@@ -75,7 +75,7 @@ export_parts.offer(
     "parquet", signature, t("export.parquet_button"),
     export_parts.file_name(export_parts.ALL, filters.years, language, today, "parquet.zip"), "application/zip",
     lambda progress: export_parts.parquet_zip(read(), context, today, dt.datetime.now()),
-    lambda size: t("export.parquet_download", size=size))
+    lambda size: t("export.parquet_download", size=size), logged=params)
 
 st.subheader(t("export.preview"))
 # Only the open table's preview is drawn (widgets.open_tab): four tables of 50 rows were

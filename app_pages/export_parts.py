@@ -28,6 +28,7 @@ import streamlit as st
 import xlsxwriter
 
 import queries
+from app_pages import data, login
 from app_pages.i18n import TEXTS, t
 
 TABLES = ("reports", "budget_lines", "indicators", "anomalies")
@@ -217,7 +218,7 @@ def read_tables(params: dict, tables: tuple[str, ...], conn) -> dict[str, pl.Dat
 
 def offer(what: str, signature: str, prepare_label: str, file_name: str, mime: str,
           build: Callable[[Callable[[float, str], None]], bytes], download_label: Callable[[str], str],
-          where=st) -> None:
+          where=st, logged: dict | None = None) -> None:
     """A button that builds the file `what` (build(progress) -> its bytes; progress(share,
     text)) and keeps it in the session, and, once it is built for these filters, language
     and store (`signature`), a button that downloads those bytes.
@@ -226,7 +227,8 @@ def offer(what: str, signature: str, prepare_label: str, file_name: str, mime: s
     (download_button(data=callable)): Streamlit keeps what such a click built only until two
     page runs of any session have ended, and with twenty auditors at work the browser asked
     for it too late (HTTP 404, bench/sessions.py). Bytes stay served while the page shows
-    their button."""
+    their button. Each file built is an audit-log entry naming the user, `what` and `logged`
+    (the filters)."""
     kept = f"export_file_{what}"
     if where.button(prepare_label, key=f"export_{what}_prepare", icon=":material/build:", help=file_name):
         bar = where.progress(0.0, text=t("export.reading"))
@@ -234,6 +236,7 @@ def offer(what: str, signature: str, prepare_label: str, file_name: str, mime: s
         bar.empty()
         st.session_state[kept] = {"signature": signature, "bytes": built, "built": dt.datetime.now(),
                                   "file_name": file_name}
+        data.record(login.user_name(), "export", file_name, {"what": what, **(logged or {})})
     prepared = st.session_state.get(kept)
     if prepared and prepared["signature"] == signature:
         where.download_button(download_label(size_text(len(prepared["bytes"]))), data=prepared["bytes"],

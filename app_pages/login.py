@@ -1,14 +1,27 @@
-"""An optional password in front of the dashboard, for when it is served to others."""
+"""Signing in (SPEC §2 users, §4 roles).
+
+Once a user exists, every page asks for a name and password; a session unused for
+[auth] idle_minutes signs out, and repeated failures lock the name out for a while
+(ingest/users.py). Every review, re-score, rectification and export then names the
+signed-in user. With no user yet, the dashboard stays as it was: open, or behind one
+shared password (JIXIAO_PASSWORD or jixiao.toml [dashboard] password_sha256), and the
+first admin is added on /admin or by `python -m ingest --add-user`.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import os
 
+import duckdb
 import streamlit as st
 
+from app_pages import data
 from app_pages.i18n import t
-from ingest import config
+from ingest import config, users
+
+SESSION_USER = "_user"
 
 
 def expected_digest() -> str | None:
@@ -21,7 +34,7 @@ def expected_digest() -> str | None:
 
 
 def require_password() -> None:
-    """Stop the page run until this session has given the password."""
+    """Stop the page run until this session has given the shared password (no users yet)."""
     digest = expected_digest()
     if digest is None or st.session_state.get("_authenticated") == digest:
         return
@@ -36,3 +49,121 @@ def require_password() -> None:
             st.rerun()
         st.error(t("login.wrong"))
     st.stop()
+
+
+def all_users() -> dict[str, dict]:
+    """Every user's current row by name (inactive ones too); {} without a store. A store
+    that cannot be read stops the run: whether sign-in is needed cannot be known."""
+    if not data.has_store():
+        return {}
+    try:
+        frame = data.run("users_current")
+    except duckdb.CatalogException:
+        return {}           # a Parquet export from before users existed
+    except data.StoreUnavailable as exc:
+        st.warning(str(exc))
+        st.stop()
+    return {row["name"]: row for row in frame.iter_rows(named=True)}
+
+
+def active_users() -> dict[str, dict]:
+    return {name: row for name, row in all_users().items() if row["active"]}
+
+
+def current_user() -> users.User | None:
+    """The signed-in user of this session; None while there are no users."""
+    signed = st.session_state.get(SESSION_USER)
+    return users.User(signed["name"], signed["display_name"], signed["role"]) if signed else None
+
+
+def user_name() -> str | None:
+    user = current_user()
+    return user.name if user else None
+
+
+def may(role: str) -> bool:
+    """Whether this session may act as `role`: with no users, anyone may (no users yet)."""
+    user = current_user()
+    return user is None or user.may(role)
+
+
+def require_role(role: str) -> None:
+    """Stop the page for a signed-in user below `role`, saying what it needs."""
+    if not may(role):
+        st.warning(t("auth.needs_role", role=t(f"auth.role.{role}")))
+        st.stop()
+
+
+def _settings() -> tuple[users.Lockout, dt.timedelta]:
+    auth = config.load().get("auth", {})
+    lockout = users.Lockout(int(auth.get("max_failures", 5)), float(auth.get("lockout_minutes", 15)))
+    return lockout, dt.timedelta(minutes=float(auth.get("idle_minutes", 60)))
+
+
+def require_sign_in() -> users.User | None:
+    """The signed-in user, or stop the run with the sign-in form; None when no user exists
+    (then the shared password, if one is set, is asked instead)."""
+    known = active_users()
+    if not known:
+        st.session_state.pop(SESSION_USER, None)
+        require_password()
+        return None
+    lockout, idle = _settings()
+    now = dt.datetime.now()
+    signed = st.session_state.get(SESSION_USER)
+    if signed:
+        row = known.get(signed["name"])
+        if row is not None and now - signed["seen"] <= idle:
+            # A change of role or name made by an admin counts from the next run.
+            signed.update(role=row["role"], display_name=row["display_name"] or "", seen=now)
+            return current_user()
+        st.session_state.pop(SESSION_USER, None)
+        st.session_state["_sign_in_notice"] = "auth.expired" if row is not None else "auth.deactivated"
+    _sign_in_form(known, lockout, now)
+    st.stop()
+
+
+def _sign_in_form(known: dict[str, dict], lockout: users.Lockout, now: dt.datetime) -> None:
+    st.title(t("auth.title"))
+    notice = st.session_state.pop("_sign_in_notice", None)
+    if notice:
+        st.info(t(notice))
+    with st.form("sign_in"):
+        given_name = st.text_input(t("auth.name"), key="sign_in_name", max_chars=users.MAX_NAME)
+        given_password = st.text_input(t("auth.password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("auth.submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        name = users.clean_name(given_name)
+    except users.UserError:
+        st.error(t("auth.wrong"))
+        return
+    history = data.run("sign_in_history", user_name=name, since=now - dt.timedelta(minutes=lockout.minutes))
+    failures, last_success = history["failures"].to_list()[0] or [], history["last_success"].to_list()[0]
+    user, outcome = users.authenticate(known.get(name), given_password, failures, last_success, lockout, now)
+    action = {"ok": "sign_in", "wrong": "sign_in_failed", "locked": "sign_in_locked"}[outcome]
+    data.record(name, action, name)
+    if user is None:
+        st.error(t("auth.locked", minutes=f"{lockout.minutes:g}") if outcome == "locked" else t("auth.wrong"))
+        return
+    st.session_state[SESSION_USER] = {"name": user.name, "display_name": user.display_name, "role": user.role,
+                                      "seen": now}
+    st.rerun()
+
+
+def sign_out() -> None:
+    user = current_user()
+    st.session_state.pop(SESSION_USER, None)
+    if user is not None:
+        data.record(user.name, "sign_out", user.name)
+
+
+def sidebar_badge() -> None:
+    """Who is signed in, and the sign-out button, at the sidebar's foot."""
+    user = current_user()
+    if user is None:
+        return
+    with st.sidebar:
+        st.caption(t("auth.signed_in_as", name=user.shown, role=t(f"auth.role.{user.role}")))
+        st.button(t("auth.sign_out"), key="sign_out", on_click=sign_out)

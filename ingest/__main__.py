@@ -6,6 +6,7 @@ ingest_log and in the summary); 2 for a usage error; 1 for an unusable store.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from ingest import PARSER_VERSION, config, store
+import queries
+from ingest import PARSER_VERSION, audit, config, store, users
 from ingest.pipeline import Summary, apply_rules, ingest, reparse
 from ingest.rules import RULES
 
@@ -47,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="阈值配置文件（默认 $JIXIAO_CONFIG 或 jixiao.toml）")
     parser.add_argument("--workers", type=int, default=None, help="解析进程数（默认：全部 CPU 核）")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    parser.add_argument("--add-user", metavar="NAME", help="添加可登录看板的用户（密码从终端输入，或用 --password-stdin）")
+    parser.add_argument("--role", choices=users.ROLES, default="auditor", help="--add-user 的角色（默认 auditor）")
+    parser.add_argument("--display-name", help="--add-user 的显示名")
+    parser.add_argument("--password-stdin", action="store_true", help="--add-user 的密码从标准输入读一行")
     return parser
 
 
@@ -98,15 +104,86 @@ def export_parquet(console: Console, db: Path, target: Path) -> int:
     return 0
 
 
+def operator() -> str:
+    """Who runs the command line, as the audit log names them: cli:<login>."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def record(db: Path, action: str, target: str | None, params: dict) -> None:
+    """An audit-log entry for this command (shared PostgreSQL state when configured)."""
+    from ingest import state     # here: the PostgreSQL driver only when it is needed
+
+    if state.configured():
+        audit.record(None, operator(), action, target, params)
+        return
+    conn = store.open_store(db)
+    try:
+        audit.record(conn, operator(), action, target, params)
+    finally:
+        conn.close()
+
+
+def add_user(console: Console, db: Path, args) -> int:
+    from ingest import state
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != password:
+            console.print("[red]错误：两次输入的密码不一致")
+            return 2
+    try:
+        conn = None if state.configured() else store.open_store(db)
+        try:
+            current = {row[0]: dict(zip(("name", "display_name", "role", "password_hash", "active"), row))
+                       for row in (state_users() if conn is None else conn.execute(
+                           queries.sql("users_current")).fetchall())}
+            name = users.add_user(conn, current, args.add_user, password, args.role, args.display_name, operator())
+        finally:
+            if conn is not None:
+                conn.close()
+    except users.UserError as exc:
+        console.print(f"[red]错误：{exc}")
+        return 2
+    except (store.StoreError, state.StateUnavailable) as exc:
+        console.print(f"[red]错误：{exc}")
+        return 1
+    console.print(f"已添加用户 {name}（{args.role}）。看板从此需要登录。")
+    return 0
+
+
+def state_users() -> list[tuple]:
+    """The users' current rows from the shared PostgreSQL state, as users_current reads them."""
+    import duckdb
+
+    from ingest import state
+
+    conn = duckdb.connect(":memory:")
+    try:
+        snapshot = state.shared().snapshot()
+        conn.register("users", snapshot.tables["users"])
+        return conn.execute(queries.sql("users_current")).fetchall()
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.add_user:
+        if args.paths or args.reparse or args.rules_only or args.export_parquet:
+            parser.error("--add-user 只能单独使用")
+        return add_user(Console(stderr=True), store.store_path(args.db), args)
     if args.rules_only and (args.paths or args.reparse):
         parser.error("--rules-only 不能与文件或 --reparse 同时使用")
     if args.export_parquet and (args.paths or args.reparse or args.rules_only):
         parser.error("--export-parquet 不能与文件、--reparse 或 --rules-only 同时使用")
     if not args.paths and not args.reparse and not args.rules_only and not args.export_parquet:
-        parser.error("请给出要导入的文件或文件夹，或使用 --reparse / --rules-only / --export-parquet")
+        parser.error("请给出要导入的文件或文件夹，或使用 --reparse / --rules-only / --export-parquet / --add-user")
     try:
         settings = config.load(args.config)
     except (OSError, ValueError) as exc:
@@ -157,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]错误：{exc}")
         return 1
     print_summary(console, summary, db)
+    try:
+        record(db, "ingest", None, {"paths": [str(path) for path in args.paths], "reparse": args.reparse,
+                                    "offered": summary.offered, "ok": summary.ok, "partial": summary.partial,
+                                    "failed": summary.failed, "skipped": summary.skipped})
+    except Exception as exc:       # noqa: BLE001 - the ingest is done; a missing entry must not hide it
+        console.print(f"[yellow]未能写入审计日志：{exc}")
     if summary.anomalies:
         print_anomalies(console, summary.anomalies)
     return 0

@@ -68,3 +68,11 @@ def limits(config: dict[str, Any]) -> dict[str, float]:
         "batch_files": int(section.get("batch_files", 1000)),
         "batch_seconds": float(section.get("batch_seconds", 2)),
     }
+
+
+def grade_for(score: float | None, config: dict[str, Any]) -> str | None:
+    """The grade a score earns under the bands of [grade_bands] (财预〔2020〕10号 by default)."""
+    if score is None:
+        return None
+    bands = config["grade_bands"]
+    return next((grade for grade in ("优", "良", "中") if score >= float(bands[grade])), "差")

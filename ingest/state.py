@@ -16,6 +16,7 @@ import dataclasses
 import io
 import os
 import threading
+from typing import Callable
 
 import psycopg
 import pyarrow as pa
@@ -26,16 +27,20 @@ from ingest.schema import table_schemas
 
 STATE_URL_VARIABLE = "JIXIAO_STATE_URL"
 URL_SCHEMES = ("postgresql://", "postgres://")
-# What auditors write, in PostgreSQL when JIXIAO_STATE_URL is set. Re-scores, users,
-# rectifications and the audit log join as one more name each: the columns come from the
-# DuckDB migrations.
-STATE_TABLES = ("reviews",)
+# What auditors write, in PostgreSQL when JIXIAO_STATE_URL is set: the columns come from the
+# DuckDB migrations (001, 010).
+STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log", "deleted_reports")
+# Refused by the server itself: a trigger raises on any update, delete or truncate.
+APPEND_ONLY = ("audit_log",)
+REFUSE = "jixiao_append_only"           # the trigger function that refuses
 # A server that does not answer within this is reported as unreachable, not waited on.
 CONNECT_SECONDS = 5
 VERSIONS = "jixiao_state_versions"      # per state table: how often it changed, and when last
 CHANGED = "jixiao_state_changed"        # the trigger function that counts the changes
 # Two servers starting at once must not both create the tables: one waits for the other.
 SCHEMA_LOCK = 74_201_400
+# Two servers writing the audit log at once: one waits, so the chain of hashes stays one chain.
+CHAIN_LOCK = 74_201_401
 PG_TYPES = {"VARCHAR": "text", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
             "DATE": "date", "TIMESTAMP": "timestamp", "BOOLEAN": "boolean"}
 ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
@@ -50,6 +55,10 @@ class StateUnavailable(Exception):
     def __init__(self, message: str, where: str = ""):
         super().__init__(message)
         self.where = where
+
+
+# (the table's last (seq, hash) or None, rows) -> the rows completed: audit.py's chain.
+Seal = Callable[[tuple | None, list[dict]], list[dict]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +114,17 @@ def _create_statements() -> list[sql.Composable]:
             sql.SQL("create trigger {} after insert or update or delete or truncate on {} "
                     "for each statement execute function {}()").format(
                 trigger, sql.Identifier(table), sql.Identifier(CHANGED)),
+        ]
+    statements.append(sql.SQL(
+        "create or replace function {}() returns trigger language plpgsql as $$ begin "
+        "raise exception '% is append-only: % refused', tg_table_name, tg_op; end $$").format(sql.Identifier(REFUSE)))
+    for table in APPEND_ONLY:
+        trigger = sql.Identifier(f"{table}_{REFUSE}")
+        statements += [
+            sql.SQL("drop trigger if exists {} on {}").format(trigger, sql.Identifier(table)),
+            sql.SQL("create trigger {} before update or delete or truncate on {} "
+                    "for each statement execute function {}()").format(
+                trigger, sql.Identifier(table), sql.Identifier(REFUSE)),
         ]
     return statements
 
@@ -222,9 +242,10 @@ class SharedState:
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
                 true_values=["t"], false_values=["f"]))
 
-    def append(self, table: str, rows: list[dict]) -> int:
+    def append(self, table: str, rows: list[dict], seal: Seal | None = None) -> int:
         """Add rows to a state table in one transaction: all are written, or the error says
-        none was. Returns how many."""
+        none was. Returns how many. `seal` (the audit log's chain, audit.py) completes the
+        rows from the table's last (seq, hash), read under a lock every server takes."""
         if table not in STATE_TABLES:
             raise ValueError(f"not a state table: {table!r}")
         if not rows:
@@ -236,14 +257,19 @@ class SharedState:
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
             sql.SQL(", ").join(sql.SQL("{}::{}[]").format(sql.Placeholder(), sql.SQL(PG_TYPES[kind]))
                                for kind in columns.values()))
-        values = [[row.get(column) for row in rows] for column in columns]
         # A dropped connection is found by a harmless query, tried again; the insert itself is
         # never repeated, as its commit might have gone through before the connection broke.
         self._with_connection(lambda conn: conn.execute("select 1"), retry=True)
 
         def insert(conn: psycopg.Connection) -> int:
             with conn.transaction():
-                conn.execute(statement, values)
+                written = rows
+                if seal is not None:
+                    conn.execute("select pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+                    last = conn.execute(sql.SQL("select seq, hash from {} order by seq desc limit 1")
+                                        .format(sql.Identifier(table))).fetchone()
+                    written = seal(last, rows)
+                conn.execute(statement, [[row.get(column) for row in written] for column in columns])
             return len(rows)
 
         return self._with_connection(insert, retry=False)
@@ -265,8 +291,8 @@ def shared() -> SharedState:
         return _shared[url]
 
 
-def append(table: str, rows: list[dict]) -> int:
-    return shared().append(table, rows)
+def append(table: str, rows: list[dict], seal: Seal | None = None) -> int:
+    return shared().append(table, rows, seal)
 
 
 def attach(conn, snapshot: Snapshot | None = None) -> None:

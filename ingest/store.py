@@ -365,9 +365,6 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
     Appended, never overwritten, so the history stays; keyed by the anomaly's identity.
     When JIXIAO_STATE_URL names a PostgreSQL database the verdicts go there, shared by every
     dashboard server (state.py), and `conn` is not used (None will do)."""
-    # Local: the parsing workers import this module and need no PostgreSQL driver.
-    from ingest import state
-
     now = dt.datetime.now()
     rows = []
     for item in items:
@@ -376,12 +373,29 @@ def add_reviews(conn, items: Iterable[dict], reviewer: str) -> int:
         rows.append({"report_id": item["report_id"], "rule": item["rule"], "subject": item.get("subject") or "",
                      "status": item["status"], "comment": item.get("comment") or None,
                      "reviewer": reviewer or None, "reviewed_at": now})
+    return append_rows(conn, "reviews", rows)
+
+
+def append_rows(conn, table: str, rows: list[dict], seal=None) -> int:
+    """Append what auditors write (reviews, users, re-scores, rectifications, the audit log)
+    in one transaction. With JIXIAO_STATE_URL set the rows go to PostgreSQL, shared by every
+    dashboard server (state.py), and `conn` is not used (None will do). `seal` completes the
+    rows from the table's last (seq, hash), read in the same transaction: the audit log's
+    chain (audit.py)."""
+    # Local: the parsing workers import this module and need no PostgreSQL driver.
+    from ingest import state
+
     if not rows:
         return 0
-    if state.configured():
-        return state.append("reviews", rows)
+    if state.configured() and table in state.STATE_TABLES:
+        return state.append(table, rows, seal)
     with transaction(conn):
-        _insert(conn, "reviews", as_columns("reviews", rows))
+        if seal is not None:
+            # Table name from the caller's code, never from input.
+            found = conn.execute(f"select seq, hash from {table} order by seq desc limit 1").fetchall()
+            last = found[0] if found else None
+            rows = seal(last, rows)
+        _insert(conn, table, as_columns(table, rows))
     return len(rows)
 
 
