@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import data, export_parts, login
 from app_pages.i18n import lang, t
-from ingest import audit, users
+from ingest import audit, pipeline, users
 
 LOG_LIMIT = 1000
 
@@ -143,11 +143,66 @@ def audit_section() -> None:
                        lambda size: t("admin.log_download", size=size), logged={"paper": "audit_log", **query})
 
 
+def deletion_section() -> None:
+    """Delete a report (gone from every table and page, its original kept) or restore one."""
+    if data.read_only():
+        st.info(data.read_only_notice())
+        return
+    st.subheader(t("admin.delete_heading"))
+    st.caption(t("admin.delete_intro"))
+    with st.form("admin_delete", clear_on_submit=True):
+        left, right = st.columns([1, 2])
+        report_id = left.text_input(t("admin.delete_id"), max_chars=16, key="admin_delete_id")
+        reason = right.text_input(t("admin.delete_reason"), max_chars=500, key="admin_delete_reason")
+        sure = st.checkbox(t("admin.delete_sure"), key="admin_delete_sure")
+        submitted = st.form_submit_button(t("admin.delete"), type="primary")
+    if submitted:
+        found = data.run("report_summary", report_id=report_id.strip().lower())
+        if not found.height:
+            st.error(t("report.unknown", id=report_id))
+        elif not (sure and reason.strip()):
+            st.error(t("admin.delete_incomplete"))
+        else:
+            with st.spinner(t("admin.deleting")):
+                gone = _delete(found["report_id"][0], reason.strip())
+            st.session_state["_admin_notice"] = t("admin.deleted", name=gone["file_name"])
+            st.rerun()
+    deleted = data.run("deleted_reports_current")
+    st.subheader(t("admin.deleted_heading", n=deleted.height))
+    if not deleted.height:
+        st.caption(t("admin.deleted_none"))
+        return
+    event = st.dataframe(deleted.drop("file_sha256", "archive_path"), hide_index=True, key="admin_deleted",
+                         on_select="rerun", selection_mode="single-row", placeholder="—", column_config={
+                             "report_id": t("admin.delete_id"), "file_name": t("col.file_name"),
+                             "reason": t("admin.delete_reason"), "user_name": t("rect.changed_by"),
+                             "acted_at": st.column_config.DatetimeColumn(t("rect.changed_at"),
+                                                                         format="YYYY-MM-DD HH:mm")})
+    rows = event.selection.rows if event is not None else []
+    if rows and st.button(t("admin.restore", name=deleted["file_name"][rows[0]]), key="admin_restore"):
+        with st.spinner(t("admin.restoring")):
+            _restore(deleted["report_id"][rows[0]])
+        st.session_state["_admin_notice"] = t("admin.restored", name=deleted["file_name"][rows[0]])
+        st.rerun()
+
+
+def _delete(report_id: str, reason: str) -> dict:
+    data.close()
+    return pipeline.delete_report(data.store_path(), report_id, me or "", reason)
+
+
+def _restore(report_id: str) -> None:
+    data.close()
+    pipeline.restore_report(data.store_path(), report_id, me or "")
+
+
 notice = st.session_state.pop("_admin_notice", None)
 if notice:
     st.success(notice)
-users_tab, log_tab = st.tabs([t("admin.tab_users"), t("admin.tab_log")])
+users_tab, log_tab, delete_tab = st.tabs([t("admin.tab_users"), t("admin.tab_log"), t("admin.tab_delete")])
 with users_tab:
     users_section()
 with log_tab:
     audit_section()
+with delete_tab:
+    deletion_section()

@@ -110,6 +110,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "worker.archive_also_failed": {"zh": "{reason}；原件也未能保存：{why}",
                                    "en": "{reason}; the original could not be kept either: {why}"},
     # -- skipped, written
+    "skip.deleted": {"zh": "该文件的报告已被管理员 {who} 于 {when} 删除，已跳过；如需恢复，请在“管理”页恢复",
+                     "en": "This file's report was deleted by the admin {who} on {when}: skipped. Restore it on the "
+                           "Admin page if it is wanted back."},
     "skip.duplicate_in_run": {"zh": "与本次导入的 {other} 内容相同，只保存一份",
                               "en": "The same content as {other} in this import: kept once"},
     "skip.already_ingested": {"zh": "内容与已导入的文件相同，已跳过",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ingest import PARSER_VERSION, config, store
+from ingest import PARSER_VERSION, audit, config, store
 from ingest.messages import Message, partial
 from ingest.parse import Parsed, blank, failed_report, keep, parse_path, result_of
 from ingest.rules import run_rules
@@ -214,6 +214,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
     conn = store.open_store(db, on_wait=on_wait)
     try:
         known = store.known_files(conn)
+        deleted = store.deleted_files(conn)
     finally:
         conn.close()
     folder = store.archive_dir(db)
@@ -231,6 +232,11 @@ def ingest(paths: Iterable[str | os.PathLike], db: Path, *, reparse: bool = Fals
                 continue
             if empty:
                 run.not_parsed(logged, name, Message("file.empty"), sha)
+                continue
+            if sha in deleted:
+                gone = deleted[sha]
+                run.skipped(logged, name, sha, Message("skip.deleted", {
+                    "who": gone["user_name"], "when": f"{gone['acted_at']:%Y-%m-%d %H:%M}"}))
                 continue
             duplicate = seen.get(sha)
             if duplicate or (sha in known and not reparse):
@@ -252,15 +258,20 @@ def reparse(db: Path, *, workers: int | None = None,
             on_progress: Callable[[int, int, Parsed | None], None] | None = None,
             on_wait: Callable[[str], None] | None = None,
             on_total: Callable[[int], None] | None = None,
-            settings: dict | None = None, rules: bool = True) -> Summary:
-    """Re-parse every archived original with the current parser, replacing its rows."""
+            settings: dict | None = None, rules: bool = True,
+            only: list[tuple[str, str, str, str]] | None = None) -> Summary:
+    """Re-parse every archived original with the current parser, replacing its rows; or only
+    these (report_id, file_name, sha256, archive_path): a deleted report restored."""
     started = time.perf_counter()
     summary = Summary(run_id=uuid.uuid4().hex[:12])
-    conn = store.open_store(db, on_wait=on_wait)
-    try:
-        rows = store.archived(conn)
-    finally:
-        conn.close()
+    if only is None:
+        conn = store.open_store(db, on_wait=on_wait)
+        try:
+            rows = store.archived(conn)
+        finally:
+            conn.close()
+    else:
+        rows = only
     summary.offered = len(rows)
     if on_total:
         on_total(len(rows))
@@ -277,7 +288,7 @@ def reparse(db: Path, *, workers: int | None = None,
 
     run.process(tasks(), workers)
     if rules:
-        summary.anomalies = apply_rules(db, settings, on_wait)
+        summary.anomalies = apply_rules(db, settings, on_wait, changed_only=only is not None)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -370,3 +381,31 @@ def gave_up(task: Task, reason: Message) -> Parsed:
                      "unknown", reason, 0.0, None)
 
 
+def delete_report(db: Path, report_id: str, user: str, reason: str | None,
+                  settings: dict | None = None) -> dict:
+    """An admin's deletion: the report out of every table, a tombstone, an audit-log entry,
+    and the rules run again (a duplicate pair loses its other half)."""
+    conn = store.open_store(db)
+    try:
+        row = store.delete_report(conn, report_id, user, reason)
+        audit.record(conn, user, "delete", report_id, {"file_name": row["file_name"], "reason": reason,
+                                                       "sha256": row["file_sha256"]})
+    finally:
+        conn.close()
+    apply_rules(db, settings)
+    return row
+
+
+def restore_report(db: Path, report_id: str, user: str, settings: dict | None = None) -> Summary:
+    """A deleted report back: its archived original parsed again, under its own name."""
+    conn = store.open_store(db)
+    try:
+        deletion = next((row for row in store.deleted_files(conn).values() if row["report_id"] == report_id), None)
+        if deletion is None:
+            raise store.StoreError(f"编号为 {report_id} 的报告没有被删除")
+        store.mark_restored(conn, deletion, user)
+        audit.record(conn, user, "restore", report_id, {"file_name": deletion["file_name"]})
+    finally:
+        conn.close()
+    return reparse(db, workers=1, settings=settings, only=[
+        (report_id, deletion["file_name"], deletion["file_sha256"], deletion["archive_path"])])

@@ -29,7 +29,7 @@ STATE_URL_VARIABLE = "JIXIAO_STATE_URL"
 URL_SCHEMES = ("postgresql://", "postgres://")
 # What auditors write, in PostgreSQL when JIXIAO_STATE_URL is set: the columns come from the
 # DuckDB migrations (001, 010).
-STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log", "deleted_reports")
+STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log")
 # Refused by the server itself: a trigger raises on any update, delete or truncate.
 APPEND_ONLY = ("audit_log",)
 REFUSE = "jixiao_append_only"           # the trigger function that refuses

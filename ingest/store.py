@@ -399,6 +399,46 @@ def append_rows(conn, table: str, rows: list[dict], seal=None) -> int:
     return len(rows)
 
 
+# What a deleted report leaves: what auditors wrote of it (restored, it finds them again),
+# every file ever offered, and the deletions themselves.
+KEPT_ON_DELETE = ("reviews", "rescores", "rectifications", "ingest_log", "deleted_reports", "audit_log")
+
+
+def delete_report(conn, report_id: str, user: str, reason: str | None) -> dict:
+    """Take a report out of every table (an admin's deletion, SPEC §2): its original stays in
+    the archive and a row of deleted_reports says who, when and why, so it can be restored.
+    Returns that row. Raises StoreError for a report the store does not hold."""
+    found = conn.execute("select report_id, file_sha256, file_name, archive_path from reports where report_id = ?",
+                         [report_id]).fetchall()
+    if not found:
+        raise StoreError(f"没有编号为 {report_id} 的报告")
+    row = dict(zip(("report_id", "file_sha256", "file_name", "archive_path"), found[0]))
+    row.update(action="deleted", reason=reason or None, user_name=user, acted_at=dt.datetime.now())
+    with transaction(conn):
+        for table, columns in table_schemas().items():
+            if "report_id" in columns and table not in KEPT_ON_DELETE:
+                # Table names from our own migrations, the id bound.
+                conn.execute(f"delete from {table} where report_id = ?", [report_id])
+        _insert(conn, "deleted_reports", as_columns("deleted_reports", [row]))
+    return row
+
+
+def deleted_files(conn) -> dict[str, dict]:
+    """sha256 -> the deletion, for every file whose report is deleted and not restored: an
+    ingest offered it again skips it (it is restored on /admin, not by re-offering)."""
+    rows = conn.execute(
+        "select file_sha256, report_id, file_name, archive_path, action, user_name, acted_at from deleted_reports "
+        "qualify row_number() over (partition by report_id order by acted_at desc) = 1").fetchall()
+    keys = ("file_sha256", "report_id", "file_name", "archive_path", "action", "user_name", "acted_at")
+    return {row[0]: dict(zip(keys, row)) for row in rows if row[4] == "deleted"}
+
+
+def mark_restored(conn, deletion: dict, user: str) -> None:
+    row = {**deletion, "action": "restored", "reason": None, "user_name": user, "acted_at": dt.datetime.now()}
+    with transaction(conn):
+        _insert(conn, "deleted_reports", as_columns("deleted_reports", [row]))
+
+
 def archived(conn) -> list[tuple[str, str, str, str]]:
     """(report_id, file_name, sha256, archive_path) of every file, for --reparse (a workbook
     holding a report per sheet once, by its first report)."""

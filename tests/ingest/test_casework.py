@@ -13,7 +13,7 @@ from conftest import CORPUS, fetch
 from throwaway_postgres import throwaway_postgres
 
 import queries
-from ingest import audit, state, store, users
+from ingest import audit, pipeline, state, store, users
 from ingest.__main__ import main as ingest_main
 from ingest.pipeline import ingest
 from truth import read_truth
@@ -196,3 +196,35 @@ def test_a_user_is_added_from_the_command_line(db, monkeypatch, capsys):
     assert ingest_main(["--add-user", "qian", "--password-stdin", "--db", str(db)]) == 2
     assert "至少 8" in capsys.readouterr().err
     assert fetch(db, "select action, target from audit_log where action = 'user'") == [("user", "zhao")]
+
+
+def test_a_deleted_report_is_gone_everywhere_kept_in_the_archive_and_restorable(db, tmp_path):
+    truth = read_truth(CORPUS / "dev-006.truth.json")
+    report_id = fetch(db, "select report_id from reports where file_name = 'dev-006.docx'")[0][0]
+    conn = store.open_store(db)
+    store.add_reviews(conn, [{"report_id": report_id, "rule": "MISSING_FIELDS", "subject": "", "status": "confirmed",
+                              "comment": "已核实"}], reviewer="zhang")
+    conn.close()
+    row = pipeline.delete_report(db, report_id, "admin1", "重复上传")
+    assert (row["file_name"], row["action"], row["user_name"]) == ("dev-006.docx", "deleted", "admin1")
+    for table in ("reports", "budget_lines", "indicators", "anomalies", "mentions", "provenance", "funding_sources",
+                  "report_texts", "report_signatures", "rules_checked"):
+        assert fetch(db, f"select count(*) from {table} where report_id = ?", [report_id]) == [(0,)], table
+    assert (store.archive_dir(db) / row["archive_path"]).is_file()
+    assert fetch(db, "select user_name, action, target from audit_log where action = 'delete'") == [
+        ("admin1", "delete", report_id)]
+    # Offered again, the file is skipped, not brought back behind the admin's back.
+    summary = ingest([tmp_path / "in"], db, workers=1)
+    assert summary.skipped == 3 and fetch(db, "select count(*) from reports where report_id = ?", [report_id]) == [(0,)]
+    assert "删除" in fetch(db, "select error from ingest_log where file_name = 'dev-006.docx' order by logged_at desc "
+                               "limit 1")[0][0]
+    pipeline.restore_report(db, report_id, "admin1")
+    assert fetch(db, "select file_name, budget_planned, self_score from reports where report_id = ?", [report_id]) == [
+        ("dev-006.docx", truth["report"]["budget_planned"], truth["report"]["self_score"])]
+    assert fetch(db, "select name from indicators where report_id = ? order by line_no", [report_id]) == [
+        (item["name"],) for item in truth["indicators"]]
+    assert fetch(db, "select status from reviews where report_id = ?", [report_id]) == [("confirmed",)]
+    assert fetch(db, "select action from audit_log where target = ? order by seq", [report_id]) == [
+        ("delete",), ("restore",)]
+    with pytest.raises(store.StoreError):
+        pipeline.restore_report(db, report_id, "admin1")
