@@ -105,7 +105,7 @@ def change_user_form() -> None:
 
 def audit_section() -> None:
     st.subheader(t("admin.audit"))
-    chain = data.run("audit_log_chain")
+    chain = data.fresh("audit_log_chain")
     broken = audit.verify(chain.iter_rows(named=True))
     if broken is None:
         st.caption(t("admin.chain_ok", n=f"{chain.height:,}"))
@@ -122,7 +122,7 @@ def audit_section() -> None:
     until = dt.datetime.combine(span[-1], dt.time()) + dt.timedelta(days=1) if span else None
     query = {"users": chosen_users, "actions": list(chosen_actions), "since": since, "until": until,
              "text": text or ""}
-    shown = data.run("audit_log_page", **query, limit=LOG_LIMIT)
+    shown = data.fresh("audit_log_page", **query, limit=LOG_LIMIT)
     labelled = shown.with_columns(pl.col("action").replace_strict(
         {code: t(f"admin.action.{code}") for code in audit.ACTIONS}, default=pl.col("action")))
     st.dataframe(labelled, hide_index=True, placeholder="—", key="admin_log", column_config={
@@ -135,7 +135,7 @@ def audit_section() -> None:
     signature = json.dumps({"query": query, "store": data.version(), "lang": lang()}, default=str, ensure_ascii=False)
 
     def build(progress) -> bytes:
-        everything = data.run("audit_log_page", **query, limit=None)
+        everything = data.fresh("audit_log_page", **query, limit=None)
         return everything.write_csv(include_bom=True).encode("utf-8")
 
     export_parts.offer("audit_csv", signature, t("admin.log_export"),

@@ -25,6 +25,10 @@ from app_pages.i18n import lang, t
 
 _local = threading.local()
 T = TypeVar("T")
+# This server's writes, one at a time (a page's write and its audit entry); and the store's
+# state after an audit entry it wrote -> the state before (version).
+_writing = threading.RLock()
+_same_as: dict[str, str] = {}
 
 
 class StoreUnavailable(Exception):
@@ -82,7 +86,15 @@ def state_snapshot() -> state.Snapshot | None:
 def version() -> str:
     """Changes whenever the store's files do (main file and write-ahead log; an export's
     manifest, written last), and with the shared state's change marker, so a review made on
-    another server shows on this one's next run."""
+    another server shows on this one's next run. An audit-log entry this server wrote
+    (record) changes no result the pages cache: the files' state after it counts as the one
+    before, so a sign-in or an export does not make every session read the store again, nor
+    drop the files built before it. The queries that read the log run uncached (fresh)."""
+    raw = _raw_version()
+    return _same_as.get(raw, raw)
+
+
+def _raw_version() -> str:
     path = store_path()
     parts = []
     files = (path / parquet.MANIFEST,) if path.is_dir() else (path, path.with_name(path.name + ".wal"))
@@ -175,6 +187,11 @@ def write(work: Callable[[object], T]) -> T:
     re-scores, rectifications, users, the audit log). With JIXIAO_STATE_URL set that goes to
     PostgreSQL, the store is not opened and `conn` is None."""
     close()
+    with _writing:
+        return _write(work)
+
+
+def _write(work: Callable[[object], T]) -> T:
     if state.configured():
         try:
             return work(None)
@@ -197,7 +214,17 @@ def record(user: str | None, action: str, target: str | None = None, params: dic
     no shared PostgreSQL can hold none: there nothing is written, as nothing else is."""
     if reviews_read_only():
         return
-    write(lambda conn: audit.record(conn, user, action, target, params))
+    with _writing:
+        before = version()
+        write(lambda conn: audit.record(conn, user, action, target, params))
+        _same_as[_raw_version()] = before
+
+
+def fresh(name: str, **params) -> pl.DataFrame:
+    """A named query run now, not from the cache: the audit log's readers (see version)."""
+    wanted = queries.parameters(name)
+    return queries.run(connection(), name, reuse_scope=True,
+                       **{key: value for key, value in params.items() if key in wanted})
 
 
 def write_reviews(items: list[dict], reviewer: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app_pages import data, ingest_parts
+from app_pages import data, ingest_parts, login
 from app_pages.i18n import TEXTS, lang, t
 from app_pages.widgets import reasons, report_links, uploader_words
 from ingest import store
@@ -45,6 +45,9 @@ def run_upload(files) -> None:
         bar.empty()
         notice.error(t("ingest.failed_run", error=data.store_problem(exc)))
         return
+    data.record(login.user_name(), "upload", summary.run_id, {
+        "files": [f.name for f in files][:200], "offered": summary.offered, "ok": summary.ok,
+        "partial": summary.partial, "failed": summary.failed, "skipped": summary.skipped})
     st.session_state[RUN_KEY] = summary.run_id
     st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
     st.rerun()

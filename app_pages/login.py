@@ -139,7 +139,7 @@ def _sign_in_form(known: dict[str, dict], lockout: users.Lockout, now: dt.dateti
     except users.UserError:
         st.error(t("auth.wrong"))
         return
-    history = data.run("sign_in_history", user_name=name, since=now - dt.timedelta(minutes=lockout.minutes))
+    history = data.fresh("sign_in_history", user_name=name, since=now - dt.timedelta(minutes=lockout.minutes))
     failures, last_success = history["failures"].to_list()[0] or [], history["last_success"].to_list()[0]
     user, outcome = users.authenticate(known.get(name), given_password, failures, last_success, lockout, now)
     action = {"ok": "sign_in", "wrong": "sign_in_failed", "locked": "sign_in_locked"}[outcome]

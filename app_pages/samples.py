@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import data
+from app_pages import data, login
 from app_pages.i18n import t
 from ingest.pipeline import ingest
 from samples import write_samples
@@ -29,7 +29,9 @@ def offer_button() -> None:
     folder = path.parent / "samples"
     write_samples(folder, SAMPLE_COUNT, SAMPLE_SEED)
     bar = st.progress(0.0, text=t("overview.loading", done=0, total=SAMPLE_COUNT))
-    ingest([folder], path, workers=1,
-           on_progress=lambda done, total, _: bar.progress(done / max(total, 1),
-                                                           text=t("overview.loading", done=done, total=total)))
+    summary = ingest([folder], path, workers=1,
+                     on_progress=lambda done, total, _: bar.progress(done / max(total, 1),
+                                                                     text=t("overview.loading", done=done, total=total)))
+    data.record(login.user_name(), "upload", summary.run_id, {"samples": SAMPLE_COUNT, "ok": summary.ok,
+                                                              "partial": summary.partial, "failed": summary.failed})
     st.rerun()

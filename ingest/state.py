@@ -30,6 +30,8 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 # What auditors write, in PostgreSQL when JIXIAO_STATE_URL is set: the columns come from the
 # DuckDB migrations (001, 010).
 STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log")
+# Read only by uncached queries: a change of it is left out of the change marker.
+UNCACHED = ("audit_log",)
 # Refused by the server itself: a trigger raises on any update, delete or truncate.
 APPEND_ONLY = ("audit_log",)
 REFUSE = "jixiao_append_only"           # the trigger function that refuses
@@ -217,8 +219,10 @@ class SharedState:
         return self._with_connection(read, retry=True)
 
     def _marker(self) -> str:
+        """What the pages' caches are keyed by: every state table's changes but the audit
+        log's, which no cached query reads (app_pages/data.py fresh)."""
         return ";".join(f"{table}:{version}@{changed_at.isoformat() if changed_at else '-'}"
-                        for table, (version, changed_at) in sorted(self._versions.items()))
+                        for table, (version, changed_at) in sorted(self._versions.items()) if table not in UNCACHED)
 
     @staticmethod
     def _fetch(conn: psycopg.Connection, table: str) -> pa.Table:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages Jixiao uses beyond Python: LibreOffice (headless, with its Python bridge)
 # to read .doc/.wps/.rtf, and, with --browser and --calc, Chromium and LibreOffice Calc for the
-# tests; with --postgres, PostgreSQL (the shared state's tests start a throwaway server of it).
+# tests; with --postgres, PostgreSQL (the shared state's tests start a throwaway server of it);
+# with --fonts, Chinese fonts, so the working papers LibreOffice renders to PDF in the tests
+# (and pages in Chromium) show characters, not boxes.
 # Installed with apt-get when run as root and missing; otherwise says what to install. With --required a
 # missing package is an error (the tests need them); without, a warning (the dashboard reads
 # every other format without LibreOffice).
@@ -20,6 +22,7 @@ for argument in "$@"; do
         --calc) installed libreoffice-calc-nogui || installed libreoffice-calc || packages+=(libreoffice-calc-nogui) ;;
         # The server binaries (initdb, pg_ctl) live under /usr/lib/postgresql/VERSION/bin.
         --postgres) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql) ;;
+        --fonts) installed fonts-noto-cjk || packages+=(fonts-noto-cjk) ;;
         --required) required=1 ;;
     esac
 done

@@ -4,7 +4,7 @@
 # virtual environment in .venv with the test extras, then pytest. Extra arguments go to pytest. CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/system-packages.sh --browser --calc --postgres --required
+bash scripts/system-packages.sh --browser --calc --postgres --fonts --required
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi

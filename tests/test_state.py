@@ -79,7 +79,8 @@ def test_state_tables_have_the_stores_columns_and_types(state_url):
     for table in state.STATE_TABLES:
         found = pg_rows(state_url, "select column_name, data_type from information_schema.columns "
                                    "where table_name = %s order by ordinal_position", [table])
-        assert found == [(name, {"VARCHAR": "text", "TIMESTAMP": "timestamp without time zone"}[kind])
+        assert found == [(name, {"VARCHAR": "text", "TIMESTAMP": "timestamp without time zone", "BOOLEAN": "boolean", "INTEGER": "integer",
+                              "BIGINT": "bigint", "DOUBLE": "double precision", "DATE": "date"}[kind])
                          for name, kind in table_schemas()[table].items()]
 
 
@@ -117,9 +118,17 @@ def test_an_unchanged_state_is_not_fetched_again(state_url, monkeypatch):
     monkeypatch.setattr(state.SharedState, "_fetch",
                         staticmethod(lambda conn, table: fetched.append(table) or original(conn, table)))
     first = shared.snapshot()
+    assert fetched == list(state.STATE_TABLES)           # each read once, on first contact
     second = shared.snapshot()
-    assert fetched == ["reviews"]
+    assert fetched == list(state.STATE_TABLES)           # and not again: nothing changed
     assert second.marker == first.marker and second.tables["reviews"] is first.tables["reviews"]
+    shared.append("audit_log", [{"seq": 1, "logged_at": dt.datetime(2026, 12, 6), "user_name": "zhang",
+                                 "action": "export", "target": "异常.xlsx", "params": None, "prev_hash": "0",
+                                 "hash": "1"}])
+    third = shared.snapshot()
+    # The log is read again, but the pages' caches keep their key: no cached query reads it.
+    assert fetched[-1] == "audit_log" and third.tables["audit_log"].num_rows == 1
+    assert third.marker == first.marker
 
 
 def test_a_change_from_another_server_or_by_hand_is_seen(state_url, monkeypatch):
