@@ -60,11 +60,15 @@ if data.has_store():
         _migrated(str(data.store_path()))
     except store.StoreError:
         pass        # busy: the pages say so when they read
-login.require_sign_in()
+admitted = login.admitted()
 
 pages = [st.Page(str(HERE / "app_pages" / file), title=t(key), url_path=path, default=path == "")
          for path, file, key in PAGES]
-current = st.navigation(pages, position="sidebar")
+# Navigation comes before the sign-in form, hidden, so the page a link asked for is the one
+# shown once signed in.
+current = st.navigation(pages, position="sidebar" if admitted else "hidden")
+if not admitted:
+    login.gate()
 login.sidebar_badge()
 filters = st.session_state["filters"] = sidebar(options())
 write_url(filters, PAGE_KEYS.get(current.url_path, ()))

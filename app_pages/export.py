@@ -11,11 +11,14 @@ import json
 
 import streamlit as st
 
-from app_pages import data, export_parts
+from app_pages import data, export_parts, login, papers
 from app_pages.i18n import lang, t
 from app_pages.widgets import open_tab, report_links
+from ingest import config
 
 PREVIEW_ROWS = 50
+BULLETIN_GROUPS = 30         # departments and units the 通报 tables list
+BULLETIN_WORST = 10          # its typical cases
 
 filters = st.session_state["filters"]
 params = filters.params()
@@ -76,6 +79,36 @@ export_parts.offer(
     export_parts.file_name(export_parts.ALL, filters.years, language, today, "parquet.zip"), "application/zip",
     lambda progress: export_parts.parquet_zip(read(), context, today, dt.datetime.now()),
     lambda size: t("export.parquet_download", size=size), logged=params)
+
+st.subheader(t("export.papers"))
+st.caption(t("export.papers_caption"))
+settings = config.load()
+author = login.current_user().shown if login.current_user() else (st.session_state.get("reviewer_name") or "")
+described = "；".join(f"{label}：{value}" for label, value in filters.describe()) or t("export.no_filters")
+paper_left, paper_right = st.columns(2)
+export_parts.offer(
+    "worksheet", signature, t("export.worksheet_button"), f"复核工作底稿_{today}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    lambda progress: papers.worksheet_xlsx(data.run("rescore_items", **papers.item_params(settings, filters=params)),
+                                           described, author, dt.datetime.now(), language),
+    lambda size: t("export.worksheet_download", size=size), where=paper_left, logged=params)
+
+
+def bulletin(progress) -> bytes:
+    shared = papers.bulletin_params(settings, params)
+    summary = data.run("bulletin_by_group", **shared, group="all", limit=1)
+    return papers.bulletin_docx(
+        summary.row(0, named=True) if summary.height else {},
+        data.run("bulletin_by_group", **shared, group="dept", limit=BULLETIN_GROUPS),
+        data.run("bulletin_by_group", **shared, group="unit", limit=BULLETIN_GROUPS),
+        data.run("bulletin_by_rule", **shared), data.run("bulletin_worst", **shared, limit=BULLETIN_WORST),
+        described, author, dt.datetime.now())
+
+
+export_parts.offer(
+    "bulletin", signature, t("export.bulletin_button"), f"复核情况通报_{today}.docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bulletin,
+    lambda size: t("export.bulletin_download", size=size), where=paper_right, logged=params)
 
 st.subheader(t("export.preview"))
 # Only the open table's preview is drawn (widgets.open_tab): four tables of 50 rows were

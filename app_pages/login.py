@@ -33,11 +33,8 @@ def expected_digest() -> str | None:
     return digest or None
 
 
-def require_password() -> None:
-    """Stop the page run until this session has given the shared password (no users yet)."""
-    digest = expected_digest()
-    if digest is None or st.session_state.get("_authenticated") == digest:
-        return
+def _password_form(digest: str) -> None:
+    """The shared password's form (no users yet)."""
     st.title(t("login.title"))
     with st.form("login"):
         given = st.text_input(t("login.password"), type="password", key="login_password")
@@ -48,7 +45,6 @@ def require_password() -> None:
             st.session_state["_authenticated"] = digest
             st.rerun()
         st.error(t("login.wrong"))
-    st.stop()
 
 
 def all_users() -> dict[str, dict]:
@@ -100,26 +96,39 @@ def _settings() -> tuple[users.Lockout, dt.timedelta]:
     return lockout, dt.timedelta(minutes=float(auth.get("idle_minutes", 60)))
 
 
-def require_sign_in() -> users.User | None:
-    """The signed-in user, or stop the run with the sign-in form; None when no user exists
-    (then the shared password, if one is set, is asked instead)."""
+def admitted() -> bool:
+    """Whether this session may see the pages: signed in and not idle too long, or, with no
+    user yet, past the shared password if one is set. Says on the next form why a session
+    was signed out."""
     known = active_users()
     if not known:
         st.session_state.pop(SESSION_USER, None)
-        require_password()
-        return None
-    lockout, idle = _settings()
+        digest = expected_digest()
+        return digest is None or st.session_state.get("_authenticated") == digest
+    _, idle = _settings()
     now = dt.datetime.now()
     signed = st.session_state.get(SESSION_USER)
-    if signed:
-        row = known.get(signed["name"])
-        if row is not None and now - signed["seen"] <= idle:
-            # A change of role or name made by an admin counts from the next run.
-            signed.update(role=row["role"], display_name=row["display_name"] or "", seen=now)
-            return current_user()
-        st.session_state.pop(SESSION_USER, None)
-        st.session_state["_sign_in_notice"] = "auth.expired" if row is not None else "auth.deactivated"
-    _sign_in_form(known, lockout, now)
+    if not signed:
+        return False
+    row = known.get(signed["name"])
+    if row is not None and now - signed["seen"] <= idle:
+        # A change of role or name made by an admin counts from the next run.
+        signed.update(role=row["role"], display_name=row["display_name"] or "", seen=now)
+        return True
+    st.session_state.pop(SESSION_USER, None)
+    st.session_state["_sign_in_notice"] = "auth.expired" if row is not None else "auth.deactivated"
+    return False
+
+
+def gate() -> None:
+    """The form that admits a session (sign-in, or the shared password), then stop the run.
+    app.py calls it after st.navigation, so the page asked for stays in the address."""
+    known = active_users()
+    if known:
+        lockout, _ = _settings()
+        _sign_in_form(known, lockout, dt.datetime.now())
+    else:
+        _password_form(expected_digest())
     st.stop()
 
 

@@ -423,7 +423,13 @@ found = data.run("report_summary", report_id=report_id) if report_id else None
 head = found.row(0, named=True) if found is not None and found.height else None
 if head is None:
     if report_id:
-        st.warning(t("report.unknown", id=report_id))
+        deleted = data.run("deleted_reports_current").filter(pl.col("report_id") == report_id)
+        if deleted.height:
+            gone = deleted.row(0, named=True)
+            st.warning(t("report.deleted", name=gone["file_name"], who=gone["user_name"],
+                         when=f"{gone['acted_at']:%Y-%m-%d %H:%M}", reason=gone["reason"] or "—"))
+        else:
+            st.warning(t("report.unknown", id=report_id))
     search()
 else:
     st.subheader(plain(head["project_name"] or head["file_name"]))

@@ -82,15 +82,16 @@ def entered(report_id: str, row: dict) -> tuple[float | None, str | None, str]:
 
 
 def rescored_total(head: dict, sheet: pl.DataFrame, report_id: str) -> float | None:
-    """The self-score with each row's re-score difference applied (rows the report scored)."""
+    """The re-scored total as the working papers count it (queries/setup.sql rescored_totals):
+    where the report has indicator rows, the sum over its scored rows of the reviewer's score
+    (as entered now), else the self-score; without indicator rows, the self-score moved by
+    each re-score's difference."""
+    scored = [row for row in sheet.iter_rows(named=True) if row["self_score"] is not None]
+    if any(row["line_no"] > 0 for row in scored):
+        return round(sum(entered(report_id, row)[0] or 0 for row in scored), 2)
     if head["self_score"] is None:
         return None
-    total = head["self_score"]
-    for row in sheet.iter_rows(named=True):
-        score = entered(report_id, row)[0]
-        if row["self_score"] is not None and score is not None:
-            total += score - row["self_score"]
-    return round(total, 2)
+    return round(head["self_score"] + sum((entered(report_id, row)[0] or 0) - row["self_score"] for row in scored), 2)
 
 
 def evidence(row: dict, findings: list[dict]) -> None:
@@ -250,7 +251,9 @@ tiles[0].metric(t("rescore.self_total"), number(head["self_score"]))
 tiles[1].metric(t("report.card.grade"), head["grade"] or "—")
 tiles[2].metric(t("rescore.total"), number(total),
                 delta=None if total is None or head["self_score"] is None else round(total - head["self_score"], 2))
-tiles[3].metric(t("rescore.grade"), config.grade_for(total, settings) or "—")
+bands = settings["grade_bands"]
+tiles[3].metric(t("rescore.grade"), config.grade_for(total, settings) or "—",
+                help=t("rescore.grade_help", you=bands["优"], liang=bands["良"], zhong=bands["中"]))
 
 names = {row["name"] for row in sheet.iter_rows(named=True) if row["name"]}
 general = [finding for finding in findings if (finding["subject"] or "") not in names]

@@ -29,7 +29,7 @@ LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
 # Who full-score share and score inflation are counted by ($group of their queries), first
 # choice first, and the column the page names the group by.
 GROUPINGS = {"unit": {"column": "implementing_unit"}, "dept": {"column": "supervising_dept"}}
-SECTIONS = ("distribution", "scatter", "groups", "benford")     # the page's tabs, in order
+SECTIONS = ("distribution", "scatter", "groups", "benford", "rescore")     # the page's tabs, in order
 TAB_KEY = "scores_tab"
 
 filters = st.session_state["filters"]
@@ -229,6 +229,28 @@ def benford_test() -> None:
                  conformity=conformity))
 
 
+def rescore_gaps() -> None:
+    """Self-scores against the re-scored totals (复核): how far the units' own scores stand
+    from the reviewers', report by report."""
+    bands = {key: value for key, value in config.rule_params(config.load()).items() if key.startswith("band_")}
+    gaps = data.run("rescore_gaps", **params, **bands)
+    if not gaps.height:
+        st.info(t("scores.rescore_none"))
+        return
+    tiles = st.columns(4)
+    tiles[0].metric(t("scores.rescore_reports"), f"{gaps.height:,}")
+    tiles[1].metric(t("scores.rescore_mean_gap"), f"{gaps['gap'].mean():+.2f}")
+    tiles[2].metric(t("scores.rescore_lowered"), f"{(gaps['gap'] < 0).sum():,}")
+    tiles[3].metric(t("scores.rescore_grade_changed"), f"{(gaps['grade'] != gaps['rescore_grade']).sum():,}")
+    report_links(gaps, filters, key="scores_rescore_gaps", columns={
+        "file_name": t("col.file_name"), "implementing_unit": t("col.implementing_unit"),
+        "fiscal_year": t("col.fiscal_year"), "self_score": t("col.self_score"), "grade": t("scores.rescore_self_grade"),
+        "rescore_total": t("scores.rescore_total"), "rescore_grade": t("scores.rescore_grade"),
+        "gap": st.column_config.NumberColumn(t("scores.rescore_gap"), format="%+.2f"),
+        "rows_rescored": t("scores.rescore_rows"), "last_reviewer": t("scores.rescore_reviewer")})
+
+
 section, tab = open_tab(SECTIONS, "scores.tab", TAB_KEY)
 with tab:
-    {"distribution": distribution, "scatter": rates, "groups": groups, "benford": benford_test}[section]()
+    {"distribution": distribution, "scatter": rates, "groups": groups, "benford": benford_test,
+     "rescore": rescore_gaps}[section]()

@@ -1,6 +1,8 @@
 """Named-query latency and page render time on a large store."""
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 import os
 import statistics
@@ -44,6 +46,10 @@ def default_params(conn) -> dict:
         "query": "", "search": "", "selected_unit": unit, "anomaly_rules": [], "review_statuses": [],
         "area": "province", "bin_width": 2.0, "max_points": 20_000, "group": "unit",
         "report_ids": [report_id], "subjects": [subject],
+        # 复核 and what follows it (migration 010): re-scores, sign-in, rectification, the log.
+        **{key: value for key, value in config.rule_params(settings).items() if key.startswith("band_")},
+        "execution_points": 10.0, "user_name": "zhang", "since": dt.datetime(2026, 1, 1), "until": None,
+        "today": dt.date(2026, 12, 6), "rect_id": "none", "users": [], "actions": [],
     }
 
 

@@ -72,3 +72,88 @@ create or replace temp macro first_digit_sums(first_digits) as
     [sum(first_digits[1]), sum(first_digits[2]), sum(first_digits[3]),
      sum(first_digits[4]), sum(first_digits[5]), sum(first_digits[6]),
      sum(first_digits[7]), sum(first_digits[8]), sum(first_digits[9])];
+
+-- 复核 (re-scores, migration 010): one home for the re-scored total (复核总分) that the working
+-- papers (rescore_items.sql), the 通报 (bulletin_*.sql) and the scores page (rescore_gaps.sql)
+-- show.
+
+-- The scored lines of the reports `report_set` names, each with its latest re-score
+-- (rescores is append-only: the latest row per (report_id, line_no) counts). A line is an
+-- indicator row, or the execution-rate row (line_no 0) where the report states its score or
+-- weight (mentions, as INDICATOR_SUM_MISMATCH reads them) or a reviewer scored it. A
+-- re-score whose line the current parse no longer has (a re-ingest numbered the indicators
+-- anew) keeps the name, weight and self-score it was given with, so no reviewer's work drops
+-- out; a line the parse has wins over what the re-score recorded of it.
+-- `report_set` is the name of a table or of a CTE of the calling query with a report_id
+-- column (rescore_lines('chosen'); query_table resolves it), other than the CTE names used
+-- here, which would shadow it. A macro rather than a view: only those reports' rows are read,
+-- where a view over every report, joined to a few, aggregates every report's execution-rate
+-- mentions first (2–3× slower at 1M reports).
+create or replace temp macro rescore_lines(report_set) as table
+with rescore_latest as (
+    select report_id, line_no, indicator, self_score, weight, score, criterion, reason, reviewer, rescored_at
+    from rescores
+    where report_id in (select report_id from query_table(report_set))
+    qualify row_number() over (partition by report_id, line_no order by rescored_at desc) = 1
+), rescore_execution as (
+    select report_id,
+           max(value) filter (kind = 'score') as score,
+           max(value) filter (kind = 'weight') as weight
+    from mentions
+    where subject = 'execution_rate' and kind in ('score', 'weight')
+      and report_id in (select report_id from query_table(report_set))
+    group by report_id
+), rescore_parsed as (
+    select report_id, line_no, level1, level2, name, target_raw, actual_raw, weight, score
+    from indicators
+    where report_id in (select report_id from query_table(report_set))
+    union all
+    select report_id, 0, null, null, null, null, null, weight, score
+    from rescore_execution
+)
+select coalesce(l.report_id, s.report_id) as report_id,
+       coalesce(l.line_no, s.line_no) as line_no,
+       l.level1, l.level2,
+       if(l.report_id is null, s.indicator, l.name) as name,
+       l.target_raw, l.actual_raw,
+       if(l.report_id is null, s.weight, l.weight) as weight,
+       if(l.report_id is null, s.self_score, l.score) as self_score,
+       s.score as rescore, s.criterion, s.reason, s.reviewer, s.rescored_at
+from rescore_parsed l
+full join rescore_latest s on s.report_id = l.report_id and s.line_no = l.line_no;
+
+-- The re-scored total of a report: an aggregate over its rescore_lines (group by report).
+-- Where the report has indicator rows, the sum over its lines of the latest re-score, else
+-- the self-score, the execution-rate row included where stated or re-scored. A report
+-- without indicator rows has no breakdown to add up: its own self-score (`report_self_score`,
+-- reports.self_score) stands, moved by each re-score's difference from its row's self-score.
+create or replace temp macro rescored_total_of(line_no, self_score, rescore, report_self_score) as
+    if(bool_or(line_no > 0), sum(coalesce(rescore, self_score)),
+       any_value(report_self_score) + coalesce(sum(rescore - self_score), 0));
+
+-- Every report that has a re-score (a row in rescores, even one without a score), with its
+-- re-scored total (rescored_total_of above), how many of its rows carry a reviewer's score
+-- (rescored_items: a report counts as re-scored once this is above 0), its rows' weights and
+-- self-scores added up (items_weight, items_self_total) and the latest re-score's reviewer
+-- and time. Read from rescores outward: only re-scored reports' rows are touched.
+create or replace temp view rescored_totals as
+with rescored_reports as (
+    select distinct report_id from rescores
+)
+select l.report_id,
+       rescored_total_of(l.line_no, l.self_score, l.rescore, r.self_score) as rescored_total,
+       count(l.rescore) as rescored_items,
+       sum(l.weight) as items_weight,
+       sum(l.self_score) as items_self_total,
+       arg_max(l.reviewer, l.rescored_at) as last_reviewer,
+       max(l.rescored_at) as last_rescored
+from rescore_lines('rescored_reports') l
+join reports r on r.report_id = l.report_id
+group by l.report_id;
+
+-- A score's grade by the bands of jixiao.toml [grade_bands], passed in as the queries bind
+-- them (band_you, band_liang, band_zhong: the lowest score of 优, 良 and 中); below 中, 差.
+-- No score, no grade. A macro, not a view's column: a view cannot bind parameters.
+create or replace temp macro grade_of(score, you, liang, zhong) as
+    case when score is null then null
+         when score >= you then '优' when score >= liang then '良' when score >= zhong then '中' else '差' end;

@@ -43,6 +43,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "rescore.self_total": {"zh": "自评总分", "en": "Self-score"},
     "rescore.total": {"zh": "复核总分", "en": "Re-scored total"},
     "rescore.grade": {"zh": "复核等级", "en": "Re-scored grade"},
+    "rescore.grade_help": {"zh": "按本局的等级标准：优 ≥ {you}，良 ≥ {liang}，中 ≥ {zhong}，其下为差（jixiao.toml）。"
+                                 "报告自述的等级标准不用于复核。",
+                           "en": "By the bureau's bands: 优 ≥ {you}, 良 ≥ {liang}, 中 ≥ {zhong}, else 差 (jixiao.toml). "
+                                 "Bands a report states for itself do not apply to the re-score."},
     "rescore.report_findings": {"zh": "报告层面的异常（{n} 条）", "en": "Findings on the report as a whole ({n})"},
     "rescore.no_indicators": {"zh": "未从该报告中读出绩效指标表：只能复核预算执行率一项。",
                               "en": "No indicator table was read from this report: only the execution-rate row can be re-scored."},
@@ -163,4 +167,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.restore": {"zh": "恢复 {name}", "en": "Restore {name}"},
     "admin.restoring": {"zh": "正在从归档重新解析…", "en": "Parsing the archived original again…"},
     "admin.restored": {"zh": "已恢复 {name}。", "en": "{name} restored."},
+    "export.papers": {"zh": "复核工作底稿与通报", "en": "Working papers and the bulletin"},
+    "export.papers_caption": {"zh": "筛选范围内各报告的逐项复核（Excel 工作底稿），以及复核情况通报（Word）：总体情况、主要问题、分部门和单位情况、典型问题。",
+                              "en": "The item-by-item re-scores of the filtered reports (Excel working paper), and the "
+                                    "bulletin on the review (Word): overall, main findings, by department and unit, typical cases."},
+    "export.worksheet_button": {"zh": "生成复核工作底稿（Excel）", "en": "Build the working paper (Excel)"},
+    "export.worksheet_download": {"zh": "下载复核工作底稿（{size}）", "en": "Download the working paper ({size})"},
+    "export.bulletin_button": {"zh": "生成复核情况通报（Word）", "en": "Build the bulletin (Word)"},
+    "export.bulletin_download": {"zh": "下载复核情况通报（{size}）", "en": "Download the bulletin ({size})"},
+    "report.deleted": {"zh": "报告 {name} 已被管理员 {who} 于 {when} 删除（原因：{reason}）。原件仍在归档中，管理员可在“管理”页恢复。",
+                       "en": "The report {name} was deleted by the admin {who} on {when} (why: {reason}). Its original "
+                             "is still archived; an admin can restore it on the Admin page."},
 }
