@@ -32,6 +32,21 @@ def rule_params(config: dict[str, Any]) -> dict[str, Any]:
         "band_liang": float(bands["良"]),
         "band_zhong": float(bands["中"]),
         "below_yuan": float(config["unit_suspect"]["below_yuan"]),
+        **review_params(config),
+    }
+
+
+def review_params(config: dict[str, Any]) -> dict[str, Any]:
+    """The 复核口径 rules' settings (jixiao.toml [review_rules]): word lists as lists of
+    strings, the TARGET_TOO_LOW share as a fraction."""
+    review = config["review_rules"]
+    return {
+        "target_exceeded_share": float(review["target_exceeded_share"]),
+        "survey_words": [str(word) for word in review["survey_words"]],
+        "measurable_levels": [str(word) for word in review["measurable_levels"]],
+        "vague_words": [str(word) for word in review["vague_words"]],
+        "money_measures": [str(word) for word in review["money_measures"]],
+        "time_words": [str(word) for word in review["time_words"]],
     }
 
 

@@ -2,9 +2,10 @@
 
 Rules over numbers and over the narrative's `mentions` are SQL files in queries/rules/,
 one per rule: each selects (report_id, subject, message, message_en, evidence), which
-queries/rules/insert.sql files under the rule's id. Two rules are Python because they need
-more than SQL says well: UNMET_TARGET_FULL_SCORE reads targets written as text ("≥２００个"),
-DUPLICATE_REPORT bands MinHash signatures; their findings go in the same way.
+queries/rules/insert.sql files under the rule's id. Some rules are Python because they need
+more than SQL says well: UNMET_TARGET_FULL_SCORE, TARGET_TOO_LOW and TARGET_NOT_MEASURABLE
+read targets written as text ("≥２００个", "百分之百"); DUPLICATE_REPORT and
+NARRATIVE_REPEATS_LAST_YEAR band MinHash signatures; their findings go in the same way.
 Reviews are never touched here: they are keyed by (report_id, rule, subject) and outlive
 every re-run.
 """
@@ -24,7 +25,8 @@ import numpy as np
 import polars as pl
 
 import queries
-from ingest.config import rule_params
+from ingest.config import review_params, rule_params
+from ingest.glossary import INDICATOR_COLUMNS
 from ingest.normalise import fold
 from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard, shingles
 from ingest.store import transaction
@@ -35,9 +37,19 @@ SQL_RULES = (
     "LINES_SUM_MISMATCH", "SPENT_EXCEEDS_ARRIVED", "STATED_RATE_MISMATCH", "GRADE_SCORE_MISMATCH",
     "INDICATOR_SUM_MISMATCH", "INDICATOR_OVER_WEIGHT", "TEXT_TABLE_MISMATCH", "UNIT_SUSPECT",
     "DATE_INCONSISTENT", "YEAR_MISMATCH", "SHORTFALL_FULL_SCORE", "MISSING_FIELDS",
+    "DEDUCTION_WITHOUT_REASON", "SATISFACTION_WITHOUT_SURVEY", "INDICATOR_DUPLICATED", "INDICATOR_MISPLACED",
 )
-PYTHON_RULES = ("UNMET_TARGET_FULL_SCORE", "DUPLICATE_REPORT")
+PYTHON_RULES = ("UNMET_TARGET_FULL_SCORE", "DUPLICATE_REPORT", "NARRATIVE_REPEATS_LAST_YEAR",
+                "TARGET_NOT_MEASURABLE", "TARGET_TOO_LOW")
 RULES = SQL_RULES + PYTHON_RULES
+# The rules that pair two reports' narratives: a partial run forgets and finds again every
+# pair holding one of its reports (queries/rules/duplicates_forget.sql).
+PAIR_RULES = ("DUPLICATE_REPORT", "NARRATIVE_REPEATS_LAST_YEAR")
+# SPEC §3's second table, which the shared truth files do not label (../shared/corpus/
+# README.md); the last six are the 复核口径 a re-scoring applies, each naming the indicator.
+REVIEW_RULES = ("DEDUCTION_WITHOUT_REASON", "SATISFACTION_WITHOUT_SURVEY", "INDICATOR_DUPLICATED",
+                "INDICATOR_MISPLACED", "TARGET_NOT_MEASURABLE", "TARGET_TOO_LOW")
+LATER_RULES = ("NARRATIVE_REPEATS_LAST_YEAR", *REVIEW_RULES)
 # The figures and tables each rule rests on: a doubt on any of them (provenance.doubt) makes
 # the rule's finding a hint, severity info (queries/rules/needs_reading.sql).
 BUDGET = ("budget_planned", "budget_adjusted")
@@ -55,10 +67,18 @@ RESTS_ON: dict[str, tuple[str, ...]] = {
     "UNMET_TARGET_FULL_SCORE": ("indicators",),
     "SHORTFALL_FULL_SCORE": ("self_score",),
     "TEXT_TABLE_MISMATCH": ("budget_lines",),
+    # The 复核口径 rest on the indicator table as read: one read in part may have put a cell
+    # under the wrong header.
+    "DEDUCTION_WITHOUT_REASON": ("indicators",),
+    "SATISFACTION_WITHOUT_SURVEY": ("indicators",),
+    "INDICATOR_DUPLICATED": ("indicators",),
+    "INDICATOR_MISPLACED": ("indicators",),
+    "TARGET_NOT_MEASURABLE": ("indicators",),
+    "TARGET_TOO_LOW": ("indicators",),
 }
 SCREEN_MARGIN = 0.1
 # What the per-report rules read: in a partial run, only the checked reports' rows (_scoped).
-SCOPED_TABLES = ("reports", "budget_lines", "indicators", "mentions", "provenance")
+SCOPED_TABLES = ("reports", "budget_lines", "indicators", "mentions", "provenance", "report_texts")
 MAX_RUNS = 32           # runs of row ids read by seeking; past that, one filtered scan
 
 
@@ -77,7 +97,8 @@ def run_rules(conn, config: dict[str, Any], changed_only: bool = False) -> dict[
     By default every anomaly is replaced. With changed_only, only the reports not yet checked
     under the current rules and thresholds (rules_checked) are: an ingest's new reports, or
     any a crash left unchecked. When that is every report, it is the same as a full run."""
-    params = rule_params(config)
+    params = {**rule_params(config), "reason_header": REASON_HEADER}
+    review = review_params(config)
     severity = config["severity"]
     now = dt.datetime.now()
     mark = fingerprint(config)
@@ -97,12 +118,17 @@ def run_rules(conn, config: dict[str, Any], changed_only: bool = False) -> dict[
                 bound = {key: params[key] for key in queries.parameters(name)}
                 _insert(conn, rule, severity[rule], now, conn.sql(queries.sql(name), params=bound or None))
             _insert_findings(conn, "UNMET_TARGET_FULL_SCORE", severity, now, unmet_targets(conn))
+            _insert_findings(conn, "TARGET_NOT_MEASURABLE", severity, now, unmeasurable_targets(conn, review))
+            _insert_findings(conn, "TARGET_TOO_LOW", severity, now,
+                             targets_too_low(conn, review["target_exceeded_share"]))
             conn.execute(queries.sql("rules/needs_reading"),
                          {"rule_names": list(RESTS_ON), "rule_fields": [list(f) for f in RESTS_ON.values()]})
         # A copy pairs a checked report with any other: outside _scoped, against the whole store.
         if scope is not None:
-            conn.execute(queries.sql("rules/duplicates_forget"))
-        _insert_findings(conn, "DUPLICATE_REPORT", severity, now, duplicates(conn, config["duplicates"], scope))
+            conn.execute(queries.sql("rules/duplicates_forget"), {"pair_rules": list(PAIR_RULES)})
+        copies, repeats = narrative_pairs(conn, config["duplicates"], config["narrative_repeats"], scope)
+        _insert_findings(conn, "DUPLICATE_REPORT", severity, now, copies)
+        _insert_findings(conn, "NARRATIVE_REPEATS_LAST_YEAR", severity, now, repeats)
         conn.execute("delete from rules_checked" + scoped)
         conn.execute(queries.sql("rules/checked"), {"fingerprint": mark})
     return counts(conn)
@@ -117,7 +143,8 @@ def fingerprint(config: dict[str, Any]) -> str:
     """What the anomalies depend on besides the reports: every rule's code and every setting
     the rules read. Anomalies found under another fingerprint are found again."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([rule_params(config), config["severity"], config["duplicates"], RULES],
+    digest.update(json.dumps([rule_params(config), config["severity"], config["duplicates"],
+                              config["narrative_repeats"], REASON_HEADER, RULES],
                              sort_keys=True, default=str).encode("utf-8"))
     for path in [Path(__file__), *sorted((Path(queries.__file__).parent / "rules").glob("*.sql"))]:
         digest.update(path.read_bytes())
@@ -259,27 +286,142 @@ def unmet_targets(conn) -> list[Finding]:
     return found
 
 
-# -- DUPLICATE_REPORT -------------------------------------------------------------------------
-def duplicates(conn, settings: dict[str, Any], scope: set[str] | None = None) -> list[Finding]:
-    """Narratives reused under another project or unit: LSH candidates, MinHash-screened,
-    confirmed by the texts' exact shingle similarity. With a scope, only the pairs holding
-    one of its reports (the others' findings stand)."""
+# -- TARGET_NOT_MEASURABLE ------------------------------------------------------------------
+# Chinese numerals count where they count something ("两次", "十二月底前", "百分之百", "二级"),
+# not inside words such as 进一步, 统一 or 一定: a run of numerals before a measure word (or
+# a grade: 二级, 三类), or 百分之.
+CHINESE_NUMERALS = "零〇一二两三四五六七八九十百千万亿半"
+MEASURE_WORDS = ("个", "次", "人", "户", "家", "项", "所", "座", "台", "件", "场", "期", "批", "名", "条", "处",
+                 "套", "份", "册", "本", "辆", "块", "部", "栋", "卷", "种", "元", "吨", "亩", "米", "公里", "天",
+                 "日", "月", "年", "周", "季度", "小时", "分钟", "倍", "成", "%", "级", "类", "星", "等")
+NUMBER_WRITTEN = re.compile(
+    rf"\d|百分之[{CHINESE_NUMERALS}]+|[{CHINESE_NUMERALS}]+(?:{'|'.join(map(re.escape, MEASURE_WORDS))})")
+# A year says when, not how much: "较2022年有所提升" sets no number to reach. For a 时效指标 a
+# year is the measure itself ("2024年12月底前"), and stays.
+YEAR_WRITTEN = re.compile(r"(?:19|20)\d{2}\s*年度?")
+TIMELINESS = "时效"
+
+
+def measurable(target: str, level2: str | None) -> bool:
+    """Whether a target states a number to measure against: "≥95%", "百分之百", "两次" and
+    "2024年12月底前" (for 时效) do; "显著提升", "逐步完善" and "较2022年有所提升" do not."""
+    text = re.sub(r"\s+", "", nfkc(target))
+    if TIMELINESS not in (level2 or ""):
+        text = YEAR_WRITTEN.sub("", text)
+    return bool(NUMBER_WRITTEN.search(text))
+
+
+def unmeasurable_targets(conn, review: dict[str, Any]) -> list[Finding]:
+    frame = queries.run(conn, "rules/target_not_measurable_candidates",
+                        measurable_levels=review["measurable_levels"])
+    found = []
+    for row in frame.iter_rows(named=True):
+        if measurable(row["target_raw"], row["level2"]):
+            continue
+        target = " ".join(row["target_raw"].split())
+        vague = [word for word in review["vague_words"] if word in target]
+        found.append(Finding(
+            row["report_id"], row["name"],
+            f"{row['level2']}“{row['name']}”的目标“{target}”没有可衡量的数值"
+            + (f"（{'、'.join(vague)}）" if vague else ""),
+            f"Indicator “{row['name']}” ({row['level2']}) sets no number to measure against: “{target}”",
+            _json({"name": row["name"], "level1": row["level1"], "level2": row["level2"],
+                   "target_raw": row["target_raw"], "actual_raw": row["actual_raw"], "vague_words": vague,
+                   "weight": row["weight"], "score": row["score"], "source": _parsed(row["source"])}),
+        ))
+    return found
+
+
+# -- TARGET_TOO_LOW ---------------------------------------------------------------------------
+def exceeded_share(target: tuple[str | None, float, str], actual: tuple[str | None, float, str]) -> float | None:
+    """How far an actual went beyond a target to reach, as a share of the target:
+    ≥200个 and 300个 -> 0.5. None where that is no overshoot: another unit, a ceiling (≤, a cost
+    under-run is good), a target of 0, or an actual at or below the target."""
+    op, wanted, unit = target
+    _, got, got_unit = actual
+    if unit != got_unit or wanted <= 0 or op not in (None, ">=", ">"):
+        return None
+    return (got - wanted) / wanted if got > wanted else None
+
+
+def targets_too_low(conn, share: float) -> list[Finding]:
+    frame = queries.run(conn, "rules/target_too_low_candidates", target_exceeded_share=share)
+    found = []
+    for row in frame.iter_rows(named=True):
+        target, actual = quantity(row["target_raw"]), quantity(row["actual_raw"])
+        over = None if target is None or actual is None else exceeded_share(target, actual)
+        # A hair's breadth: 13 against a target of 10 is 30 %, not more.
+        if over is None or over <= share + 1e-9:
+            continue
+        percent, limit = _percent(over * 100), _percent(share * 100)
+        found.append(Finding(
+            row["report_id"], row["name"],
+            f"指标“{row['name']}”目标 {row['target_raw']}，实际完成 {row['actual_raw']}，超出目标 {percent}%"
+            f"（超出 {limit}% 以上视为目标设定偏低）",
+            f"Indicator “{row['name']}”: actual {row['actual_raw']} beats the target {row['target_raw']} by "
+            f"{percent}% (over {limit}% suggests a target set too low)",
+            _json({"name": row["name"], "level1": row["level1"], "level2": row["level2"],
+                   "target_raw": row["target_raw"], "actual_raw": row["actual_raw"],
+                   "target": {"comparator": target[0] or ">=", "value": target[1], "unit": target[2]},
+                   "actual": actual[1], "exceeded_percent": round(over * 100, 2), "threshold_percent": round(share * 100, 4),
+                   "weight": row["weight"], "score": row["score"], "source": _parsed(row["source"])}),
+        ))
+    return found
+
+
+def _percent(value: float) -> str:
+    """A percentage as the messages write it: one decimal, 35.0 -> "35"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _parsed(source: str | None) -> dict | None:
+    """A finding's source as src() gave it (JSON text), for the evidence to nest."""
+    return json.loads(source) if source else None
+
+
+# -- DEDUCTION_WITHOUT_REASON ----------------------------------------------------------------------
+# The header of a 偏差原因 column as a cell of the report's text (a table row's cells joined by
+# " | "), from the labels the parser knows (ingest/glossary.py), optionally with a bracketed
+# part, spaces allowed anywhere ("偏差原因分析及  改正措施"). 备注 is not one: a remark column
+# is not where a deduction's reason is asked. An RE2 pattern (DuckDB's), bound as $reason_header.
+REASON_HEADERS = tuple(label for label in INDICATOR_COLUMNS["note"] if "原因" in label or "偏差" in label)
+_SPACES = r"[ \t\x{3000}\x{a0}]*"
+_REASON_CELL = (_SPACES + "(?:" + "|".join(_SPACES.join(map(re.escape, label)) for label in REASON_HEADERS)
+                + r")(?:[（(【\[][^|\n]*)?" + _SPACES)
+REASON_HEADER = rf"(?m)\|{_REASON_CELL}(?:\||$)|^{_REASON_CELL}\|"
+
+
+# -- DUPLICATE_REPORT and NARRATIVE_REPEATS_LAST_YEAR ------------------------------------------------
+# How the pairs were measured, as the evidence says it (the dashboard labels it by this text).
+SIMILARITY_METHOD = "Jaccard of 5-character shingles; candidates by MinHash LSH"
+
+
+def narrative_pairs(conn, settings: dict[str, Any], repeats: dict[str, Any],
+                    scope: set[str] | None = None) -> tuple[list[Finding], list[Finding]]:
+    """Narratives that are nearly the same: LSH candidates, MinHash-screened, confirmed by the
+    texts' exact shingle similarity. Under another project or unit it is a copy
+    (DUPLICATE_REPORT, both ways); the same unit's same project in an earlier fiscal year, a
+    narrative repeated from that year (NARRATIVE_REPEATS_LAST_YEAR, on the later report), each
+    at its own threshold. The same project of the same unit in the same year (or a year not
+    known) is a revision, neither. With a scope, only the pairs holding one of its reports
+    (the others' findings stand). Returns (copies, repeats)."""
     frame = queries.run(conn, "rules/duplicate_signatures", min_chars=int(settings["min_chars"]))
     if frame.height < 2:
-        return []
+        return [], []
     signatures = frame["signature"].list.to_array(PERMUTATIONS).to_numpy().astype(np.uint32)
-    threshold = float(settings["threshold"])
+    copy_threshold, repeat_threshold = float(settings["threshold"]), float(repeats["threshold"])
     among = None if scope is None else frame["report_id"].is_in(list(scope)).to_numpy()
     pairs = candidate_pairs(signatures, int(settings["bands"]), among)
     # The MinHash estimate screens (±0.04 at 128 permutations); the texts decide.
-    pairs = pairs[estimates(signatures, pairs) >= threshold - SCREEN_MARGIN]
+    pairs = pairs[estimates(signatures, pairs) >= min(copy_threshold, repeat_threshold) - SCREEN_MARGIN]
     if len(pairs) == 0:
-        return []
+        return [], []
     names = frame.drop("signature")
     rows = {i: names.row(i, named=True) for i in np.unique(pairs).tolist()}
     involved = sorted({row["report_id"] for row in rows.values()})
     narratives = dict(queries.run(conn, "rules/duplicate_narratives", report_ids=involved).iter_rows())
-    found = []
+    copies, repeated = [], []
     pieces: dict[str, frozenset[str]] = {}     # a narrative meets many others: its shingles once
 
     def shingled(report_id: str) -> frozenset[str]:
@@ -289,13 +431,23 @@ def duplicates(conn, settings: dict[str, Any], scope: set[str] | None = None) ->
 
     for i, j in pairs.tolist():
         first, second = rows[i], rows[j]
-        if first["project_name"] == second["project_name"] and first["implementing_unit"] == second["implementing_unit"]:
-            continue                       # the same project of the same unit: a revision, not a copy
+        same_work = (first["project_name"] == second["project_name"]
+                     and first["implementing_unit"] == second["implementing_unit"])
+        if same_work:
+            years = (first["fiscal_year"], second["fiscal_year"])
+            placed = None not in (*years, first["project_name"], first["implementing_unit"])
+            if not placed or years[0] == years[1]:
+                continue                   # a revision of the same report (or one not placed), not a copy
+            score = jaccard(shingled(first["report_id"]), shingled(second["report_id"]))
+            if score >= repeat_threshold:
+                earlier, later = (first, second) if years[0] < years[1] else (second, first)
+                repeated.append(_repeat(later, earlier, score, repeat_threshold))
+            continue
         score = jaccard(shingled(first["report_id"]), shingled(second["report_id"]))
-        if score < threshold:
+        if score < copy_threshold:
             continue
         for this, other in ((first, second), (second, first)):
-            found.append(Finding(
+            copies.append(Finding(
                 this["report_id"], other["file_name"],
                 f"正文与 {other['file_name']}（{other['implementing_unit'] or '单位不详'}，"
                 f"{other['project_name'] or '项目不详'}）高度相似，相似度 {score:.2f}",
@@ -303,10 +455,23 @@ def duplicates(conn, settings: dict[str, Any], scope: set[str] | None = None) ->
                 f"at similarity {score:.2f}",
                 _json({"other_file": other["file_name"], "other_report_id": other["report_id"],
                        "other_unit": other["implementing_unit"], "other_project": other["project_name"],
-                       "similarity": round(score, 4), "threshold": threshold,
-                       "method": "Jaccard of 5-character shingles; candidates by MinHash LSH"}),
+                       "similarity": round(score, 4), "threshold": copy_threshold, "method": SIMILARITY_METHOD}),
             ))
-    return found
+    return copies, repeated
+
+
+def _repeat(later: dict, earlier: dict, score: float, threshold: float) -> Finding:
+    return Finding(
+        later["report_id"], earlier["file_name"],
+        f"正文与本单位同一项目 {earlier['fiscal_year']} 年度的报告 {earlier['file_name']} 几乎相同，"
+        f"相似度 {score:.2f}",
+        f"The narrative repeats this unit's {earlier['fiscal_year']} report on the same project, "
+        f"{earlier['file_name']}, at similarity {score:.2f}",
+        _json({"other_file": earlier["file_name"], "other_report_id": earlier["report_id"],
+               "fiscal_year": later["fiscal_year"], "earlier": {"fiscal_year": earlier["fiscal_year"]},
+               "implementing_unit": later["implementing_unit"], "project_name": later["project_name"],
+               "similarity": round(score, 4), "threshold": threshold, "method": SIMILARITY_METHOD}),
+    )
 
 
 def _json(value: dict) -> str:

@@ -25,9 +25,14 @@ from pathlib import Path
 from typing import Iterator
 
 from samples import layout, wordxml
-from samples.plan import DEFAULT_RATES, ELIGIBLE, Plan, eligible_share, plan_report, twin_of
+from samples.plan import (DEFAULT_RATES, ELIGIBLE, Plan, eligible_share, movable_a_year, plan_report, twin_of,
+                          year_apart)
 from samples.truth import truth_of
 
+# Of the pairs of one project's reports a year apart, the share whose later report was
+# written anew (NARRATIVE_REPEATS_LAST_YEAR's near miss: the same unit and project, another
+# year, other words).
+REWRITTEN_SHARE = 0.25
 # Word's habits are drawn from a stream of their own, apart from the layout's choices (which
 # use layout_seed as it is): a layout change does not reshuffle the habits.
 WORD_HABITS_SALT = 0x5EED
@@ -73,6 +78,24 @@ def generate(count: int, seed: int = 0, rates: dict[str, float] | None = None,
         plan = plan_report(number, name, sub, rates)
         pair = (plan.shape in ELIGIBLE["DUPLICATE_REPORT"] and number + 1 < end
                 and sub.random() < rates.get("DUPLICATE_REPORT", 0.0) / 2 / eligible_share("DUPLICATE_REPORT"))
+        repeated = (not pair and plan.shape in ELIGIBLE["NARRATIVE_REPEATS_LAST_YEAR"] and number + 1 < end
+                    and movable_a_year(plan) and random.Random(f"{plan.text_seed}:repeat").random()
+                    < rates.get("NARRATIVE_REPEATS_LAST_YEAR", 0.0) / 2 / eligible_share("NARRATIVE_REPEATS_LAST_YEAR"))
+        if repeated:
+            # The other year's report takes the draw the next report would have had, so the
+            # reports after the pair are those of a run without it.
+            other_name = f"sample-{number + 1:05d}.docx"
+            other_rng = random.Random(master.getrandbits(64))
+            other = year_apart(plan, number + 1, other_name, other_rng)
+            if other_rng.random() < REWRITTEN_SHARE:
+                other.text_seed = other_rng.getrandbits(32)     # written anew: the near miss
+            else:
+                earlier, later = (plan, other) if plan.fiscal_year < other.fiscal_year else (other, plan)
+                later.repeats_of = earlier.name
+            yield Sample(name, truth_of(plan), plan)
+            yield Sample(other_name, truth_of(other), other)
+            number += 2
+            continue
         if not pair:
             yield Sample(name, truth_of(plan), plan)
             number += 1

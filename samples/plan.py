@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -27,7 +29,15 @@ RULES = (
     "LINES_SUM_MISMATCH", "SPENT_EXCEEDS_ARRIVED", "STATED_RATE_MISMATCH", "GRADE_SCORE_MISMATCH",
     "INDICATOR_SUM_MISMATCH", "INDICATOR_OVER_WEIGHT", "UNMET_TARGET_FULL_SCORE", "TEXT_TABLE_MISMATCH",
     "UNIT_SUSPECT", "DATE_INCONSISTENT", "YEAR_MISMATCH", "SHORTFALL_FULL_SCORE", "DUPLICATE_REPORT",
+    "NARRATIVE_REPEATS_LAST_YEAR", "DEDUCTION_WITHOUT_REASON", "SATISFACTION_WITHOUT_SURVEY", "INDICATOR_DUPLICATED",
+    "INDICATOR_MISPLACED", "TARGET_NOT_MEASURABLE", "TARGET_TOO_LOW",
 )
+# Rules planted in a pair of reports, not in one (samples/__init__.py generate).
+PAIR_RULES = ("DUPLICATE_REPORT", "NARRATIVE_REPEATS_LAST_YEAR")
+# The 复核口径 of SPEC §3, planted in a 自评表's indicators once the rest of the plan is drawn
+# (_plant_review), from a stream of their own: the plan's other choices stay what they were.
+REVIEW_RULES = ("DEDUCTION_WITHOUT_REASON", "SATISFACTION_WITHOUT_SURVEY", "INDICATOR_DUPLICATED",
+                "INDICATOR_MISPLACED", "TARGET_NOT_MEASURABLE", "TARGET_TOO_LOW")
 # Share of all reports a rule is planted in. It is planted only where the shape can carry it
 # (OVERSPEND_LINE needs a table with a planned column, INDICATOR_* a 自评表 …), so among
 # those it is planted more often; a few plantings are dropped where two would make the truth
@@ -40,7 +50,9 @@ DEFAULT_RATES = {
     "STATED_RATE_MISMATCH": 0.10, "GRADE_SCORE_MISMATCH": 0.10, "INDICATOR_SUM_MISMATCH": 0.06,
     "INDICATOR_OVER_WEIGHT": 0.06, "UNMET_TARGET_FULL_SCORE": 0.06, "TEXT_TABLE_MISMATCH": 0.10,
     "UNIT_SUSPECT": 0.06, "DATE_INCONSISTENT": 0.08, "YEAR_MISMATCH": 0.08, "SHORTFALL_FULL_SCORE": 0.06,
-    "DUPLICATE_REPORT": 0.04,
+    "DUPLICATE_REPORT": 0.04, "NARRATIVE_REPEATS_LAST_YEAR": 0.04, "DEDUCTION_WITHOUT_REASON": 0.05,
+    "SATISFACTION_WITHOUT_SURVEY": 0.05, "INDICATOR_DUPLICATED": 0.04, "INDICATOR_MISPLACED": 0.05,
+    "TARGET_NOT_MEASURABLE": 0.05, "TARGET_TOO_LOW": 0.05,
 }
 SHAPES = (("table", 0.40), ("zibiao", 0.35), ("narrative", 0.25))
 ELIGIBLE = {
@@ -53,6 +65,8 @@ ELIGIBLE = {
     "TEXT_TABLE_MISMATCH": {"table", "zibiao", "narrative"}, "UNIT_SUSPECT": {"table"},
     "DATE_INCONSISTENT": {"table", "zibiao", "narrative"}, "YEAR_MISMATCH": {"table", "zibiao", "narrative"},
     "SHORTFALL_FULL_SCORE": {"table", "zibiao", "narrative"}, "DUPLICATE_REPORT": {"table", "narrative"},
+    "NARRATIVE_REPEATS_LAST_YEAR": {"table", "narrative"},
+    **{rule: {"zibiao"} for rule in REVIEW_RULES},
 }
 # These need a self-score of 100; the rules below cannot share a report with one without
 # making the truth ambiguous (a deducted indicator's note reads as a shortfall …).
@@ -70,6 +84,19 @@ GRADE_WORDS = {"优": ("优秀", "优", "A", "一等级"), "良": ("良好", "�
 LEVEL1 = {"数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
           "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
           "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标"}
+
+# What the 复核口径 rules read, as jixiao.toml [review_rules] sets them (tests/samples/
+# test_truth.py holds the two together): the truth works them out from the plan.
+SURVEY_WORDS = ("问卷", "调查", "回访", "样本")
+MEASURED_LEVELS = ("数量指标", "质量指标", "时效指标", "成本指标")
+MONEY_MEASURES = ("资金支付率", "资金拨付率", "预算执行率", "资金执行率", "资金到位率", "支出进度", "支付进度", "执行进度")
+TIME_WORDS = ("年", "季度", "月", "旬", "周", "日", "天", "小时", "分钟", "时限", "期限", "前", "底", "内", "及时",
+              "即时", "实时", "按时", "按期", "准时", "限时")
+TOO_LOW_SHARE = Fraction(3, 10)
+# Near misses planted beside the review rules, each in this share of 自评表: a 备注 column
+# instead of 偏差原因 (deductions there have no cell for a reason), a target beaten by less
+# than the share, one name under two 二级指标 of 产出.
+NEAR_MISS_SHARE = 0.12
 
 
 # -- the plan -------------------------------------------------------------------------------
@@ -144,6 +171,9 @@ class Plan:
     text_seed: int
     layout_seed: int
     planted: set[str] = field(default_factory=set)
+    repeats_of: str | None = None     # the same unit's report on this project a year earlier
+    survey_stated: bool = True        # the 自评 narrative says how satisfaction was surveyed
+    reason_column: bool = True        # the 自评表's last column is 偏差原因 (else 备注)
 
     # names -------------------------------------------------------------------------
     @property
@@ -243,8 +273,8 @@ def eligible_share(rule: str) -> float:
 
 
 def _draw_rules(shape: str, rates: dict[str, float], rng: random.Random) -> set[str]:
-    planted = {rule for rule in RULES if rule != "DUPLICATE_REPORT" and shape in ELIGIBLE[rule]
-               and rng.random() < rates.get(rule, 0.0) / eligible_share(rule)}
+    planted = {rule for rule in RULES if rule not in PAIR_RULES and rule not in REVIEW_RULES
+               and shape in ELIGIBLE[rule] and rng.random() < rates.get(rule, 0.0) / eligible_share(rule)}
     if planted & NEEDS_FULL_SCORE:
         planted -= NOT_WITH_FULL_SCORE
     if "FULL_SCORE_PARTIAL_ARRIVAL" in planted:
@@ -311,6 +341,7 @@ def plan_report(index: int, name: str, rng: random.Random, rates: dict[str, floa
     _plan_rates(plan, rng, full_score)
     if shape == "zibiao":
         _plan_indicators(plan, rng, full_score)
+        _plant_review(plan, rates, full_score)
     _plan_score(plan, rng, full_score)
     _plan_text_facts(plan, rng)
     return plan
@@ -580,7 +611,10 @@ def _plan_indicators(plan: Plan, rng: random.Random, full_score: bool) -> None:
         note = None
         if i in deducted:
             score = weight - rng.choice((1, 2, 2, 3, 4, 5)) * (50 if weight <= 500 else 100)
-            note = rng.choice(words.DEVIATION_REASONS) if rng.random() < 0.85 else None
+            # Every deduction is explained unless DEDUCTION_WITHOUT_REASON is planted
+            # (_plant_review); the draw stays, so the rest of the plan is what it was.
+            reasons = words.DEVIATION_REASONS
+            note = rng.choice(reasons) if rng.random() < 0.85 else reasons[i % len(reasons)]
         if i == over:
             score = weight + rng.choice((50, 100, 100, 200, 300))
         if plan.full_width:
@@ -655,6 +689,119 @@ def indicator_values(template: IndicatorTemplate, rng: random.Random, short: boo
         done = rng.randint(max(1, month - 2), month)
         return f"{fy}年{month}月底前", f"{fy}年{done}月"
     return str(template.low), str(template.high)
+
+
+# -- the 复核口径 (REVIEW_RULES) ------------------------------------------------------------------
+OUTPUT_LEVELS = tuple(level for level, one in LEVEL1.items() if one == "产出指标")
+OUTCOME_LEVELS = tuple(level for level, one in LEVEL1.items() if one == "效益指标")
+AT_LEAST = re.compile(r"≥(\d+)([^\d%.]*)")
+
+
+def at_least(target: str) -> tuple[int, str] | None:
+    """A target to reach written "≥N unit" ("≥１２０台" too) as (N, unit); None for others
+    ("≥95%", "≤2天", "2023年10月底前")."""
+    match = AT_LEAST.fullmatch(unicodedata.normalize("NFKC", target))
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def survey_mentioned(plan: Plan) -> bool:
+    """Whether a 自评表 report's text names a survey (SURVEY_WORDS): the narrative's survey
+    sentence, or a word of its own (a purpose of 问卷调查, an indicator's name)."""
+    texts = [plan.project, plan.purpose]
+    texts += [text for i in plan.indicators for text in (i.name, i.target, i.actual, i.note or "")]
+    return plan.survey_stated or any(word in text for text in texts for word in SURVEY_WORDS)
+
+
+def _plant_review(plan: Plan, rates: dict[str, float], full_score: bool) -> None:
+    """The 复核口径 planted in a 自评表's indicators, each on indicators that scored their full
+    weight and that no other planting touched, and the near misses that must not fire: a 备注
+    column where deductions have no reason cell, a target beaten by less than TOO_LOW_SHARE,
+    one name under two 二级指标 of 产出. Drawn from a stream of the plan's own (see
+    REVIEW_RULES); a planting with no indicator to carry it is dropped."""
+    rng = random.Random(f"{plan.text_seed}:review")
+    wanted = [rule for rule in REVIEW_RULES if rng.random() < rates.get(rule, 0.0) / eligible_share(rule)]
+    near_misses = {miss for miss in ("note_column", "beaten_a_little", "same_name_in_output")
+                   if rng.random() < NEAR_MISS_SHARE}
+    indicators = plan.indicators
+    used: set[int] = set()
+
+    def free(levels: tuple[str, ...] = tuple(LEVEL1)) -> list[int]:
+        return [n for n, i in enumerate(indicators)
+                if n not in used and not i.short and i.score == i.weight and i.level2 in levels]
+
+    def write(indicator: PlannedIndicator, name: str, target: str, actual: str) -> None:
+        indicator.name = name
+        indicator.target, indicator.actual = (target.translate(FULL_WIDTH), actual.translate(FULL_WIDTH)) \
+            if plan.full_width else (target, actual)
+        indicator.phrase = None          # the narrative does not speak of it
+
+    def copy_into(source: int, into: int) -> None:
+        # The source's target and result as written (already full-width where the form is).
+        write(indicators[into], indicators[source].name, indicators[source].target, indicators[source].actual)
+        used.update((source, into))
+
+    if "DEDUCTION_WITHOUT_REASON" in wanted and not full_score:
+        deducted = [n for n, i in enumerate(indicators) if i.score < i.weight]
+        if deducted:
+            indicators[rng.choice(deducted)].note = None
+            plan.planted.add("DEDUCTION_WITHOUT_REASON")
+    if "note_column" in near_misses and "DEDUCTION_WITHOUT_REASON" not in plan.planted:
+        plan.reason_column = False
+        for indicator in indicators:
+            indicator.note = None
+    if "INDICATOR_DUPLICATED" in wanted:
+        outputs, outcomes = free(("数量指标", "质量指标")), free(OUTCOME_LEVELS)
+        if outputs and outcomes:
+            copy_into(rng.choice(outputs), rng.choice(outcomes))
+            plan.planted.add("INDICATOR_DUPLICATED")
+    if "same_name_in_output" in near_misses:
+        pairs = [(first, second) for first in free(("数量指标", "质量指标"))
+                 for second in free(("数量指标", "质量指标", "成本指标"))
+                 if indicators[first].level2 != indicators[second].level2]
+        if pairs:
+            copy_into(*rng.choice(pairs))
+    if "INDICATOR_MISPLACED" in wanted:
+        options = [(n, words.MONEY_INDICATORS) for n in free(("数量指标",))]
+        options += [(n, words.UNTIMED_INDICATORS) for n in free(("时效指标",))]
+        if options:
+            n, names = rng.choice(options)
+            target = rng.choice(("100%", f"≥{rng.randint(90, 98)}%"))
+            write(indicators[n], rng.choice(names), target, "100%")
+            used.add(n)
+            plan.planted.add("INDICATOR_MISPLACED")
+    if "TARGET_NOT_MEASURABLE" in wanted:
+        options = free(("数量指标", "质量指标", "成本指标"))
+        if options:
+            n = rng.choice(options)
+            write(indicators[n], indicators[n].name, *rng.choice(words.VAGUE_TARGETS))
+            used.add(n)
+            plan.planted.add("TARGET_NOT_MEASURABLE")
+    for planting, low, high in (("TARGET_TOO_LOW", 1.35, 1.9), ("beaten_a_little", 1.12, 1.28)):
+        if planting not in wanted and planting not in near_misses:
+            continue
+        options = [n for n in free() if at_least(indicators[n].target)]
+        if not options:
+            continue
+        n = rng.choice(options)
+        wanted_value, unit = at_least(indicators[n].target)
+        actual = int(wanted_value * rng.uniform(low, high))
+        beyond = (actual - wanted_value) / Fraction(wanted_value) > TOO_LOW_SHARE
+        if actual <= wanted_value or beyond != (planting == "TARGET_TOO_LOW"):
+            continue                        # a small target leaves no room: 3 → 4 is 33 %
+        indicator, old = indicators[n], indicators[n].actual
+        new = f"{actual}{unit}".translate(FULL_WIDTH) if plan.full_width else f"{actual}{unit}"
+        indicator.actual = new
+        indicator.phrase = indicator.phrase[:-len(old)] + new if indicator.phrase and indicator.phrase.endswith(old) \
+            else None
+        used.add(n)
+        if planting == "TARGET_TOO_LOW":
+            plan.planted.add("TARGET_TOO_LOW")
+    if "SATISFACTION_WITHOUT_SURVEY" in wanted:
+        plan.survey_stated = False
+        if survey_mentioned(plan):
+            plan.survey_stated = True       # its own words name a survey: not this report
+        else:
+            plan.planted.add("SATISFACTION_WITHOUT_SURVEY")
 
 
 def _plan_rates(plan: Plan, rng: random.Random, full_score: bool) -> None:
@@ -801,6 +948,30 @@ def twin_of(plan: Plan, index: int, name: str, rng: random.Random) -> Plan:
         if later.year == plan.report_date.year and later.month <= 3:
             twin.report_date = later
     return twin
+
+
+def movable_a_year(plan: Plan) -> bool:
+    """Whether every date of the plan has its day a year on (none is a 29 February)."""
+    days = [plan.report_date, *(plan.period or ()), *((plan.eval_date[0],) if plan.eval_date else ())]
+    return all((day.month, day.day) != (2, 29) for day in days)
+
+
+def year_apart(plan: Plan, index: int, name: str, rng: random.Random) -> Plan:
+    """The same unit's report on the same project a year later (a year earlier from the last
+    year sampled), its narrative repeated (NARRATIVE_REPEATS_LAST_YEAR): every sentence and
+    figure kept, the fiscal year and every date moved by the year (movable_a_year)."""
+    step = 1 if plan.fiscal_year < LAST_YEAR else -1
+
+    def moved(day: dt.date) -> dt.date:
+        return day.replace(year=day.year + step)
+
+    return replace(plan, index=index, name=name, fiscal_year=plan.fiscal_year + step,
+                   report_date=moved(plan.report_date),
+                   period=None if plan.period is None else (moved(plan.period[0]), moved(plan.period[1])),
+                   eval_date=None if plan.eval_date is None else (moved(plan.eval_date[0]), plan.eval_date[1]),
+                   layout_seed=rng.getrandbits(32), lines=copy.deepcopy(plan.lines),
+                   indicators=copy.deepcopy(plan.indicators), sources=list(plan.sources),
+                   text_line_amounts=dict(plan.text_line_amounts), planted=set(plan.planted))
 
 
 def text_rng(plan: Plan, purpose: str) -> random.Random:

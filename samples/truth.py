@@ -6,11 +6,15 @@ a sentence was planted.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
 from samples import reference
-from samples.plan import DEFAULT_BANDS, GRADE_WORDS, LEVEL1, RULES, STATED_BANDS, Plan, states_dept
+from samples.plan import (DEFAULT_BANDS, GRADE_WORDS, LEVEL1, MEASURED_LEVELS, MONEY_MEASURES, OUTCOME_LEVELS,
+                          OUTPUT_LEVELS, RULES, STATED_BANDS, TIME_WORDS, TOO_LOW_SHARE, Plan, at_least, states_dept,
+                          survey_mentioned)
 from samples.written import grade_of, json_number, wan
 
 
@@ -129,7 +133,44 @@ def anomalies_of(plan: Plan) -> list[dict]:
         found.append(("SHORTFALL_FULL_SCORE", None))
     if plan.duplicate_of:
         found.append(("DUPLICATE_REPORT", plan.duplicate_of))
+    if plan.repeats_of:
+        found.append(("NARRATIVE_REPEATS_LAST_YEAR", plan.repeats_of))
+    found += review_findings(plan)
     order = {rule: i for i, rule in enumerate(RULES)}
     unique = list(dict.fromkeys(found))
     unique.sort(key=lambda item: order[item[0]])
     return [{"rule": rule, "subject": subject} for rule, subject in unique]
+
+
+def review_findings(plan: Plan) -> list[tuple[str, str]]:
+    """The 复核口径 of SPEC §3 in a plan's indicators, worked out from what they say (not from
+    what was planted): deductions without a reason where the form has the column, 满意度 with
+    no survey named, a name under 产出 and 效益, a 数量指标 of money or a 时效指标 without a
+    time, a measured level's target without a digit, an actual beyond a "≥N" target by more
+    than TOO_LOW_SHARE."""
+    found: list[tuple[str, str]] = []
+    indicators = plan.indicators
+    for indicator in indicators:
+        if plan.reason_column and indicator.score < indicator.weight and not indicator.note:
+            found.append(("DEDUCTION_WITHOUT_REASON", indicator.name))
+    if not survey_mentioned(plan):
+        found += [("SATISFACTION_WITHOUT_SURVEY", i.name) for i in indicators
+                  if "满意" in i.name or "满意" in i.level2]
+    outcomes = {i.name for i in indicators if i.level2 in OUTCOME_LEVELS}
+    found += [("INDICATOR_DUPLICATED", i.name) for i in indicators if i.level2 in OUTPUT_LEVELS and i.name in outcomes]
+    for indicator in indicators:
+        if indicator.level2 == "数量指标" and any(word in indicator.name for word in MONEY_MEASURES):
+            found.append(("INDICATOR_MISPLACED", indicator.name))
+        if indicator.level2 == "时效指标" and not any(word in indicator.target + indicator.name for word in TIME_WORDS):
+            found.append(("INDICATOR_MISPLACED", indicator.name))
+    for indicator in indicators:
+        target = unicodedata.normalize("NFKC", indicator.target)
+        if indicator.level2 in MEASURED_LEVELS and not re.search(r"\d", target):
+            found.append(("TARGET_NOT_MEASURABLE", indicator.name))
+    for indicator in indicators:
+        reach = at_least(indicator.target)
+        actual = re.fullmatch(r"(\d+)(\D*)", unicodedata.normalize("NFKC", indicator.actual))
+        if reach and actual and actual.group(2) == reach[1]:
+            if Fraction(int(actual.group(1)) - reach[0], reach[0]) > TOO_LOW_SHARE:
+                found.append(("TARGET_TOO_LOW", indicator.name))
+    return found

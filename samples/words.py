@@ -527,6 +527,16 @@ SHORTFALL_SENTENCES = (
     "截至年底，{task}任务完成率为{rate}%。",
     "由于业务骨干岗位变动，{task}工作推进偏慢。",
 )
+# 三级指标 that do not measure their 二级指标 (INDICATOR_MISPLACED): money counted as a
+# 数量指标, and 时效指标 that name no time (their targets are percentages).
+MONEY_INDICATORS = ("资金支付率", "资金拨付率")
+UNTIMED_INDICATORS = ("工作任务落实率", "项目任务达标率", "实施方案落实率")
+# Targets with no number to measure against (TARGET_NOT_MEASURABLE), each with the result a
+# unit writes beside it.
+VAGUE_TARGETS = (("显著提升", "明显提升"), ("有所提高", "有所提高"), ("逐步完善", "已完善"),
+                 ("进一步规范", "较为规范"), ("明显改善", "明显改善"), ("符合相关要求", "符合要求"))
+# How a 自评 narrative says satisfaction was measured: each names a survey.
+SURVEY_METHODS = ("发放调查问卷", "电话回访", "入户回访", "抽样调查")
 # How the evaluation went; a date may go before it ("2023年2月，自评小组…").
 EVAL_ACTIONS = (
     "自评小组以年初设定的绩效目标为依据，查阅{documents}和资金支付凭证，逐项核实项目实施和资金使用情况。",

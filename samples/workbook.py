@@ -126,10 +126,12 @@ class WorkbookSample:
 
 
 def table_only(plan: Plan) -> Plan:
-    """The plan as its form alone states it: nothing that only the narrative says."""
+    """The plan as its form alone states it: nothing that only the narrative says (its survey
+    sentence included)."""
     return replace(plan, lines=[], lines_in_text=False, text_line_amounts={}, text_spent=plan.spent,
                    unit_suspect=None, year_mismatch=False, shortfall=None, bands_stated=False,
-                   date_issue=None if plan.date_issue == "eval_after" else plan.date_issue, eval_date=None)
+                   date_issue=None if plan.date_issue == "eval_after" else plan.date_issue, eval_date=None,
+                   survey_stated=False)
 
 
 def generate_workbooks(count: int, seed: int = 0, rates: dict[str, float] | None = None

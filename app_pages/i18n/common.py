@@ -124,4 +124,11 @@ TEXTS = {
     "rule.SHORTFALL_FULL_SCORE": {"zh": "承认未完成却得满分", "en": "Shortfall admitted, full score"},
     "rule.DUPLICATE_REPORT": {"zh": "报告雷同", "en": "Duplicate narrative"},
     "rule.MISSING_FIELDS": {"zh": "字段缺失", "en": "Missing fields"},
+    "rule.NARRATIVE_REPEATS_LAST_YEAR": {"zh": "正文照搬往年报告", "en": "Narrative repeats an earlier year"},
+    "rule.DEDUCTION_WITHOUT_REASON": {"zh": "扣分未说明偏差原因", "en": "Points lost, no reason given"},
+    "rule.SATISFACTION_WITHOUT_SURVEY": {"zh": "满意度无调查依据", "en": "Satisfaction without a survey"},
+    "rule.INDICATOR_DUPLICATED": {"zh": "产出与效益指标重复", "en": "Indicator both output and outcome"},
+    "rule.INDICATOR_MISPLACED": {"zh": "指标与二级指标不符", "en": "Indicator under the wrong level"},
+    "rule.TARGET_NOT_MEASURABLE": {"zh": "指标值不可衡量", "en": "Target not measurable"},
+    "rule.TARGET_TOO_LOW": {"zh": "目标值设定偏低", "en": "Target set too low"},
 }

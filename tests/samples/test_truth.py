@@ -9,13 +9,16 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
+from ingest import config
 from ingest.report import REPORT_FIELDS
 from samples import generate, reference
 from samples.layout import text_of
-from samples.plan import RULES
+from samples.plan import (LEVEL1, MEASURED_LEVELS, MONEY_MEASURES, REVIEW_RULES, RULES, SURVEY_WORDS, TIME_WORDS,
+                          TOO_LOW_SHARE, at_least, survey_mentioned)
 
 SEED = 20240611
 PLANNED = 800
@@ -60,9 +63,9 @@ def test_truth_is_well_formed(planned):
                 assert subject in line_subjects, anomaly
             elif rule == "TEXT_TABLE_MISMATCH":
                 assert subject == "total" or subject in line_subjects, anomaly
-            elif rule in ("INDICATOR_OVER_WEIGHT", "UNMET_TARGET_FULL_SCORE"):
+            elif rule in ("INDICATOR_OVER_WEIGHT", "UNMET_TARGET_FULL_SCORE", *REVIEW_RULES):
                 assert subject in indicator_subjects, anomaly
-            elif rule == "DUPLICATE_REPORT":
+            elif rule in ("DUPLICATE_REPORT", "NARRATIVE_REPEATS_LAST_YEAR"):
                 assert subject in names and subject != truth["file"]
             else:
                 assert subject is None, anomaly
@@ -155,3 +158,84 @@ def test_numeric_anomalies_follow_from_the_truths_own_numbers(planned):
         text = text_of(sample.plan)
         listed = {(a["rule"], a["subject"]) for a in sample.truth["anomalies"] if a["rule"] in NUMERIC}
         assert listed == _numeric_rules(sample.truth, "95分以上为优" in text), sample.name
+
+
+def test_repeated_narratives_are_one_unit_and_project_a_year_apart(planned):
+    by_name = {s.name: s for s in planned}
+    repeats = rewritten = 0
+    for sample in planned:
+        for anomaly in sample.truth["anomalies"]:
+            if anomaly["rule"] != "NARRATIVE_REPEATS_LAST_YEAR":
+                continue
+            earlier = by_name[anomaly["subject"]]
+            mine, theirs = sample.truth["report"], earlier.truth["report"]
+            assert (mine["implementing_unit"], mine["project_name"]) == (theirs["implementing_unit"],
+                                                                        theirs["project_name"])
+            assert mine["fiscal_year"] == theirs["fiscal_year"] + 1
+            assert not [a for a in earlier.truth["anomalies"] if a["rule"] == "NARRATIVE_REPEATS_LAST_YEAR"]
+            assert sample.plan.text_seed == earlier.plan.text_seed          # the same wording
+            repeats += 1
+    # The near miss: the same unit's same project a year apart, written anew, listed for neither.
+    for first, second in zip(planned, planned[1:]):
+        a, b = first.truth["report"], second.truth["report"]
+        if ((a["implementing_unit"], a["project_name"]) == (b["implementing_unit"], b["project_name"])
+                and abs(a["fiscal_year"] - b["fiscal_year"]) == 1 and first.plan.text_seed != second.plan.text_seed):
+            assert not {x["rule"] for x in first.truth["anomalies"] + second.truth["anomalies"]} & {
+                "NARRATIVE_REPEATS_LAST_YEAR", "DUPLICATE_REPORT"}
+            rewritten += 1
+    assert repeats >= 4 and rewritten >= 1
+
+
+def test_the_survey_the_truth_assumes_is_in_the_text(planned):
+    """SATISFACTION_WITHOUT_SURVEY follows from the plan (survey_mentioned); the document's
+    words must agree, whatever else of the domain's wording it carries."""
+    for sample in planned:
+        if sample.truth["shape"] == "zibiao":
+            text = text_of(sample.plan)
+            assert survey_mentioned(sample.plan) == any(word in text for word in SURVEY_WORDS), sample.name
+
+
+def test_the_review_rules_words_are_the_configurations():
+    review = config.load()["review_rules"]
+    assert list(SURVEY_WORDS) == review["survey_words"]
+    assert list(MONEY_MEASURES) == review["money_measures"]
+    assert list(TIME_WORDS) == review["time_words"]
+    assert {level.removesuffix("指标") for level in MEASURED_LEVELS} == set(review["measurable_levels"])
+    assert TOO_LOW_SHARE == Fraction(str(review["target_exceeded_share"]))
+
+
+def test_review_rules_come_with_their_near_misses(planned):
+    """Each near miss is planted somewhere, and none is listed: a 备注 column over deductions
+    without a reason, a target beaten by less than the share, one name under two 二级 of 产出,
+    a 时效 target that is a date, a ceiling under-run, 满意度 with a survey named."""
+    seen = set()
+    for sample in planned:
+        plan, listed = sample.plan, {(a["rule"], a["subject"]) for a in sample.truth["anomalies"]}
+        for indicator in plan.indicators:
+            name = indicator.name
+            if not plan.reason_column and indicator.score < indicator.weight:
+                seen.add("deduction under 备注")
+                assert ("DEDUCTION_WITHOUT_REASON", name) not in listed
+            if indicator.score < indicator.weight and indicator.note:
+                seen.add("deduction with a reason")
+                assert ("DEDUCTION_WITHOUT_REASON", name) not in listed
+            target, actual = at_least(indicator.target), re.fullmatch(r"(\d+)\D*", nfkc(indicator.actual))
+            beaten_by = Fraction(int(actual.group(1)), target[0]) if target and actual else 0
+            if Fraction(11, 10) < beaten_by <= Fraction(13, 10):
+                seen.add("target beaten a little")
+                assert ("TARGET_TOO_LOW", name) not in listed
+            if nfkc(indicator.target).startswith("≤") and indicator.actual != indicator.target:
+                seen.add("ceiling under-run")
+                assert ("TARGET_TOO_LOW", name) not in listed
+            if indicator.level2 == "时效指标" and re.search(r"\d+年\d+月底前", nfkc(indicator.target)):
+                seen.add("deadline")
+                assert ("INDICATOR_MISPLACED", name) not in listed
+            twins = [i for i in plan.indicators if i.name == name and i is not indicator]
+            if twins and all(LEVEL1[i.level2] == "产出指标" for i in [indicator, *twins]):
+                seen.add("one name twice in 产出")
+                assert ("INDICATOR_DUPLICATED", name) not in listed
+            if "满意度" in indicator.level2 and plan.survey_stated:
+                seen.add("satisfaction surveyed")
+                assert ("SATISFACTION_WITHOUT_SURVEY", name) not in listed
+    assert seen == {"deduction under 备注", "deduction with a reason", "target beaten a little", "ceiling under-run",
+                    "deadline", "one name twice in 产出", "satisfaction surveyed"}

@@ -21,7 +21,12 @@ from samples import words
 SHORTFALL_WORDS = ("未完成", "没有完成", "没能", "未能", "未开展", "未达到", "未达标", "未实现", "未按期", "偏慢",
                    "滞后", "缓慢", "延期", "推迟", "仅完成", "低于", "完成率", "顺延", "较慢")
 PROJECTS = [project for domain in words.DOMAINS for project in domain.projects]
-INDICATORS = sorted({indicator.name for domain in words.DOMAINS for indicator in domain.indicators})
+INDICATORS = sorted({indicator.name for domain in words.DOMAINS for indicator in domain.indicators}
+                    | set(words.MONEY_INDICATORS) | set(words.UNTIMED_INDICATORS))
+# What the review plantings write into a 自评表 (samples/plan.py _plant_review), and the
+# narrative's survey sentence: any report may carry them, a full-score one included.
+REVIEW_WORDING = (*words.MONEY_INDICATORS, *words.UNTIMED_INDICATORS,
+                  *(text for pair in words.VAGUE_TARGETS for text in pair), *words.SURVEY_METHODS)
 
 
 def _truths() -> list[dict]:
@@ -43,7 +48,7 @@ def _sentences() -> list[str]:
                   *domain.activities, *domain.effects, domain.documents]
         texts += [i.name for i in domain.indicators] + [i.phrase for i in domain.indicators if i.phrase]
     texts += [*words.PROBLEMS_NEUTRAL, *words.SUGGESTIONS, *words.DEVIATION_REASONS, *words.SHORTFALL_SENTENCES,
-              *words.EVAL_ACTIONS]
+              *words.EVAL_ACTIONS, *REVIEW_WORDING]
     return [re.sub(r"\{\w+\}", "|", text) for text in texts]
 
 
@@ -74,7 +79,7 @@ def test_word_lists_name_no_place_year_or_money():
         texts += [domain.bureau, *domain.subunits, *domain.projects, *domain.purposes, *domain.backgrounds,
                   *domain.activities, *domain.effects, domain.documents, domain.beneficiaries]
         texts += [i.name for i in domain.indicators] + [i.phrase or "" for i in domain.indicators]
-    full_score_safe = (words.PROBLEMS_NEUTRAL + words.SUGGESTIONS + words.EVAL_ACTIONS)
+    full_score_safe = (words.PROBLEMS_NEUTRAL + words.SUGGESTIONS + words.EVAL_ACTIONS + REVIEW_WORDING)
     for text in texts + list(full_score_safe):
         assert not list(_matches(text)), text
         assert not re.search(r"\d|元", text.replace("{v}", "")), text
