@@ -47,9 +47,16 @@ def _password_form(digest: str) -> None:
         st.error(t("login.wrong"))
 
 
+# The stores this server has seen users in: one of them that cannot be read for a moment
+# (busy) keeps its pages closed rather than open them.
+_stores_with_users: set[str] = set()
+
+
 def all_users() -> dict[str, dict]:
     """Every user's current row by name (inactive ones too); {} without a store. A store
-    that cannot be read stops the run: whether sign-in is needed cannot be known."""
+    that cannot be read counts as one without users (its pages say why they show nothing,
+    and the ingest page still takes files), unless this server has seen users in it: then
+    the run stops, saying why."""
     if not data.has_store():
         return {}
     try:
@@ -57,8 +64,12 @@ def all_users() -> dict[str, dict]:
     except duckdb.CatalogException:
         return {}           # a Parquet export from before users existed
     except data.StoreUnavailable as exc:
-        st.warning(str(exc))
-        st.stop()
+        if str(data.store_path()) in _stores_with_users:
+            st.warning(str(exc))
+            st.stop()
+        return {}
+    if frame.height:
+        _stores_with_users.add(str(data.store_path()))
     return {row["name"]: row for row in frame.iter_rows(named=True)}
 
 

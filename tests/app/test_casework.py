@@ -199,3 +199,23 @@ def test_three_indicators_re_scored_beside_their_evidence_the_total_live_and_sav
     assert fetch(own_store, "select user_name, json_extract_string(params, '$.what') from audit_log "
                             "where action = 'export' order by seq") == [("zhang", "rescore_xlsx"),
                                                                          ("zhang", "rescore_docx")]
+
+
+def test_a_store_with_users_that_cannot_be_read_keeps_the_pages_closed(own_store, monkeypatch):
+    add(own_store, "zhang", "auditor")
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert [title.value for title in app.title] == ["请登录"]         # users seen in this store
+    from app_pages import data
+
+    real_run = data.run
+
+    def busy(name, **params):
+        if name == "users_current":
+            raise data.StoreUnavailable("数据库正忙")
+        return real_run(name, **params)
+
+    monkeypatch.setattr(data, "run", busy)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert [warning.value for warning in app.warning] == ["数据库正忙"] and not app.get("metric")

@@ -203,7 +203,8 @@ def test_english(open_page, signals_for_every_unit):
     assert app.header[0].value == "Self-scores"
     assert "Mean score" in [m.label for m in app.metric]
     assert [tab.label for tab in app.tabs] == ["Distribution and grades", "Score against rates",
-                                              "Full scores and inflation", "Benford test"]
+                                              "Full scores and inflation", "Benford test",
+                                              "Self-score against re-score"]
     shown = {}
     for section in ("distribution", "scatter", "groups", "benford"):
         _open_tab(app, section, "en")
@@ -223,7 +224,8 @@ def test_english(open_page, signals_for_every_unit):
 
 def test_only_the_open_tab_runs_and_a_language_change_keeps_it_open(open_page):
     app = open_page("scores.py")
-    assert [tab.label for tab in app.tabs] == ["得分分布与等级", "得分与执行率、到位率", "满分比例与得分虚高", "本福特检验"]
+    assert [tab.label for tab in app.tabs] == ["得分分布与等级", "得分与执行率、到位率", "满分比例与得分虚高", "本福特检验",
+                                                "自评与复核"]
     drawn = lambda: sorted(re.sub(r".*?(scores_\w+_chart).*", r"\1", c.proto.id) for c in app.get("plotly_chart"))
     assert drawn() == ["scores_grades_chart", "scores_histogram_chart"]
     assert not [d for d in app.dataframe if "share_percent" in d.value.columns]
