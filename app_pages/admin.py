@@ -41,16 +41,21 @@ def add_user_form() -> None:
     if password != again:
         st.error(t("admin.passwords_differ"))
         return
+    save(lambda conn: users.add_user(conn, everyone, name, password, "admin" if first else role, shown, by=me),
+         lambda added: t("admin.added", name=added))
+
+
+def save(change, notice) -> None:
+    """A user added or changed (change(conn)), said in plain words when it cannot be."""
     try:
-        added = data.write(lambda conn: users.add_user(conn, everyone, name, password, "admin" if first else role,
-                                                       shown, by=me))
+        done = data.write(change)
     except users.UserError as exc:
         st.error(str(exc))
         return
     except data.StoreUnavailable as exc:
         st.error(t("anomalies.write_failed", error=str(exc)))
         return
-    st.session_state["_admin_notice"] = t("admin.added", name=added)
+    st.session_state["_admin_notice"] = notice(done)
     st.rerun()
 
 
@@ -90,17 +95,9 @@ def change_user_form() -> None:
     if name == me and (active is False or (role and role != "admin")):
         st.error(t("admin.not_yourself"))
         return
-    try:
-        data.write(lambda conn: users.change_user(conn, everyone, name, me, role=role, active=active,
-                                                  password=password or None))
-    except users.UserError as exc:
-        st.error(str(exc))
-        return
-    except data.StoreUnavailable as exc:
-        st.error(t("anomalies.write_failed", error=str(exc)))
-        return
-    st.session_state["_admin_notice"] = t("admin.changed", name=name)
-    st.rerun()
+    save(lambda conn: users.change_user(conn, everyone, name, me, role=role, active=active,
+                                        password=password or None),
+         lambda _: t("admin.changed", name=name))
 
 
 def audit_section() -> None:

@@ -88,6 +88,20 @@ def user_name() -> str | None:
     return user.name if user else None
 
 
+def acting_name(key: str) -> str | None:
+    """Who a verdict, re-score or rectification step is recorded under: the signed-in user;
+    with no users yet, the name typed in the box `key` draws (remembered across pages)."""
+    name = user_name()
+    if name:
+        return name
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get("reviewer_name", "")
+    typed = st.text_input(t("anomalies.reviewer"), key=key, max_chars=100).strip()
+    if typed:
+        st.session_state["reviewer_name"] = typed
+    return typed or None
+
+
 def may(role: str) -> bool:
     """Whether this session may act as `role`: with no users, anyone may (no users yet)."""
     user = current_user()

@@ -43,16 +43,6 @@ def write_step(row: dict, user: str, what: str) -> None:
     data.write(work)
 
 
-def user_or_typed() -> str | None:
-    name = login.user_name()
-    if name:
-        return name
-    if "rect_reviewer" not in st.session_state:
-        st.session_state["rect_reviewer"] = st.session_state.get("reviewer_name", "")
-    typed = st.text_input(t("anomalies.reviewer"), key="rect_reviewer", max_chars=100).strip()
-    return typed or None
-
-
 def open_form(user: str) -> None:
     candidates = data.run("rectification_candidates", **params, limit=CANDIDATE_LIMIT)
     st.subheader(t("rect.open_heading", n=candidates.height))
@@ -155,7 +145,7 @@ if notice:
 writable = not data.reviews_read_only()
 if not writable:
     st.info(data.read_only_notice())
-user = user_or_typed() if writable else None
+user = login.acting_name("rect_reviewer") if writable else None
 _, chosen = current_list()
 if chosen is not None and user:
     step_form(chosen, user)

@@ -185,19 +185,6 @@ def save(report_id: str, sheet: pl.DataFrame, reviewer: str) -> None:
     st.session_state["_rescore_notice"] = ("success", t("rescore.saved", n=written))
 
 
-def reviewer_name() -> str | None:
-    """The signed-in user; with no users yet, the name typed on this page (or on /anomalies)."""
-    name = login.user_name()
-    if name:
-        return name
-    if "rescore_reviewer" not in st.session_state:
-        st.session_state["rescore_reviewer"] = st.session_state.get("reviewer_name", "")
-    typed = st.text_input(t("anomalies.reviewer"), key="rescore_reviewer", max_chars=100).strip()
-    if typed:
-        st.session_state["reviewer_name"] = typed
-    return typed or None
-
-
 def papers_section(report_id: str, head: dict, author: str | None) -> None:
     st.subheader(t("rescore.papers"))
     signature = json.dumps({"id": report_id, "store": data.version(), "lang": lang()}, ensure_ascii=False)
@@ -264,7 +251,7 @@ if not sheet.filter(pl.col("line_no") > 0).height:
     st.info(t("rescore.no_indicators"))
 
 notice = st.session_state.pop("_rescore_notice", None)
-reviewer = reviewer_name()
+reviewer = login.acting_name("rescore_reviewer")
 for row in sheet.iter_rows(named=True):
     indicator_row(report_id, row, by_subject.get(row["name"], []) if row["name"] else [])
 

@@ -110,25 +110,22 @@ def _create_statements() -> list[sql.Composable]:
                                for name, kind in columns.items())))
         statements += [sql.SQL("alter table {} add column if not exists {} {}").format(
             sql.Identifier(table), sql.Identifier(name), sql.SQL(PG_TYPES[kind])) for name, kind in columns.items()]
-        trigger = sql.Identifier(f"{table}_{CHANGED}")
-        statements += [
-            sql.SQL("drop trigger if exists {} on {}").format(trigger, sql.Identifier(table)),
-            sql.SQL("create trigger {} after insert or update or delete or truncate on {} "
-                    "for each statement execute function {}()").format(
-                trigger, sql.Identifier(table), sql.Identifier(CHANGED)),
-        ]
+        statements += _trigger(table, CHANGED, "after insert or update or delete or truncate")
     statements.append(sql.SQL(
         "create or replace function {}() returns trigger language plpgsql as $$ begin "
         "raise exception '% is append-only: % refused', tg_table_name, tg_op; end $$").format(sql.Identifier(REFUSE)))
     for table in APPEND_ONLY:
-        trigger = sql.Identifier(f"{table}_{REFUSE}")
-        statements += [
-            sql.SQL("drop trigger if exists {} on {}").format(trigger, sql.Identifier(table)),
-            sql.SQL("create trigger {} before update or delete or truncate on {} "
-                    "for each statement execute function {}()").format(
-                trigger, sql.Identifier(table), sql.Identifier(REFUSE)),
-        ]
+        statements += _trigger(table, REFUSE, "before update or delete or truncate")
     return statements
+
+
+def _trigger(table: str, function: str, when: str) -> list[sql.Composable]:
+    """A statement-level trigger running `function` on `table` (`when`: our own words),
+    made anew."""
+    trigger = sql.Identifier(f"{table}_{function}")
+    return [sql.SQL("drop trigger if exists {} on {}").format(trigger, sql.Identifier(table)),
+            sql.SQL("create trigger {} " + when + " on {} for each statement execute function {}()").format(
+                trigger, sql.Identifier(table), sql.Identifier(function))]
 
 
 class SharedState:
