@@ -437,6 +437,8 @@ else:
                  format=head["file_format"] or "—", version=head["parser_version"] or "—",
                  at=f"{head['ingested_at']:%Y-%m-%d %H:%M}" if head["ingested_at"] else "—"))
     summary_card(head)
+    st.page_link("app_pages/rescore.py", label=t("report.rescore"), icon=":material/rate_review:",
+                 query_params={"id": report_id})
     anomalies_section(report_id, head)
     text_and_values(report_id, head)
     tabs = st.tabs([t("report.tab_fields"), t("report.tab_lines"), t("report.tab_indicators", n=head["indicators"]),

@@ -178,4 +178,5 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.deleted": {"zh": "报告 {name} 已被管理员 {who} 于 {when} 删除（原因：{reason}）。原件仍在归档中，管理员可在“管理”页恢复。",
                        "en": "The report {name} was deleted by the admin {who} on {when} (why: {reason}). Its original "
                              "is still archived; an admin can restore it on the Admin page."},
+    "report.rescore": {"zh": "复核这份报告的评分", "en": "Re-score this report"},
 }
