@@ -4,8 +4,8 @@ a time, with Jixiao's evidence beside each (its anomalies, the snippet it was re
 For each indicator: level, name, target, actual, weight, self-score and deviation reason;
 then the reviewer's score, criterion (the 复核口径 of jixiao.toml [rescore]) and reason. The
 execution-rate row is offered the score the numbers give ([rescore] execution_points ×
-min(1, execution rate)). The re-scored total and grade follow every change on screen: the
-self-score with each re-scored row's difference applied. Saving appends one row per changed
+min(1, execution rate)). The re-scored total and grade follow every change on screen,
+counted as the working papers count them (queries/setup.sql rescored_totals). Saving appends one row per changed
 indicator to `rescores` under the signed-in user, and an audit-log entry; earlier re-scores
 stay as history. The working papers (复核工作底稿 XLSX, 复核意见 Word) are built below.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import polars as pl
 import streamlit as st
@@ -41,7 +42,7 @@ def _key(report_id: str, line_no: int, part: str) -> str:
 
 
 def pick_report() -> None:
-    """Without an id: the filtered reports to choose from (those with indicators first)."""
+    """Without an id: the filtered reports to choose from."""
     st.caption(t("rescore.pick_intro"))
     text = st.text_input(t("report.search"), key="rescore_search", max_chars=TEXT_LIMIT)
     found = data.run("report_search", **filters.params(), search=(text or "").strip(), limit=SEARCH_LIMIT)
@@ -188,7 +189,9 @@ def save(report_id: str, sheet: pl.DataFrame, reviewer: str) -> None:
 def papers_section(report_id: str, head: dict, author: str | None) -> None:
     st.subheader(t("rescore.papers"))
     signature = json.dumps({"id": report_id, "store": data.version(), "lang": lang()}, ensure_ascii=False)
-    stem = f"{head['implementing_unit'] or ''}{head['project_name'] or head['file_name']}"[:60]
+    # A name a file system takes: no path separators or the characters Windows refuses.
+    named = f"{head['implementing_unit'] or ''}{head['project_name'] or head['file_name']}"
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", named)[:60]
     today = dt.date.today()
     left, right = st.columns(2)
     when = dt.datetime.now()
