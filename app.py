@@ -25,10 +25,12 @@ PAGES = (  # url path, file, title key
     ("ingest", "ingest.py", "nav.ingest"),
     ("export", "export.py", "nav.export"),
     ("rescore", "rescore.py", "nav.rescore"),
+    ("units", "units.py", "nav.units"),
+    ("sampling", "sampling.py", "nav.sampling"),
     ("rectification", "rectification.py", "nav.rectification"),
     ("admin", "admin.py", "nav.admin"),
 )
-PAGE_KEYS = {"report": ("id",), "rescore": ("id",)}
+PAGE_KEYS = {"report": ("id",), "rescore": ("id",), "units": ("unit",)}
 UNFILTERED = ("ingest", "admin")        # pages the filters do not apply to
 
 st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊", layout="wide")

@@ -439,6 +439,11 @@ else:
     summary_card(head)
     st.page_link("app_pages/rescore.py", label=t("report.rescore"), icon=":material/rate_review:",
                  query_params={"id": report_id})
+    if head["implementing_unit"]:
+        st.page_link("app_pages/units.py", label=t("units.from_report", unit=plain(head["implementing_unit"])),
+                     icon=":material/apartment:", query_params={"unit": head["implementing_unit"]})
+    for drawn in data.run("report_draws", report_id=report_id).iter_rows(named=True):
+        st.caption(t("report.drawn_in", name=drawn["name"], who=drawn["drawn_by"], when=f"{drawn['drawn_at']:%Y-%m-%d}"))
     anomalies_section(report_id, head)
     text_and_values(report_id, head)
     tabs = st.tabs([t("report.tab_fields"), t("report.tab_lines"), t("report.tab_indicators", n=head["indicators"]),

@@ -20,7 +20,7 @@ from ingest import store
 ACTIONS = (
     "sign_in", "sign_in_failed", "sign_in_locked", "sign_out",
     "ingest", "upload", "review", "rescore", "rectification", "export", "paper",
-    "user", "delete", "restore",
+    "user", "delete", "restore", "sample", "assign",
 )
 GENESIS = "0" * 64
 

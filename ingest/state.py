@@ -28,8 +28,9 @@ from ingest.schema import table_schemas
 STATE_URL_VARIABLE = "JIXIAO_STATE_URL"
 URL_SCHEMES = ("postgresql://", "postgres://")
 # What auditors write, in PostgreSQL when JIXIAO_STATE_URL is set: the columns come from the
-# DuckDB migrations (001, 010).
-STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log")
+# DuckDB migrations (001, 010, 011).
+STATE_TABLES = ("reviews", "users", "rescores", "rectifications", "audit_log", "sample_draws", "sample_members",
+                "sample_assignments")
 # Read only by uncached queries: a change of it is left out of the change marker.
 UNCACHED = ("audit_log",)
 # Refused by the server itself: a trigger raises on any update, delete or truncate.

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.i18n import anomalies, budget, casework, common, evidence, export, ingest, overview, papers, report, scores
+from app_pages.i18n import (anomalies, budget, casework, common, evidence, export, ingest, overview, papers, report,
+                            scores, units)
 
 LANGUAGES = ("zh", "en")
 TEXTS: dict[str, dict[str, str]] = {}
-for _module in (common, overview, budget, scores, anomalies, evidence, report, ingest, export, casework, papers):
+for _module in (common, overview, budget, scores, anomalies, evidence, report, ingest, export, casework, papers, units):
     for _key, _value in _module.TEXTS.items():
         if _key in TEXTS:
             raise KeyError(f"duplicate i18n key {_key}")
