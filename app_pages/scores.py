@@ -31,6 +31,7 @@ LEVEL_ORDER = {"alarm": 0, "warn": 1, "ok": 2}
 GROUPINGS = {"unit": {"column": "implementing_unit"}, "dept": {"column": "supervising_dept"}}
 SECTIONS = ("distribution", "scatter", "groups", "benford", "rescore")     # the page's tabs, in order
 TAB_KEY = "scores_tab"
+RANK_BARS = 20          # groups the believability chart draws (the table lists them all)
 
 filters = st.session_state["filters"]
 signals = config.signal_params(config.load())
@@ -205,6 +206,45 @@ def groups() -> None:
                                                                                 format="%.2f"),
                          "inflated_reports": t("scores.inflated"),
                          "score_execution_corr": st.column_config.NumberColumn(t("scores.corr"), format="%.2f")})
+    believability()
+
+
+def believability() -> None:
+    """Departments or regions ranked by how little their self-scores can be believed, with
+    the count behind each figure: the full-score share's 95 % Wilson interval (the ranking is
+    by its lower bound, so a small group at 100 % is not over-read), score against execution,
+    the re-score gap."""
+    st.subheader(t("scores.rank.title"))
+    by = keep("scores_rank_by", st.segmented_control(
+        t("scores.rank.by"), ["dept", "region"], key="scores_rank_by", default=kept("scores_rank_by", "dept"),
+        format_func=lambda code: t(f"scores.rank.{code}")) or "dept")
+    ranked = data.run("believability_ranking", group=by, **params)
+    st.caption(t("scores.rank.help", min=signals["min_reports"], points=signals["full_points"],
+                 unranked=ranked["unranked"][0] if ranked.height else 0))
+    if not ranked.height:
+        st.caption(t("scores.rank.none", min=signals["min_reports"]))
+        return
+    top = ranked.head(RANK_BARS).reverse()
+    figure = go.Figure(go.Bar(
+        x=(top["full_score_share"] * 100).to_list(), y=top["group_name"].to_list(), orientation="h",
+        error_x={"type": "data", "symmetric": False,
+                 "array": ((top["share_high"] - top["full_score_share"]) * 100).to_list(),
+                 "arrayminus": ((top["full_score_share"] - top["share_low"]) * 100).to_list()},
+        customdata=top.select("reports", "full_score_reports").rows(),
+        hovertemplate=t("scores.rank.hover") + "<extra></extra>"))
+    figure.update_layout(xaxis_title=t("scores.rank.axis"), xaxis_range=[0, 100], height=120 + 24 * top.height,
+                         title=t("scores.rank.chart", n=top.height, min=signals["min_reports"]))
+    chart(figure, "scores_rank_chart", t("scores.rank.title"))
+    st.dataframe(ranked.drop("unranked"), hide_index=True, placeholder="—", key="scores_rank_table", column_config={
+        "group_name": t(f"scores.rank.{by}"), "reports": t("col.reports"), "full_score_reports": t("scores.full_reports"),
+        "full_score_share": st.column_config.NumberColumn(t("scores.share"), format="percent"),
+        "share_low": st.column_config.NumberColumn(t("scores.rank.low"), format="percent"),
+        "share_high": st.column_config.NumberColumn(t("scores.rank.high"), format="percent"),
+        "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
+        "execution_rate_avg": st.column_config.NumberColumn(t("scores.mean_execution"), format="%.2f"),
+        "score_minus_execution": st.column_config.NumberColumn(t("scores.score_minus_execution"), format="%.2f"),
+        "rescored_reports": t("scores.rescore_reports"),
+        "rescore_gap_avg": st.column_config.NumberColumn(t("scores.rescore_mean_gap"), format="%+.2f")})
 
 
 def benford_test() -> None:

@@ -5,6 +5,24 @@ TEXTS = {
     "scores.tab.groups": {"zh": "满分比例与得分虚高", "en": "Full scores and inflation"},
     "scores.tab.benford": {"zh": "本福特检验", "en": "Benford test"},
     "scores.tab.rescore": {"zh": "自评与复核", "en": "Self-score against re-score"},
+    "scores.rank.title": {"zh": "自评可信度排名", "en": "How believable the self-scores are"},
+    "scores.rank.by": {"zh": "排名对象", "en": "Rank"},
+    "scores.rank.dept": {"zh": "主管部门", "en": "Supervising department"},
+    "scores.rank.region": {"zh": "地区", "en": "Region"},
+    "scores.rank.help": {"zh": "按满分（{points} 分）占比的 95% Wilson 置信区间下限排序：报告少的组区间宽、下限低，不会因几份满分就排在前面。"
+                                "少于 {min} 份有得分报告的组不参与排名（{unranked} 个）。自评减执行率、复核差异（复核总分 − 自评）同列，供对照。",
+                         "en": "Ranked by the lower bound of the 95 % Wilson interval of the full-score ({points}) share: a "
+                               "small group's interval is wide and its lower bound low, so a few full scores do not put it "
+                               "first. Groups with fewer than {min} scored reports are not ranked ({unranked} of them). "
+                               "Score minus execution and the re-score gap stand beside it."},
+    "scores.rank.none": {"zh": "没有达到 {min} 份有得分报告的组。", "en": "No group has {min} scored reports."},
+    "scores.rank.chart": {"zh": "满分占比及 95% 区间（前 {n} 个，每组至少 {min} 份报告）",
+                          "en": "Full-score share with its 95 % interval (first {n}, at least {min} reports each)"},
+    "scores.rank.axis": {"zh": "满分占比（%）", "en": "Full-score share (%)"},
+    "scores.rank.hover": {"zh": "%{y}：满分占比 %{x:.1f}%（%{customdata[1]}/%{customdata[0]} 份）",
+                          "en": "%{y}: full-score share %{x:.1f}% (%{customdata[1]} of %{customdata[0]})"},
+    "scores.rank.low": {"zh": "区间下限", "en": "Interval low"},
+    "scores.rank.high": {"zh": "区间上限", "en": "Interval high"},
     "scores.rescore_none": {"zh": "筛选范围内还没有复核过的报告：在“复核”页逐项复核后，这里列出自评与复核的差异。",
                             "en": "No report in the filtered set has been re-scored yet: once reports are re-scored on "
                                   "the Re-score page, the gaps to their self-scores are listed here."},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from conftest import CORPUS, ROOT
@@ -40,6 +41,16 @@ def open_page(page_store, monkeypatch):
         return app
 
     return _open
+
+
+@pytest.fixture
+def own_store(page_store, tmp_path, monkeypatch):
+    """A copy of the page store of the test's own, served: for pages that write (reviews,
+    re-scores, users, draws), so no other test sees what one wrote."""
+    db = tmp_path / "own.duckdb"
+    shutil.copy(page_store, db)
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    return db
 
 
 def open_tab(app: AppTest, key: str, label: str) -> AppTest:

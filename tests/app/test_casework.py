@@ -4,9 +4,7 @@ and its audit log. Each test works on its own copy of the page store: these page
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
-import pytest
 from conftest import CORPUS, fetch
 from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP, open_tab
@@ -15,14 +13,6 @@ from truth import read_truth
 from ingest import store, users
 
 PASSWORD = "审计-2026-春"
-
-
-@pytest.fixture
-def own_store(page_store, tmp_path, monkeypatch):
-    db = tmp_path / "own.duckdb"
-    shutil.copy(page_store, db)
-    monkeypatch.setenv("JIXIAO_DB", str(db))
-    return db
 
 
 def add(db, name: str, role: str, display: str | None = None) -> None:

@@ -8,7 +8,7 @@ import math
 from conftest import fetch
 from streamlit.testing.v1 import AppTest
 from tests.app.conftest import APP
-from tests.app.test_casework import add, own_store, signed_in  # noqa: F401 - the fixture, shared
+from tests.app.test_casework import add, signed_in
 
 from ingest import sampling
 

@@ -211,7 +211,7 @@ def test_english(open_page, signals_for_every_unit):
         shown[section] = [s.value for s in app.subheader]
     assert shown == {"distribution": ["Score distribution", "Grade mix"],
                      "scatter": ["Score against execution and arrival rates"],
-                     "groups": ["Full-score share by unit", "Score inflation by unit"],
+                     "groups": ["Full-score share by unit", "Score inflation by unit", "How believable the self-scores are"],
                      "benford": ["Benford first-digit test (line amounts)"]}
     _open_tab(app, "groups", "en")
     assert not app.info                                  # units qualify: no word of departments
@@ -408,3 +408,34 @@ def test_a_grade_clicked_filters_every_page_and_its_chip_undoes_it(open_page, pa
     assert next(m.value for m in app.metric if m.label == "有得分的报告") == f"{count:,}"
     app.button(key=f"chip_grades_{grade}").click().run()
     assert app.multiselect(key="f_grades").value == [] and "grade" not in app.query_params
+
+
+def test_regions_are_ranked_by_the_wilson_lower_bound_of_their_full_score_share(open_page, page_store):
+    app = _open_tab(open_page("scores.py"), "groups")
+    app.session_state["scores_rank_by"] = "region"      # as a click on the segmented control does
+    app.run()
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "share_low" in frame.value.columns)
+    minimum = config.signal_params(config.load())["min_reports"]
+    counts: dict[str, list[float]] = defaultdict(list)
+    conn = duckdb.connect(str(page_store), read_only=True)
+    for province, region, score in conn.execute(
+            "select province, region, self_score from reports where self_score is not null and region is not null "
+            "and region <> ''").fetchall():
+        counts[" ".join(part for part in (province, region) if part)].append(score)
+    conn.close()
+    expected = {}
+    for name, scores in counts.items():
+        n, k = len(scores), sum(score >= 100 for score in scores)
+        if n < minimum:
+            continue
+        p, z = k / n, 1.96
+        low = (p + z * z / (2 * n) - z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+        expected[name] = (n, k, max(0.0, low))
+    assert len(table) == len(expected) > 0
+    for row in (table.iloc[index] for index in range(len(table))):
+        n, k, low = expected[row["group_name"]]
+        assert (row["reports"], row["full_score_reports"]) == (n, k)
+        assert row["share_low"] == pytest.approx(low, abs=1e-9)
+    lows = list(table["share_low"])
+    assert lows == sorted(lows, reverse=True)
