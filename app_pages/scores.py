@@ -219,11 +219,11 @@ def believability() -> None:
         t("scores.rank.by"), ["dept", "region"], key="scores_rank_by", default=kept("scores_rank_by", "dept"),
         format_func=lambda code: t(f"scores.rank.{code}")) or "dept")
     ranked = data.run("believability_ranking", group=by, **params)
-    st.caption(t("scores.rank.help", min=signals["min_reports"], points=signals["full_points"],
-                 unranked=ranked["unranked"][0] if ranked.height else 0))
     if not ranked.height:
         st.caption(t("scores.rank.none", min=signals["min_reports"]))
         return
+    st.caption(t("scores.rank.help", min=signals["min_reports"], points=f"{signals['full_points']:g}",
+                 unranked=ranked["unranked"][0]))
     top = ranked.head(RANK_BARS).reverse()
     figure = go.Figure(go.Bar(
         x=(top["full_score_share"] * 100).to_list(), y=top["group_name"].to_list(), orientation="h",
