@@ -58,3 +58,21 @@ def corpus_store(tmp_path_factory):
 def published_store(tmp_path_factory):
     """The reports as government units published them: cut short, tables as TAB lines."""
     return _store_of(PUBLISHED, tmp_path_factory)
+
+
+def store_of_reports(reports: list) -> duckdb.DuckDBPyConnection:
+    """An in-memory store holding these ingest.report.Report values (report ids 0…, file
+    names r0.docx …), with the queries' setup run: for queries tested on data made by hand."""
+    import datetime as dt
+
+    import queries
+    from ingest import PARSER_VERSION, store
+    from ingest.rows import report_rows
+
+    conn = store.open_store(":memory:")
+    queries.prepare(conn)
+    batch = [report_rows(report, {
+        "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
+        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
+    assert store.write_batch(conn, batch) == []
+    return conn

@@ -6,12 +6,12 @@ import math
 
 import duckdb
 import pytest
+from conftest import store_of_reports
 
 import queries
 from app_pages.filters import Filters
-from ingest import PARSER_VERSION, config, store
+from ingest import config
 from ingest.report import BudgetLine, Report
-from ingest.rows import report_rows
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +33,6 @@ def test_query_names_cannot_leave_the_folder():
 
 # -- corpus-level signals on a store built for them --------------------------------------------
 
-def _signals_store(reports: list[Report]):
-    conn = store.open_store(":memory:")
-    queries.prepare(conn)
-    batch = [report_rows(report, {
-        "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
-        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
-    assert store.write_batch(conn, batch) == []
-    return conn
-
-
 def _report(unit: str, score: float, dept: str = "甲部门", year: int = 2023, execution: float = 100.0,
             amounts: tuple[float, ...] = ()) -> Report:
     lines = [BudgetLine(i + 1, "办公费", "30201", "办公费", None, a, "table") for i, a in enumerate(amounts)]
@@ -54,7 +44,7 @@ PARAMS = {**config.signal_params(config.load()), **Filters().params()}
 
 
 def test_full_score_share_by_unit_and_by_department_with_alarm_levels():
-    conn = _signals_store(
+    conn = store_of_reports(
         [_report("甲单位", 100.0, "教育局") for _ in range(3)]
         + [_report("乙单位", s, "教育局") for s in (100.0, 100.0, 92.0, 88.0)]
         + [_report("丙单位", s, "卫健委") for s in (100.0, 80.0, 85.0)]
@@ -70,7 +60,7 @@ def test_full_score_share_by_unit_and_by_department_with_alarm_levels():
 
 
 def test_full_score_share_by_department_and_year():
-    conn = _signals_store([_report("甲", 100.0, "教育局", 2022) for _ in range(3)]
+    conn = store_of_reports([_report("甲", 100.0, "教育局", 2022) for _ in range(3)]
                           + [_report("乙", s, "教育局", 2023) for s in (100.0, 90.0, 90.0)])
     frame = queries.run(conn, "full_score_share_by_dept", **PARAMS)
     assert [(r["fiscal_year"], r["full_score_reports"], r["level"]) for r in frame.to_dicts()] == [
@@ -81,7 +71,7 @@ BENFORD = [math.log10(1 + 1 / d) for d in range(1, 10)]
 
 
 def test_benford_digits_count_first_digits_of_every_amount():
-    conn = _signals_store([_report("甲", 95.0, amounts=(1.9, 0.73, 11.53, 2.06, 0.07, 1.0))])
+    conn = store_of_reports([_report("甲", 95.0, amounts=(1.9, 0.73, 11.53, 2.06, 0.07, 1.0))])
     frame = queries.run(conn, "benford_digits", **PARAMS)
     assert frame["amounts"].to_list() == [3, 1, 0, 0, 0, 0, 2, 0, 0]
     assert [round(x, 6) for x in frame["expected_share"].to_list()] == [round(x, 6) for x in BENFORD]
@@ -91,7 +81,7 @@ def test_benford_digits_count_first_digits_of_every_amount():
 def test_benford_by_unit_mad_and_conformity():
     # 甲: amounts whose first digits follow Benford closely (1000 amounts); 乙: every amount starts with 9.
     conforming = tuple(10 ** (i / 1000) for i in range(1000))
-    conn = _signals_store([_report("甲", 95.0, amounts=conforming), _report("乙", 95.0, amounts=(9.1,) * 40),
+    conn = store_of_reports([_report("甲", 95.0, amounts=conforming), _report("乙", 95.0, amounts=(9.1,) * 40),
                            _report("丙", 95.0, amounts=(1.0,) * 10)])
     frame = queries.run(conn, "benford_by_unit", **PARAMS)
     rows_ = {r["implementing_unit"]: r for r in frame.to_dicts()}
@@ -102,7 +92,7 @@ def test_benford_by_unit_mad_and_conformity():
 
 
 def test_score_inflation_counts_high_scores_with_money_unspent():
-    conn = _signals_store([_report("甲", 98.0, execution=60.0), _report("甲", 95.0, execution=75.0),
+    conn = store_of_reports([_report("甲", 98.0, execution=60.0), _report("甲", 95.0, execution=75.0),
                            _report("甲", 92.0, execution=99.0), _report("乙", 85.0, execution=70.0),
                            _report("乙", 80.0, execution=60.0), _report("乙", 90.0, execution=95.0)])
     frame = queries.run(conn, "score_inflation_by_group", group="unit", **PARAMS)
@@ -111,7 +101,7 @@ def test_score_inflation_counts_high_scores_with_money_unspent():
 
 
 def test_full_marks_are_the_configured_points_on_every_page():
-    conn = _signals_store([_report("甲", 100.0), _report("甲", 95.0), _report("乙", 90.0)])
+    conn = store_of_reports([_report("甲", 100.0), _report("甲", 95.0), _report("乙", 90.0)])
     for points, full in ((100.0, 1), (95.0, 2)):
         params = {**PARAMS, "full_points": points}
         assert queries.run(conn, "overview_totals", **params)["full_score_reports"][0] == full
@@ -121,7 +111,7 @@ def test_full_marks_are_the_configured_points_on_every_page():
 
 
 def test_the_scope_is_built_from_each_runs_own_filters():
-    conn = _signals_store([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023), _report("乙", 80.0)])
+    conn = store_of_reports([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023), _report("乙", 80.0)])
     assert {"years", "text", "statuses"} <= queries.parameters("scores_summary")
     for filters, reports in (({"years": [2022]}, 1), ({}, 3), ({"text": "乙"}, 2), ({"score_min": 85.0}, 2)):
         assert queries.run(conn, "scores_summary", **{**PARAMS, **filters})["reports"][0] == reports, filters
@@ -131,7 +121,7 @@ def test_the_scope_is_built_from_each_runs_own_filters():
 def test_a_page_runs_queries_of_one_set_of_filters_on_one_scope():
     """reuse_scope (the dashboard's): the scope is built once per set of filters on a
     connection, again when they change; without it, every query builds its own."""
-    conn = _signals_store([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023)])
+    conn = store_of_reports([_report("甲", 100.0, year=2022), _report("乙", 90.0, year=2023)])
     one_year = {**PARAMS, "years": [2022]}
     built = []
     original = queries.sql
@@ -159,7 +149,7 @@ def test_a_page_runs_queries_of_one_set_of_filters_on_one_scope():
 
 
 def test_queries_bind_only_their_own_parameters():
-    conn = _signals_store([_report("甲", 100.0)])
+    conn = store_of_reports([_report("甲", 100.0)])
     frame = queries.run(conn, "ingest_health", unused="ignored", **PARAMS)
     assert frame.height == 0
     with pytest.raises(KeyError):
@@ -169,7 +159,7 @@ def test_queries_bind_only_their_own_parameters():
 # -- the attention list ------------------------------------------------------------------------
 
 def test_attention_list_orders_by_open_high_then_medium_then_file_name():
-    conn = _signals_store([_report(f"单位{i}", 90.0) for i in range(8)])
+    conn = store_of_reports([_report(f"单位{i}", 90.0) for i in range(8)])
     rows = [  # report, rule, severity, subject
         (0, "A", "high", ""), (0, "B", "high", "x"), (0, "C", "low", ""),
         (1, "A", "high", ""), (1, "D", "medium", ""),

@@ -3,18 +3,16 @@ rank among its peers, English, a name that is no unit (quotes, SQL) refused poli
 unit_peers' ranks on a store made by hand."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 
 import pytest
-from conftest import CORPUS, fetch
+from conftest import CORPUS, fetch, store_of_reports
 from truth import load_truths, read_truth, same
 
 import queries
-from ingest import PARSER_VERSION, config, store
+from ingest import config
 from ingest.report import Report
-from ingest.rows import report_rows
 
 
 def open_unit(open_page, unit: str, **query):
@@ -176,16 +174,6 @@ def test_the_report_page_links_to_its_unit(open_page, page_store, corpus_unit):
 PARAMS = config.signal_params(config.load())
 
 
-def _store(reports: list[Report]):
-    conn = store.open_store(":memory:")
-    queries.prepare(conn)
-    batch = [report_rows(report, {
-        "report_id": f"{i:016x}", "file_name": f"r{i}.docx", "sha256": f"{i:064x}", "file_format": "docx",
-        "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
-    assert store.write_batch(conn, batch) == []
-    return conn
-
-
 def _report(unit: str, budget: float, spent: float | None, score: float, dept: str = "教育局",
             year: int = 2023, region: str = "甲区") -> Report:
     return Report(implementing_unit=unit, supervising_dept=dept, province="某省", region=region, fiscal_year=year,
@@ -193,7 +181,7 @@ def _report(unit: str, budget: float, spent: float | None, score: float, dept: s
 
 
 def test_unit_peers_ranks_within_each_year_and_group():
-    conn = _store([
+    conn = store_of_reports([
         _report("甲单位", 100, 90, 100),        # 0: 90 %
         _report("甲单位", 100, 70, 90),         # 1: with 0, 80 % and half full marks
         _report("乙单位", 50, 45, 100),         # 2: 90 %
