@@ -5,6 +5,8 @@ from the parser (`ingest/`): it imports none of its code, only its reference tab
 
 writes OUT/sample-00001.docx with OUT/sample-00001.truth.json (the format of
 ../shared/corpus/README.md) and so on. The same seed gives the same files, byte for byte.
+`python -m samples OUT --panel [--seed S]` writes the panel instead (panel.py): reports over
+several fiscal years with patterns planted across years, units, a department and a province.
 
 Each report is first planned (`plan.py`: every number, name, date and which sentences it
 carries) and only then laid out (`layout.py`) and written as Word XML (`wordxml.py`). The

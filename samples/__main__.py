@@ -1,4 +1,4 @@
-"""python -m samples OUT --count N [--seed S] [--rate RULE=P ...] [--xlsx]"""
+"""python -m samples OUT --count N [--seed S] [--rate RULE=P ...] [--xlsx], or OUT --panel [--seed S]"""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from samples import write_samples
+from samples.panel import write_panel
 from samples.plan import DEFAULT_RATES
 from samples.workbook import write_workbooks
 
@@ -32,9 +33,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of reports to plant RULE in (repeatable; defaults in samples/plan.py)")
     parser.add_argument("--xlsx", action="store_true",
                         help="write N 自评表 workbooks (.xlsx: one report, or one per sheet) instead of .docx")
+    parser.add_argument("--panel", action="store_true",
+                        help="write the multi-year panel of samples/panel.py instead (only --seed applies)")
     args = parser.parse_args(argv)
+    if args.panel and (args.xlsx or args.rate):
+        parser.error("--panel takes only --seed")
     if args.count < 0:
         parser.error("--count must be at least 0")
+    if args.panel:
+        paths = write_panel(args.out, args.seed)
+        print(f"wrote {len(paths)} panel reports to {args.out}")
+        return 0
     if args.xlsx:
         paths = write_workbooks(args.out, args.count, args.seed, dict(args.rate))
         reports = sum(len(list(args.out.glob(f"{path.stem}.*truth.json"))) for path in paths)

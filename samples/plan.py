@@ -8,6 +8,7 @@ are dropped where two would make the truth ambiguous.
 """
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 import random
@@ -74,6 +75,8 @@ NEEDS_FULL_SCORE = {"FULL_SCORE_PARTIAL_ARRIVAL", "FULL_SCORE_PARTIAL_EXECUTION"
 NOT_WITH_FULL_SCORE = {"INDICATOR_SUM_MISMATCH", "INDICATOR_OVER_WEIGHT", "UNMET_TARGET_FULL_SCORE",
                        "GRADE_SCORE_MISMATCH", "LINES_SUM_MISMATCH"}
 FULL_SCORE_SHARE = 0.15      # reports scoring 100 without any planted full-score rule
+# The share of its budget a report that did not spend it all spent, by shape: (low, high).
+SPENT_SHARE = {"table": (0.86, 0.99), "zibiao": (0.85, 0.995), "narrative": (0.85, 0.995)}
 YUAN_SHARE = 0.15            # table reports written in 元 (单位：元)
 FIRST_YEAR, LAST_YEAR = 2019, 2025
 
@@ -285,8 +288,11 @@ def _draw_rules(shape: str, rates: dict[str, float], rng: random.Random) -> set[
     return planted
 
 
-def plan_report(index: int, name: str, rng: random.Random, rates: dict[str, float]) -> Plan:
-    """Everything report `name` will say, drawn from `rng`, with rules planted at `rates`."""
+def plan_report(index: int, name: str, rng: random.Random, rates: dict[str, float],
+                spent_share: tuple[float, float] | None = None) -> Plan:
+    """Everything report `name` will say, drawn from `rng`, with rules planted at `rates`.
+    `spent_share` replaces SPENT_SHARE[shape] where the budget is not all spent: the panel
+    (samples/panel.py) needs execution rates below the usual range."""
     shape = choice_weighted(rng, SHAPES)
     planted = _draw_rules(shape, rates, rng)
     full_score = bool(planted & NEEDS_FULL_SCORE) or (
@@ -329,15 +335,16 @@ def plan_report(index: int, name: str, rng: random.Random, rates: dict[str, floa
             plan.period_style = choice_weighted(rng, (("short", 0.35), ("month", 0.35), ("days", 0.3)))
             if plan.period_style == "short" and start_month != 1:
                 plan.period_style = "month"
+    spent_share = spent_share or SPENT_SHARE[shape]
     if shape == "table":
         plan.eval_type = choice_weighted(rng, (("事后", 0.9), ("事中", 0.1)))
         plan.yuan = rng.random() < YUAN_SHARE and "UNIT_SUSPECT" not in planted
-        _plan_table_money(plan, rng, full_score)
+        _plan_table_money(plan, rng, full_score, spent_share)
     elif shape == "zibiao":
         plan.full_width = rng.random() < 0.12
-        _plan_zibiao_money(plan, rng, full_score)
+        _plan_zibiao_money(plan, rng, full_score, spent_share)
     else:
-        _plan_narrative_money(plan, rng, full_score)
+        _plan_narrative_money(plan, rng, full_score, spent_share)
     _plan_rates(plan, rng, full_score)
     if shape == "zibiao":
         _plan_indicators(plan, rng, full_score)
@@ -407,7 +414,7 @@ def _with_arrivals(split: list[tuple[str, int]], arrived: int | None) -> list[tu
     return list(reversed(out))
 
 
-def _plan_table_money(plan: Plan, rng: random.Random, full_score: bool) -> None:
+def _plan_table_money(plan: Plan, rng: random.Random, full_score: bool, spent_share: tuple[float, float]) -> None:
     planted = plan.planted
     categories = reference.categories()
     planned_step, actual_step = _money_step(plan)
@@ -430,7 +437,7 @@ def _plan_table_money(plan: Plan, rng: random.Random, full_score: bool) -> None:
         if execution_full:
             spent = budget
         else:
-            spent = int(budget * rng.uniform(0.86, 0.99)) // actual_step * actual_step
+            spent = int(budget * rng.uniform(*spent_share)) // actual_step * actual_step
             if spent >= budget:
                 spent = budget - actual_step
         unplanned = [_round_to(int(budget * rng.uniform(0.005, 0.03)), actual_step) for _ in range(unplanned_count)]
@@ -472,7 +479,7 @@ def _plan_table_money(plan: Plan, rng: random.Random, full_score: bool) -> None:
     plan.sources = _with_arrivals(_split_sources(plan, rng, plan.budget_planned), plan.funds_arrived)
 
 
-def _plan_zibiao_money(plan: Plan, rng: random.Random, full_score: bool) -> None:
+def _plan_zibiao_money(plan: Plan, rng: random.Random, full_score: bool, spent_share: tuple[float, float]) -> None:
     planned = rng.randint(5, 200) * 10000 if rng.random() < 0.7 else rng.randint(50, 2000) * 1000
     plan.budget_planned = planned
     roll = rng.random()
@@ -484,7 +491,7 @@ def _plan_zibiao_money(plan: Plan, rng: random.Random, full_score: bool) -> None
     if full_score and "FULL_SCORE_PARTIAL_EXECUTION" not in plan.planted:
         plan.spent = budget
     else:
-        plan.spent = _round_to(int(budget * rng.uniform(0.85, 0.995)), 100)
+        plan.spent = _round_to(int(budget * rng.uniform(*spent_share)), 100)
         if plan.spent * 1000 >= budget * 995:     # keep the 执行率 score visibly below its weight
             plan.spent = budget * 99 // 100 // 100 * 100
     plan.text_spent = plan.spent
@@ -514,7 +521,8 @@ def _plan_text_lines(plan: Plan, rng: random.Random) -> None:
         line.actual = line.actual + delta if rng.random() < 0.5 or line.actual <= delta + 100 else line.actual - delta
 
 
-def _plan_narrative_money(plan: Plan, rng: random.Random, full_score: bool) -> None:
+def _plan_narrative_money(plan: Plan, rng: random.Random, full_score: bool,
+                          spent_share: tuple[float, float]) -> None:
     planned = rng.randint(5, 120) * 10000 if rng.random() < 0.75 else rng.randint(50, 1500) * 1000
     plan.budget_planned = planned
     if rng.random() < 0.12:
@@ -525,7 +533,7 @@ def _plan_narrative_money(plan: Plan, rng: random.Random, full_score: bool) -> N
     if full_score and "FULL_SCORE_PARTIAL_EXECUTION" not in plan.planted:
         plan.spent = budget
     else:
-        plan.spent = _round_to(int(budget * rng.uniform(0.85, 0.995)), 100)
+        plan.spent = _round_to(int(budget * rng.uniform(*spent_share)), 100)
         if plan.spent >= budget:
             plan.spent = budget - 100
     plan.text_spent = plan.spent
@@ -961,17 +969,43 @@ def year_apart(plan: Plan, index: int, name: str, rng: random.Random) -> Plan:
     year sampled), its narrative repeated (NARRATIVE_REPEATS_LAST_YEAR): every sentence and
     figure kept, the fiscal year and every date moved by the year (movable_a_year)."""
     step = 1 if plan.fiscal_year < LAST_YEAR else -1
+    return in_year(plan, plan.fiscal_year + step, index=index, name=name, layout_seed=rng.getrandbits(32))
+
+
+def in_year(plan: Plan, year: int, **changes) -> Plan:
+    """The plan as filed for fiscal `year`: every date and every year an indicator names
+    ("2021年10月底前") moved by as many years, the rest kept, then `changes` (fields, as for
+    dataclasses.replace). A copy: it shares no list with `plan`, so the two can change apart."""
+    step = year - plan.fiscal_year
 
     def moved(day: dt.date) -> dt.date:
-        return day.replace(year=day.year + step)
+        # A 29 February moved to a common year: the last day of its February.
+        day_in_year = min(day.day, calendar.monthrange(day.year + step, day.month)[1])
+        return day.replace(year=day.year + step, day=day_in_year)
 
-    return replace(plan, index=index, name=name, fiscal_year=plan.fiscal_year + step,
-                   report_date=moved(plan.report_date),
+    return replace(plan, fiscal_year=year, report_date=moved(plan.report_date),
                    period=None if plan.period is None else (moved(plan.period[0]), moved(plan.period[1])),
                    eval_date=None if plan.eval_date is None else (moved(plan.eval_date[0]), plan.eval_date[1]),
-                   layout_seed=rng.getrandbits(32), lines=copy.deepcopy(plan.lines),
-                   indicators=copy.deepcopy(plan.indicators), sources=list(plan.sources),
-                   text_line_amounts=dict(plan.text_line_amounts), planted=set(plan.planted))
+                   lines=copy.deepcopy(plan.lines),
+                   indicators=[_indicator_in_year(i, plan.fiscal_year, year) for i in plan.indicators],
+                   sources=list(plan.sources), text_line_amounts=dict(plan.text_line_amounts),
+                   planted=set(plan.planted), **changes)
+
+
+def _indicator_in_year(indicator: PlannedIndicator, old: int, new: int) -> PlannedIndicator:
+    """A copy of `indicator` with the year `old` written as `new`, as a deadline names it
+    ("2021年10月底前", "２０２１年９月" on a full-width form). No other indicator writes 年
+    after a number (words.py), so nothing else changes."""
+    def moved(text: str | None) -> str | None:
+        if text is None:
+            return None
+        for before, after in ((f"{old}年", f"{new}年"),
+                              (f"{old}年".translate(FULL_WIDTH), f"{new}年".translate(FULL_WIDTH))):
+            text = text.replace(before, after)
+        return text
+
+    return replace(indicator, target=moved(indicator.target), actual=moved(indicator.actual),
+                   phrase=moved(indicator.phrase))
 
 
 def text_rng(plan: Plan, purpose: str) -> random.Random:
