@@ -14,7 +14,6 @@ import streamlit as st
 from app_pages import data, export_parts, login, papers
 from app_pages.i18n import lang, t
 from app_pages.widgets import open_tab, report_links
-from ingest import config
 
 PREVIEW_ROWS = 50
 BULLETIN_GROUPS = 30         # departments and units the 通报 tables list
@@ -82,20 +81,19 @@ export_parts.offer(
 
 st.subheader(t("export.papers"))
 st.caption(t("export.papers_caption"))
-settings = config.load()
 author = login.current_user().shown if login.current_user() else (st.session_state.get("reviewer_name") or "")
 described = "；".join(f"{label}：{value}" for label, value in filters.describe()) or t("export.no_filters")
 paper_left, paper_right = st.columns(2)
 export_parts.offer(
     "worksheet", signature, t("export.worksheet_button"), f"复核工作底稿_{today}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    lambda progress: papers.worksheet_xlsx(data.run("rescore_items", **papers.item_params(settings, filters=params)),
+    lambda progress: papers.worksheet_xlsx(data.run("rescore_items", **papers.item_params(filters=params)),
                                            described, author, dt.datetime.now(), language),
     lambda size: t("export.worksheet_download", size=size), where=paper_left, logged=params)
 
 
 def bulletin(progress) -> bytes:
-    shared = papers.bulletin_params(settings, params)
+    shared = papers.bulletin_params(params)
     summary = data.run("bulletin_by_group", **shared, group="all", limit=1)
     return papers.bulletin_docx(
         summary.row(0, named=True) if summary.height else {},

@@ -38,7 +38,6 @@ from lxml import etree
 from app_pages.export_parts import EXCEL_MAX_ROWS, text_width
 from app_pages.filters import Filters
 from app_pages.i18n import TEXTS, t
-from ingest import config
 
 # -- the page form (GB/T 9704-2012) --------------------------------------------------------
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7                       # A4
@@ -100,23 +99,19 @@ NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # == the queries' parameters ==================================================================
 
-GRADE_BANDS = ("band_you", "band_liang", "band_zhong")    # config.rule_params' names for 优 / 良 / 中
+def item_params(report_id: str | None = None, filters: dict | None = None) -> dict:
+    """The parameters of queries/rescore_items.sql: the one report `report_id` (None: the
+    filtered reports) and the sidebar's filters (`filters`, as Filters.params() gives them;
+    None: no filter, which is what one report's papers need: the report is chosen by its id).
+    Grades follow each report's rule set (queries/setup.sql report_rule_sets)."""
+    return {**bulletin_params(filters), "report_id": report_id}
 
 
-def item_params(settings: dict, report_id: str | None = None, filters: dict | None = None) -> dict:
-    """The parameters of queries/rescore_items.sql: the grade bands of `settings` (jixiao.toml
-    as config.load() reads it), the one report `report_id` (None: the filtered reports) and
-    the sidebar's filters (`filters`, as Filters.params() gives them; None: no filter, which
-    is what one report's papers need: the report is chosen by its id)."""
-    return {**bulletin_params(settings, filters), "report_id": report_id}
-
-
-def bulletin_params(settings: dict, filters: dict | None = None) -> dict:
-    """The parameters the bulletin_* queries share: the filters and the grade bands. Each
-    query adds its own: bulletin_by_group $group ('all' | 'dept' | 'unit') and $limit,
-    bulletin_worst $limit (None: all)."""
-    bands = config.rule_params(settings)
-    return {**(Filters().params() if filters is None else filters), **{key: bands[key] for key in GRADE_BANDS}}
+def bulletin_params(filters: dict | None = None) -> dict:
+    """The parameters the bulletin_* queries share: the filters. Each query adds its own:
+    bulletin_by_group $group ('all' | 'dept' | 'unit') and $limit, bulletin_worst $limit
+    (None: all)."""
+    return dict(Filters().params() if filters is None else filters)
 
 
 # == values as a person reads them ============================================================

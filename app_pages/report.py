@@ -15,7 +15,7 @@ from app_pages.filters import TEXT_LIMIT, link_params
 from app_pages.i18n import t
 from app_pages.markdown import plain
 from app_pages.text_marks import KEY_SOURCES, PICKED_COLOUR, WITNESS_COLOUR, locate, marked_markdown, swatch
-from app_pages.widgets import report_links
+from app_pages.widgets import report_links, rule_set_line
 from ingest.store import archive_dir
 
 SEARCH_LIMIT = 50
@@ -103,6 +103,7 @@ def summary_card(head: dict) -> None:
             ("report.card.stated_execution", "execution_rate_stated")) if head[column] is not None]
         if stated:
             st.caption(t("report.card.stated_line", rates=t("report.reason_separator").join(stated)))
+        st.caption(plain(rule_set_line(data.run("report_rule_set", report_id=head["report_id"]))))
         status_lines(head)
 
 

@@ -3,8 +3,10 @@ a time, with Jixiao's evidence beside each (its anomalies, the snippet it was re
 
 For each indicator: level, name, target, actual, weight, self-score and deviation reason;
 then the reviewer's score, criterion (the 复核口径 of jixiao.toml [rescore]) and reason. The
-execution-rate row is offered the score the numbers give ([rescore] execution_points ×
-min(1, execution rate)). The re-scored total and grade follow every change on screen,
+report's rule set (jixiao.toml [rule_sets]: its province's for its year, else the national
+one) is named at the top: the execution-rate row is offered the score the numbers give under
+it (its execution weight × min(1, execution rate)), a qualitative indicator shows the points
+of its tiers, and the re-scored grade follows its bands. The re-scored total and grade follow every change on screen,
 counted as the working papers count them (queries/setup.sql rescored_totals). Saving appends one row per changed
 indicator to `rescores` under the signed-in user, and an audit-log entry; earlier re-scores
 stay as history. The working papers (复核工作底稿 XLSX, 复核意见 Word) are built below.
@@ -23,6 +25,7 @@ from app_pages.anomalies_parts import number
 from app_pages.filters import TEXT_LIMIT
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
+from app_pages.widgets import rule_set_line
 from ingest import audit, config
 from ingest.store import append_rows
 
@@ -33,7 +36,6 @@ SEVERITY_BADGES = {"high": "red", "medium": "orange", "low": "blue", "info": "gr
 filters = st.session_state["filters"]
 settings = config.load()
 criteria: list[str] = list(settings.get("rescore", {}).get("criteria", []))
-execution_points = float(settings.get("rescore", {}).get("execution_points", 10))
 st.header(t("rescore.title"))
 
 
@@ -57,6 +59,15 @@ def pick_report() -> None:
     if picked:
         st.query_params["id"] = picked
         st.rerun()
+
+
+def grade_by(score: float | None, bands: dict | None) -> str | None:
+    """The grade `score` earns under a rule set's bands (a row of queries/report_rule_set.sql),
+    as setup.sql's grade_of gives it to the working papers."""
+    if score is None or bands is None:
+        return None
+    return next((grade for grade, low in (("优", bands["you"]), ("良", bands["liang"]), ("中", bands["zhong"]))
+                 if score >= low), "差")
 
 
 def row_label(row: dict) -> str:
@@ -118,6 +129,9 @@ def indicator_row(report_id: str, row: dict, findings: list[dict]) -> None:
                  t("rescore.self", value=number(row["self_score"]))]
         if line == 0 and row["computed"] is not None:
             facts.append(t("rescore.computed", value=number(row["computed"]), points=number(row["weight"])))
+        if row["tiers"] is not None:
+            facts.append(t("rescore.tiers", full=number(row["weight"]), high=number(row["tiers"]["high"]),
+                           low=number(row["tiers"]["low"])))
         head_right.caption(" · ".join(fact for fact in facts if fact))
         evidence(row, findings)
         if row["self_score"] is None:
@@ -197,11 +211,11 @@ def papers_section(report_id: str, head: dict, author: str | None) -> None:
     when = dt.datetime.now()
 
     def worksheet(progress) -> bytes:
-        items = data.run("rescore_items", **papers.item_params(settings, report_id=report_id))
+        items = data.run("rescore_items", **papers.item_params(report_id=report_id))
         return papers.worksheet_xlsx(items, t("rescore.paper_one", name=stem), author or "", when, lang())
 
     def opinion(progress) -> bytes:
-        items = data.run("rescore_items", **papers.item_params(settings, report_id=report_id))
+        items = data.run("rescore_items", **papers.item_params(report_id=report_id))
         findings = data.run("report_anomalies", report_id=report_id)
         return papers.opinion_docx(head, items, findings, author or "", when)
 
@@ -229,7 +243,9 @@ st.caption(" · ".join(plain(str(part)) for part in (head["implementing_unit"], 
                       if part))
 st.page_link("app_pages/report.py", label=t("rescore.open_report"), icon=":material/description:",
              query_params={"id": report_id})
-sheet = data.run("rescore_sheet", report_id=report_id, execution_points=execution_points)
+sheet = data.run("rescore_sheet", report_id=report_id)
+rule_set = data.run("report_rule_set", report_id=report_id)
+st.caption(plain(rule_set_line(rule_set)))
 findings = data.run("report_anomalies", report_id=report_id).to_dicts()
 by_subject: dict[str, list[dict]] = {}
 for finding in findings:
@@ -241,9 +257,10 @@ tiles[0].metric(t("rescore.self_total"), number(head["self_score"]))
 tiles[1].metric(t("report.card.grade"), head["grade"] or "—")
 tiles[2].metric(t("rescore.total"), number(total),
                 delta=None if total is None or head["self_score"] is None else round(total - head["self_score"], 2))
-bands = settings["grade_bands"]
-tiles[3].metric(t("rescore.grade"), config.grade_for(total, settings) or "—",
-                help=t("rescore.grade_help", you=bands["优"], liang=bands["良"], zhong=bands["中"]))
+bands = rule_set.row(0, named=True) if rule_set.height else None
+tiles[3].metric(t("rescore.grade"), grade_by(total, bands) or "—",
+                help=None if bands is None else t("rescore.grade_help", name=bands["rule_set"], you=number(bands["you"]),
+                                                  liang=number(bands["liang"]), zhong=number(bands["zhong"])))
 
 names = {row["name"] for row in sheet.iter_rows(named=True) if row["name"]}
 general = [finding for finding in findings if (finding["subject"] or "") not in names]

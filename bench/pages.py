@@ -47,8 +47,7 @@ def default_params(conn) -> dict:
         "area": "province", "bin_width": 2.0, "max_points": 20_000, "group": "unit",
         "report_ids": [report_id], "subjects": [subject],
         # 复核 and what follows it (migration 010): re-scores, sign-in, rectification, the log.
-        **{key: value for key, value in config.rule_params(settings).items() if key.startswith("band_")},
-        "execution_points": 10.0, "user_name": "zhang", "since": dt.datetime(2026, 1, 1), "until": None,
+        "user_name": "zhang", "since": dt.datetime(2026, 1, 1), "until": None,
         "today": dt.date(2026, 12, 6), "rect_id": "none", "users": [], "actions": [], "draw_id": "none", "peer": "dept",
     }
 

@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 
 import queries
-from ingest.config import review_params, rule_params
+from ingest.config import review_params, rule_params, rule_sets
 from ingest.glossary import INDICATOR_COLUMNS
 from ingest.normalise import fold
 from ingest.similarity import PERMUTATIONS, candidate_pairs, estimates, jaccard, shingles
@@ -102,7 +102,7 @@ def run_rules(conn, config: dict[str, Any], changed_only: bool = False) -> dict[
     severity = config["severity"]
     now = dt.datetime.now()
     mark = fingerprint(config)
-    queries.prepare(conn)                               # budget_of … (queries/setup.sql)
+    queries.prepare(conn, config)                       # budget_of, report_rule_sets … (queries/setup.sql)
     with transaction(conn):
         scope = _unchecked(conn, mark) if changed_only else None
         if scope is not None and not scope:
@@ -143,8 +143,8 @@ def fingerprint(config: dict[str, Any]) -> str:
     """What the anomalies depend on besides the reports: every rule's code and every setting
     the rules read. Anomalies found under another fingerprint are found again."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([rule_params(config), config["severity"], config["duplicates"],
-                              config["narrative_repeats"], REASON_HEADER, RULES],
+    digest.update(json.dumps([rule_params(config), [vars(one) for one in rule_sets(config)], config["severity"],
+                              config["duplicates"], config["narrative_repeats"], REASON_HEADER, RULES],
                              sort_keys=True, default=str).encode("utf-8"))
     for path in [Path(__file__), *sorted((Path(queries.__file__).parent / "rules").glob("*.sql"))]:
         digest.update(path.read_bytes())

@@ -82,6 +82,17 @@ def build_scope(conn, filters: dict, reuse: bool = False) -> None:
         conn.execute(f"insert into {SCOPE_FILTERS} values ($filters)", {"filters": key})
 
 
-def prepare(conn) -> None:
-    """Temp views and macros the queries use (queries/setup.sql), once per connection."""
+def prepare(conn, config: dict | None = None) -> None:
+    """Temp views and macros the queries use (queries/setup.sql), once per connection, and
+    the rule sets of `config` (jixiao.toml [rule_sets], the loaded one by default) as the temp
+    table rule_sets that report_rule_sets reads."""
+    from ingest.config import load, rule_sets      # ingest imports queries, not at import time
+
     conn.execute(sql("setup"))
+    conn.executemany(sql("rules/rule_sets_insert"), [
+        {"set_no": one.set_no, "name": one.name, "province": one.province, "first_year": one.first_year,
+         "last_year": one.last_year, "you": one.you, "liang": one.liang, "zhong": one.zhong,
+         "grade_required": one.grade_required, "execution_weight": one.execution_weight,
+         "weight_keys": list(one.weights), "weight_values": list(one.weights.values()),
+         "tier_high": one.tier_high, "tier_low": one.tier_low}
+        for one in rule_sets(config if config is not None else load())])

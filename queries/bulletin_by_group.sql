@@ -11,7 +11,8 @@
 -- Re-scores (复核): a report counts as re-scored once any of its rows has a re-score; its
 -- re-scored total is setup.sql's rescored_totals, the working papers' (each row's latest
 -- re-score, else its self-score; a report without indicator rows keeps its self-score,
--- moved by each re-score's difference); its grade by the bands of jixiao.toml [grade_bands].
+-- moved by each re-score's difference); its grade by the bands of its rule set
+-- (setup.sql's report_rule_sets).
 with chosen as (
     select r.report_id, r.report_no, r.fiscal_year, r.self_score, r.grade, budget_of(r) as budget, r.funds_arrived,
            r.spent,
@@ -41,8 +42,9 @@ with chosen as (
     left join findings f on f.report_no = c.report_no
     left join rescored x on x.report_id = c.report_id
 ), graded as (
-    select *, grade_of(rescored_total, $band_you, $band_liang, $band_zhong) as rescored_grade
-    from per_report
+    select p.*, grade_of(p.rescored_total, b.you, b.liang, b.zhong) as rescored_grade
+    from per_report p
+    left join report_rule_sets b on b.report_id = p.report_id and p.rescored
 ), final as (
     select group_name,
            if($group = 'unit', mode(supervising_dept), null) as dept,

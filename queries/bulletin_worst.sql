@@ -3,8 +3,8 @@
 -- most confirmed high-severity findings first, then most confirmed findings, then the largest
 -- fall in score. Each with its confirmed findings' rules and messages (most severe first) and
 -- its re-scored total (setup.sql's rescored_totals, as the working papers and
--- bulletin_by_group.sql count it; null until a row has a re-score) and grade (bands of
--- jixiao.toml [grade_bands]). The sidebar's rule and review-status filters narrow the
+-- bulletin_by_group.sql count it; null until a row has a re-score) and grade (bands of its
+-- rule set, setup.sql's report_rule_sets). The sidebar's rule and review-status filters narrow the
 -- findings as the export's do. Messages are read for the chosen reports only, by row id.
 with chosen as (
     select r.report_id, r.report_no, r.self_score
@@ -43,11 +43,12 @@ with chosen as (
 ), final as (
     select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.supervising_dept, r.fiscal_year,
            r.self_score, r.grade, k.rescored_total,
-           grade_of(k.rescored_total, $band_you, $band_liang, $band_zhong) as rescored_grade,
+           grade_of(k.rescored_total, b.you, b.liang, b.zhong) as rescored_grade,
            k.score_gap, k.confirmed_findings, k.high_findings,
            coalesce(m.rules, []) as rules, coalesce(m.messages, []) as messages
     from ranked k
     join reports r on r.report_no = k.report_no
+    join report_rule_sets b on b.report_id = k.report_id
     left join messages m on m.report_no = k.report_no
 )
 select * from final

@@ -7,8 +7,8 @@
 -- Beside each row, its report's totals: the re-scored total as setup.sql's rescored_total_of
 -- counts it (each row's latest re-score, else its self-score; a report without indicator
 -- rows keeps its self-score, moved by each re-score's difference), the same for a report
--- not yet re-scored, whose rows are all self-scores. Grades by the bands of jixiao.toml
--- [grade_bands] ($band_you, $band_liang, $band_zhong).
+-- not yet re-scored, whose rows are all self-scores. Grades by the bands of the report's rule
+-- set (setup.sql's report_rule_sets, jixiao.toml [rule_sets]), named in rule_set.
 with chosen as (
     select r.report_id, r.file_name, r.project_name, r.implementing_unit, r.supervising_dept, r.fiscal_year,
            r.self_score, r.grade
@@ -33,11 +33,12 @@ with chosen as (
            i.criterion, i.reason, i.reviewer, i.rescored_at,
            c.self_score as report_self_score, c.grade as report_grade,
            t.items_weight, t.items_self_total, t.rescored_items, t.rescored_total,
-           grade_of(t.rescored_total, $band_you, $band_liang, $band_zhong) as rescored_grade,
+           grade_of(t.rescored_total, b.you, b.liang, b.zhong) as rescored_grade, b.rule_set,
            t.rescored_total - c.self_score as total_gap
     from items i
     join chosen c on c.report_id = i.report_id
     join totals t on t.report_id = i.report_id
+    join report_rule_sets b on b.report_id = i.report_id
 )
 select * from final
 order by file_name, report_id, line_no;

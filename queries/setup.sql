@@ -151,9 +151,27 @@ from rescore_lines('rescored_reports') l
 join reports r on r.report_id = l.report_id
 group by l.report_id;
 
--- A score's grade by the bands of jixiao.toml [grade_bands], passed in as the queries bind
--- them (band_you, band_liang, band_zhong: the lowest score of 优, 良 and 中); below 中, 差.
--- No score, no grade. A macro, not a view's column: a view cannot bind parameters.
+-- A score's grade by a rule set's bands (you, liang, zhong: the lowest score of 优, 良 and 中;
+-- report_rule_sets gives a report's); below 中, 差. No score, no grade.
 create or replace temp macro grade_of(score, you, liang, zhong) as
     case when score is null then null
          when score >= you then '优' when score >= liang then '良' when score >= zhong then '中' else '差' end;
+
+-- The rule sets of jixiao.toml [rule_sets] (ingest/config.py RuleSet), filled by
+-- queries.prepare: set_no 0 is the national set, the others each apply to one province's
+-- reports of the years first_year … last_year (config refuses two that overlap).
+create or replace temp table rule_sets (
+    set_no integer primary key, name varchar, province varchar, first_year integer, last_year integer,
+    you double, liang double, zhong double, grade_required boolean, execution_weight double,
+    weights map(varchar, double), tier_high double, tier_low double
+);
+
+-- The rule set each report is judged by: its province's for its fiscal year where one is
+-- configured, else the national one. At most one provincial set matches (no overlaps).
+create or replace temp view report_rule_sets as
+select r.report_id, s.set_no, s.name as rule_set, s.province as set_province, s.first_year, s.last_year,
+       s.you, s.liang, s.zhong, s.grade_required, s.execution_weight, s.weights, s.tier_high, s.tier_low
+from reports r
+left join rule_sets p on p.set_no > 0 and p.province = r.province
+                     and r.fiscal_year between p.first_year and p.last_year
+join rule_sets s on s.set_no = coalesce(p.set_no, 0);

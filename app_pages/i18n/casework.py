@@ -43,10 +43,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "rescore.self_total": {"zh": "自评总分", "en": "Self-score"},
     "rescore.total": {"zh": "复核总分", "en": "Re-scored total"},
     "rescore.grade": {"zh": "复核等级", "en": "Re-scored grade"},
-    "rescore.grade_help": {"zh": "按本局的等级标准：优 ≥ {you}，良 ≥ {liang}，中 ≥ {zhong}，其下为差（jixiao.toml）。"
+    "rescore.grade_help": {"zh": "按{name}：优 ≥ {you}，良 ≥ {liang}，中 ≥ {zhong}，其下为差（jixiao.toml [rule_sets]）。"
                                  "报告自述的等级标准不用于复核。",
-                           "en": "By the bureau's bands: 优 ≥ {you}, 良 ≥ {liang}, 中 ≥ {zhong}, else 差 (jixiao.toml). "
+                           "en": "By {name}: 优 ≥ {you}, 良 ≥ {liang}, 中 ≥ {zhong}, else 差 (jixiao.toml [rule_sets]). "
                                  "Bands a report states for itself do not apply to the re-score."},
+    "rescore.tiers": {"zh": "定性指标：达成 {full}，部分达成 {low}–{high}，未达成低于 {low}",
+                      "en": "Qualitative: met {full}, partly met {low}–{high}, not met under {low}"},
     "rescore.report_findings": {"zh": "报告层面的异常（{n} 条）", "en": "Findings on the report as a whole ({n})"},
     "rescore.no_indicators": {"zh": "未从该报告中读出绩效指标表：只能复核预算执行率一项。",
                               "en": "No indicator table was read from this report: only the execution-rate row can be re-scored."},

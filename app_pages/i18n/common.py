@@ -131,4 +131,16 @@ TEXTS = {
     "rule.INDICATOR_MISPLACED": {"zh": "指标与二级指标不符", "en": "Indicator under the wrong level"},
     "rule.TARGET_NOT_MEASURABLE": {"zh": "指标值不可衡量", "en": "Target not measurable"},
     "rule.TARGET_TOO_LOW": {"zh": "目标值设定偏低", "en": "Target set too low"},
+    # The rule set a report is judged by (jixiao.toml [rule_sets], widgets.rule_set_line).
+    "rules.set_line": {
+        "zh": "评分标准：{name}（{where}）。等级：优 ≥ {you}，良 ≥ {liang}，中 ≥ {zhong}，{grade}；预算执行率 {execution} 分；"
+              "一级指标权重 {weights}；定性指标部分达成按分值的 {low}%–{high}% 计分。",
+        "en": "Rule set: {name} ({where}). Grades: 优 ≥ {you}, 良 ≥ {liang}, 中 ≥ {zhong}, {grade}; execution rate "
+              "{execution} points; level-1 weights {weights}; a qualitative indicator partly met scores {low}–{high} % "
+              "of its weight."},
+    "rules.set_national": {"zh": "全国通用", "en": "national"},
+    "rules.set_province": {"zh": "{province} {first}–{last} 年度", "en": "{province}, fiscal years {first}–{last}"},
+    "rules.set_weight": {"zh": "{level} {weight}（本报告 {given}）", "en": "{level} {weight} (this report {given})"},
+    "rules.grade_required": {"zh": "须评定等级", "en": "a grade is required"},
+    "rules.grade_optional": {"zh": "可不评定等级", "en": "a grade is optional"},
 }

@@ -1,4 +1,5 @@
--- MISSING_FIELDS (info): fields the rules need that the parser could not find.
+-- MISSING_FIELDS (info): fields the rules need that the parser could not find. A grade is
+-- missing only where the report's rule set requires one (report_rule_sets.grade_required).
 with gaps as (
     select report_id,
            list_filter([
@@ -6,10 +7,11 @@ with gaps as (
                if(spent is null, 'spent', null),
                if(self_score is null, 'self_score', null),
                if(funds_arrived is null, 'funds_arrived', null),
-               if(grade is null, 'grade', null),
+               if(grade is null and s.grade_required, 'grade', null),
                if(fiscal_year is null, 'fiscal_year', null)
            ], lambda f: f is not null) as missing
     from reports
+    join report_rule_sets s using (report_id)
     where parse_status <> 'failed'
 )
 select report_id,

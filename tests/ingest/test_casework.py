@@ -138,7 +138,8 @@ def test_rescores_append_and_the_sheet_shows_the_latest_beside_the_truth(db):
                  "weight": first["weight"], "score": first["score"] - 1, "criterion": "目标设定过低",
                  "reason": "复议后调整", "reviewer": "li", "rescored_at": NOW + dt.timedelta(hours=1)}]
         assert store.append_rows(conn, "rescores", rows) == 2
-        sheet = queries.run(conn, "rescore_sheet", report_id=report_id, execution_points=10.0)
+        queries.prepare(conn)                   # report_rule_sets: the execution row's weight
+        sheet = queries.run(conn, "rescore_sheet", report_id=report_id)
     finally:
         conn.close()
     indicators = sheet.filter(sheet["line_no"] > 0)
