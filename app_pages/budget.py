@@ -1,6 +1,7 @@
 """预算执行 Budget vs actual: planned against actual on the lines that have a plan, money spent
 without one shown apart, over and under plan by category, year and area, and the budget
-lines behind a category. A click on a year or an area filters every page; a click on a
+lines behind a category; year over year, the same category and unit across years, a move past
+a configured share marked. A click on a year or an area filters every page; a click on a
 category opens its lines."""
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ from app_pages import data
 from app_pages.filters import request
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import clickable, keep, kept, money, open_tab, report_links
+from app_pages.widgets import UNIT_NAME_IN_URL, chart, clickable, keep, kept, money, open_tab, report_links, unit_url
+from ingest import config
 
 DRILL_LIMIT = 500       # lines listed for one category; the rest are counted
 AREA_BARS = 25          # areas drawn on the chart; the table below lists all
+YOY_CATEGORIES = 40     # categories year over year: those that spent the most; the rest are counted
+YOY_UNITS = 100         # units year over year: the largest marked moves first (budget_years_by_unit)
+YOY_MEASURE_KEY = "budget_yoy_measure"
+YOY_ONLY_MOVED_KEY = "budget_yoy_only_moved"
+# Only marked moves are coloured, down blue and up red; ±100 % and beyond alike.
+MOVE_SCALE = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]]
 CATEGORY_KEY = "budget_category"
 WITH_UNPLANNED_KEY = "budget_with_unplanned"
 TAB_KEY = "budget_tab"
@@ -229,12 +237,135 @@ def by_year_and_area() -> None:
                          | {name: st.column_config.NumberColumn(t(f"budget.{name}"), format="%.2f") for name in amounts})
 
 
+def move_marks(frame: pl.DataFrame, measures: tuple[str, ...]) -> pl.Series:
+    """Which of a row's amounts moved past the configured share: "⚠ 计划、实际", else empty."""
+    marks = []
+    for flags in frame.select([f"{measure}_moved" for measure in measures]).iter_rows():
+        moved = [t(f"budget.yoy.mark_{measure}") for measure, flag in zip(measures, flags) if flag]
+        marks.append("⚠ " + t("common.list_separator").join(moved) if moved else "")
+    return pl.Series("mark", marks, dtype=pl.Utf8)
+
+
+def heat_cell(row: dict | None, measure: str, name: str) -> tuple[float | None, str, str]:
+    """One cell of the change heat map: its colour (the share where the move is marked, else 0),
+    its text (+52% ⚠) and its hover; blank where the category has no earlier year."""
+    if row is None or row["prev_year"] is None:
+        return None, "", ""
+    share, moved = row[f"{measure}_change_share"], row[f"{measure}_moved"]
+    written = "—" if share is None else f"{share:+.0%}"
+    hover = t("budget.yoy.hover", category=plotly_text(name), year=row["fiscal_year"], prev=row["prev_year"],
+              before=money(row[f"{measure}_prev"]), after=money(row[measure]), share=written)
+    return (share, f"{written} ⚠", hover) if moved else (0, written, hover)
+
+
+def change_heatmap(frame: pl.DataFrame, measure: str, names: dict[str, str]) -> go.Figure:
+    """Category by year, the change of `measure` (planned or actual) on the previous year with
+    figures: its share written in every cell, colour only where the move is marked."""
+    keys = frame["category"].unique(maintain_order=True).to_list()
+    years = sorted(frame.filter(pl.col("prev_year").is_not_null())["fiscal_year"].unique().to_list())
+    rows = {(row["category"], row["fiscal_year"]): row for row in frame.iter_rows(named=True)}
+    grid = [[heat_cell(rows.get((key, year)), measure, names[key]) for year in years] for key in keys]
+    colours, texts, hovers = ([[cell[part] for cell in line] for line in grid] for part in range(3))
+    figure = go.Figure(go.Heatmap(
+        z=colours, x=[str(year) for year in years], y=[plotly_text(names[key]) for key in keys], text=texts,
+        texttemplate="%{text}", hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>", colorscale=MOVE_SCALE,
+        zmin=-1, zmid=0, zmax=1, xgap=2, ygap=2,
+        colorbar={"title": {"text": t("budget.yoy.colorbar")}, "tickformat": "+.0%", "thickness": 12}))
+    figure.update_layout(height=max(260, 26 * len(keys) + 110), margin={"t": 10},
+                         xaxis={"type": "category", "title": t("budget.yoy.year_axis"), "side": "top"},
+                         yaxis={"type": "category", "autorange": "reversed"})
+    return figure
+
+
+def share_column(key: str):
+    return st.column_config.NumberColumn(t(key), format="%+.1f%%", help=t("budget.yoy.share_help"))
+
+
+def money_column(key: str, help_key: str | None = None):
+    return st.column_config.NumberColumn(t(key), format="%.2f", help=t(help_key) if help_key else None)
+
+
+def year_over_year() -> None:
+    """The same category and the same unit across years, each year against the previous one
+    with figures; a move past jixiao.toml's [year_over_year] share is marked."""
+    moves = config.year_over_year_params(config.load())
+    share = f"{moves['move_share']:.0%}"
+    st.caption(t("budget.yoy.intro", share=share, amount=f"{moves['move_min_amount']:g}"))
+    by_category = data.run("budget_years_by_category", limit=YOY_CATEGORIES, **params)
+    if by_category["fiscal_year"].n_unique() < 2:
+        st.info(t("budget.yoy.one_year"))
+        return
+    only_moved = keep(YOY_ONLY_MOVED_KEY, st.toggle(t("budget.yoy.only_moved"), key=YOY_ONLY_MOVED_KEY,
+                                                    value=kept(YOY_ONLY_MOVED_KEY, False)))
+    moved_label = t("budget.yoy.col_moved", share=share)
+    shares = ("planned_change_share", "actual_change_share", "budget_change_share", "spent_change_share")
+
+    def percent_points(frame: pl.DataFrame) -> pl.DataFrame:
+        """Shares (0.52) as the percentages the tables show (+52.0%)."""
+        return frame.with_columns([pl.col(name) * 100 for name in shares if name in frame.columns])
+
+    measure = keep(YOY_MEASURE_KEY, st.segmented_control(
+        t("budget.yoy.measure"), ("actual", "planned"), key=YOY_MEASURE_KEY, default=kept(YOY_MEASURE_KEY, "actual"),
+        format_func=lambda key: t(f"budget.yoy.measure_{key}")) or "actual")
+    names = dict(zip(by_category["category"].to_list(), by_category[label_column].to_list()))
+    title = t("budget.yoy.heatmap", measure=t(f"budget.yoy.measure_{measure}"))
+    st.subheader(title)
+    st.caption(t("budget.yoy.heatmap_note"))
+    chart(change_heatmap(by_category, measure, names), "budget_yoy_chart", title)
+    total = by_category["category_total"][0]
+    if total > YOY_CATEGORIES:
+        st.caption(t("budget.yoy.categories_top", shown=YOY_CATEGORIES, total=total))
+
+    st.subheader(t("budget.yoy.by_category"))
+    table = percent_points(by_category.with_columns(move_marks(by_category, ("planned", "actual")),
+                                                    pl.col(label_column).alias("category_name")))
+    # The mark beside the years, where it shows at 1366 px; only these columns go to the browser.
+    columns = ["category_name", "category_code", "fiscal_year", "prev_year", "mark", "planned", "planned_change",
+               "planned_change_share", "actual", "actual_change", "actual_change_share"]
+    table = (table.filter(pl.col("moved")) if only_moved else table).select(columns)
+    st.dataframe(table, hide_index=True, placeholder="—", key="budget_yoy_categories", column_config={
+        # The name pinned: the columns run past 1366 px, and a scrolled row still says whose it is.
+        "category_name": st.column_config.TextColumn(t("col.category"), pinned=True),
+        "category_code": st.column_config.TextColumn(t("budget.yoy.code"), width="small"),
+        "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
+        "prev_year": st.column_config.NumberColumn(t("budget.yoy.prev_year"), format="%d"),
+        "planned": money_column("col.planned"), "planned_change": money_column("budget.yoy.planned_change", "budget.yoy.change_help"),
+        "planned_change_share": share_column("budget.yoy.planned_change_share"),
+        "actual": money_column("col.actual"), "actual_change": money_column("budget.yoy.actual_change", "budget.yoy.change_help"),
+        "actual_change_share": share_column("budget.yoy.actual_change_share"), "mark": moved_label})
+
+    st.subheader(t("budget.yoy.by_unit"))
+    by_unit = data.run("budget_years_by_unit", limit=YOY_UNITS, **params)
+    if not by_unit.height:
+        st.caption(t("budget.yoy.units_none"))
+        return
+    st.caption(t("budget.yoy.units_shown", total=f"{by_unit['unit_total'][0]:,}",
+                 moved=f"{by_unit['moved_units'][0]:,}", shown=by_unit["unit_rank"].max()))
+    links = [unit_url(unit, filters) for unit in by_unit["implementing_unit"].to_list()]
+    table = percent_points(by_unit.with_columns(move_marks(by_unit, ("budget", "spent")),
+                                                pl.Series("unit_link", links, dtype=pl.Utf8)))
+    columns = ["unit_link", "fiscal_year", "prev_year", "mark", "reports", "budget", "budget_change",
+               "budget_change_share", "spent", "spent_change", "spent_change_share", "execution_rate"]
+    table = (table.filter(pl.col("moved")) if only_moved else table).select(columns)
+    st.dataframe(table, hide_index=True, placeholder="—", key="budget_yoy_units", column_config={
+        "unit_link": st.column_config.LinkColumn(t("col.implementing_unit"), display_text=UNIT_NAME_IN_URL,
+                                                 pinned=True),
+        "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
+        "prev_year": st.column_config.NumberColumn(t("budget.yoy.prev_year"), format="%d"),
+        "reports": t("col.reports"), "budget": money_column("col.budget"),
+        "budget_change": money_column("budget.yoy.budget_change", "budget.yoy.change_help"),
+        "budget_change_share": share_column("budget.yoy.budget_change_share"),
+        "spent": money_column("col.spent"), "spent_change": money_column("budget.yoy.spent_change", "budget.yoy.change_help"),
+        "spent_change_share": share_column("budget.yoy.spent_change_share"),
+        "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"), "mark": moved_label})
+
+
 # Money spent without a plan beside the deviations from plan, on the charts of both tabs.
 with_unplanned = st.toggle(t("budget.with_unplanned"), key=WITH_UNPLANNED_KEY, help=t("budget.with_unplanned_help"))
-# Two tabs, only the open one drawn: five charts at once kept the browser busy for seconds.
-section, tab = open_tab(("categories", "years_areas"), "budget.tab", TAB_KEY)
+# Tabs, only the open one drawn: five charts at once kept the browser busy for seconds.
+section, tab = open_tab(("categories", "years_areas", "year_over_year"), "budget.tab", TAB_KEY)
 with tab:
-    {"categories": by_category, "years_areas": by_year_and_area}[section]()
+    {"categories": by_category, "years_areas": by_year_and_area, "year_over_year": year_over_year}[section]()
 
 # A bar clicked on any category chart chose the category (choose_category); the selectbox is
 # the way without a mouse, the chip the way back.

@@ -106,4 +106,65 @@ TEXTS = {
     "budget.unmapped_none": {"zh": "筛选范围内的科目名称都已对应到科目代码。",
                              "en": "Every category label in the filtered reports maps to a code."},
     "budget.no_lines": {"zh": "筛选范围内的报告没有预算明细行。", "en": "The filtered reports have no budget lines."},
+    # Year over year
+    "budget.tab.year_over_year": {"zh": "逐年对比", "en": "Year over year"},
+    "budget.yoy.intro": {
+        "zh": "同一经济科目、同一项目单位逐年比较，每一年与其上一个有数据的年度相比。计划或实际（单位为预算或支出）变动超过较早一年的 {share}、"
+              "且两年中有一年金额达到 {amount} 万元的，标 ⚠（阈值见 jixiao.toml 的 [year_over_year]）。科目的计划只计有计划数的行，"
+              "实际为该科目的全部支出（含无计划支出）。没有年度的报告不计入。",
+        "en": "The same economic category and the same unit year by year, each year against the previous year that has "
+              "figures. A planned or actual amount (for a unit: budget or spending) that moves by more than {share} of "
+              "the earlier year's, where one of the two years reaches {amount} (10k yuan), is marked ⚠ (thresholds in "
+              "jixiao.toml, [year_over_year]). A category's plan counts lines with a plan; its actual is all it spent, "
+              "unplanned spending included. Reports without a fiscal year are left out.",
+    },
+    "budget.yoy.one_year": {"zh": "筛选范围内只有一个年度，无从逐年比较：请在侧栏选择两个以上年度，或不限年度。",
+                            "en": "The filtered reports cover one fiscal year: there is nothing to compare. Choose two "
+                                  "or more years in the sidebar, or none."},
+    "budget.yoy.measure": {"zh": "比较", "en": "Compare"},
+    "budget.yoy.measure_planned": {"zh": "计划", "en": "Planned"},
+    "budget.yoy.measure_actual": {"zh": "实际", "en": "Actual"},
+    "budget.yoy.heatmap": {"zh": "各科目较上一年度的变动（{measure}）", "en": "Change on the year before, by category ({measure})"},
+    "budget.yoy.heatmap_note": {
+        "zh": "格中为较上一个有数据年度的变动比例，空格为该科目上一年度没有数据。只有标 ⚠ 的变动着色：红为增加，蓝为减少，±100% 及以上同色。"
+              "悬停可见两年的金额。",
+        "en": "Each cell is the change on the previous year with figures; a blank cell, no earlier year for that "
+              "category. Only marked moves (⚠) are coloured: red up, blue down, ±100 % and beyond alike. Hover for "
+              "both years' amounts.",
+    },
+    "budget.yoy.hover": {"zh": "{category}<br>{year} 较 {prev}：{before} → {after} 万元（{share}）",
+                         "en": "{category}<br>{year} on {prev}: {before} → {after} (10k yuan, {share})"},
+    "budget.yoy.colorbar": {"zh": "变动", "en": "Change"},
+    "budget.yoy.year_axis": {"zh": "年度", "en": "Fiscal year"},
+    "budget.yoy.by_category": {"zh": "逐年对比（按经济科目）", "en": "Year over year by economic category"},
+    "budget.yoy.categories_top": {"zh": "显示全部支出最多的 {shown} 个科目（共 {total} 个）。",
+                                  "en": "The {shown} categories that spent the most are shown ({total} in all)."},
+    "budget.yoy.by_unit": {"zh": "逐年对比（按项目单位）", "en": "Year over year by unit"},
+    "budget.yoy.units_shown": {
+        "zh": "有两个以上年度的单位共 {total} 个，其中 {moved} 个有标记的变动；按最大的标记变动金额显示前 {shown} 个（其余按预算），"
+              "每个单位列出各年度。点击单位名称打开单位画像。",
+        "en": "{total} units have two or more years, {moved} of them a marked move; the {shown} with the largest marked "
+              "move (in 10k yuan; then the largest budgets) are shown, every year of each. Click a unit to open its profile.",
+    },
+    "budget.yoy.units_none": {"zh": "筛选范围内没有跨两个以上年度的单位。",
+                              "en": "No unit in the filtered reports has two or more years."},
+    "budget.yoy.only_moved": {"zh": "只显示标记的行", "en": "Only rows with a marked move"},
+    "budget.yoy.col_moved": {"zh": "变动超过{share}", "en": "Moved over {share}"},
+    "budget.yoy.mark_planned": {"zh": "计划", "en": "planned"},
+    "budget.yoy.mark_actual": {"zh": "实际", "en": "actual"},
+    "budget.yoy.mark_budget": {"zh": "预算", "en": "budget"},
+    "budget.yoy.mark_spent": {"zh": "支出", "en": "spent"},
+    "budget.yoy.prev_year": {"zh": "比较年度", "en": "Against"},
+    "budget.yoy.code": {"zh": "科目代码", "en": "Code"},
+    # Column heads kept short, so that the tables fit at 1366 px; their help says what they count.
+    "budget.yoy.planned_change": {"zh": "计划增减", "en": "Planned ±"},
+    "budget.yoy.planned_change_share": {"zh": "计划增减 %", "en": "Planned ± %"},
+    "budget.yoy.actual_change": {"zh": "实际增减", "en": "Actual ±"},
+    "budget.yoy.actual_change_share": {"zh": "实际增减 %", "en": "Actual ± %"},
+    "budget.yoy.budget_change": {"zh": "预算增减", "en": "Budget ±"},
+    "budget.yoy.budget_change_share": {"zh": "预算增减 %", "en": "Budget ± %"},
+    "budget.yoy.spent_change": {"zh": "支出增减", "en": "Spent ±"},
+    "budget.yoy.spent_change_share": {"zh": "支出增减 %", "en": "Spent ± %"},
+    "budget.yoy.change_help": {"zh": "较比较年度的增减（万元）", "en": "Change on the year it is compared with (10k yuan)"},
+    "budget.yoy.share_help": {"zh": "增减占比较年度金额的百分比", "en": "The change as a percentage of that year's amount"},
 }

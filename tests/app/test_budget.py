@@ -12,6 +12,7 @@ import re
 import shutil
 from collections import defaultdict
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import numpy as np
@@ -21,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from app_pages.filters import Filters
+from ingest import config
 from tests.app.conftest import APP, chart_named, click_chart, open_tab
 
 LINE_SQL = """
@@ -454,3 +456,119 @@ def test_a_negative_amount_is_named_apart_from_the_headline(page_store, tmp_path
     conn.close()
     assert headline["not_counted"] == -4.25
     assert headline["actual_total"] == pytest.approx(headline["planned_lines_actual"] + headline["unplanned"])
+
+
+# -- year over year ---------------------------------------------------------------------------
+
+UNIT_SQL = """
+    select implementing_unit, fiscal_year, sum(coalesce(budget_adjusted, budget_planned)) as budget, sum(spent) as spent
+    from reports
+    where parse_status <> 'failed' and implementing_unit is not null and fiscal_year is not null
+    group by all
+"""
+
+
+def _moved(amount, before, moves: dict) -> bool:
+    """jixiao.toml [year_over_year]: more than the share of the earlier amount, one of the two
+    years reaching the minimum."""
+    return bool(before and before > 0 and abs(amount - before) > moves["move_share"] * before
+                and max(amount, before) >= moves["move_min_amount"])
+
+
+def _compared(amounts: dict, moves: dict) -> dict:
+    """{(key, year): (amounts, the earlier year's, which measures moved)} for each key's years
+    after its first, each against the year before it that has figures."""
+    out = {}
+    for key in {key for key, _ in amounts}:
+        years = sorted(year for other, year in amounts if other == key)
+        for before, year in zip(years, years[1:]):
+            now, then = amounts[(key, year)], amounts[(key, before)]
+            out[(key, year)] = (now, before, {name for name in now if _moved(now[name], then[name], moves)})
+    return out
+
+
+def _yoy_tables(app: AppTest):
+    categories = next(d.value for d in app.dataframe if "category_name" in d.value.columns)
+    units = next((d.value for d in app.dataframe if "unit_link" in d.value.columns), None)
+    return categories, units
+
+
+def test_year_over_year_shows_each_category_and_unit_against_its_previous_year(open_page, page_store):
+    moves = config.year_over_year_params(config.load())
+    app = open_tab(open_page("budget.py"), "budget_tab", "逐年对比")
+    assert "逐年对比（按经济科目）" in [h.value for h in app.subheader]
+
+    # Categories: planned on lines with a plan, actual all that was spent, from the lines themselves.
+    by_category = defaultdict(list)
+    for line in _lines(page_store):
+        if line["fiscal_year"] is not None:
+            by_category[(line["category"], line["fiscal_year"])].append(line)
+    amounts = {key: {"planned": m["planned"], "actual": m["actual"] + m["unplanned"]}
+               for key, m in ((key, _measures(rows)) for key, rows in by_category.items())}
+    want = _compared(amounts, moves)
+    categories, units = _yoy_tables(app)
+    assert len(categories) == len(amounts)
+    marked = 0
+    for row in categories.itertuples():
+        key = (row.category_name, row.fiscal_year)
+        assert (row.planned, row.actual) == pytest.approx((amounts[key]["planned"], amounts[key]["actual"]))
+        if key not in want:
+            assert row.prev_year != row.prev_year and not row.mark      # NaN: the category's first year
+            continue
+        now, before, moved = want[key]
+        assert row.prev_year == before
+        earlier = amounts[(row.category_name, before)]["actual"]
+        assert row.actual_change == pytest.approx(now["actual"] - earlier)
+        if earlier:
+            assert row.actual_change_share == pytest.approx(100 * (now["actual"] - earlier) / earlier)
+        assert row.mark == ("⚠ " + "、".join(word for name, word in (("planned", "计划"), ("actual", "实际"))
+                                             if name in moved) if moved else "")
+        marked += bool(moved)
+    assert marked, "the page store should have a category that moved"
+    # The heat map writes the actual change of every compared cell, marked ones with ⚠.
+    heat = _chart(app, "budget_yoy_chart")["data"][0]
+    cells = [text for line in heat["text"] for text in line if text]
+    assert len(cells) == len(want)
+    assert sum("⚠" in text for text in cells) == sum("actual" in moved for _, _, moved in want.values())
+
+    # Units of two years or more, each name a link to its profile carrying the filters.
+    rows = fetch(page_store, UNIT_SQL)
+    unit_amounts = {(unit, year): {"budget": budget, "spent": spent} for unit, year, budget, spent in rows}
+    unit_want = _compared(unit_amounts, moves)
+    assert units is not None and len(units) == sum(
+        1 for unit, _ in unit_amounts if any(key[0] == unit for key in unit_want))
+    for row in units.itertuples():
+        link = urlsplit(row.unit_link)
+        assert link.path == "/units"
+        unit = parse_qs(link.query)["unit"][0]
+        assert row.budget == pytest.approx(unit_amounts[(unit, row.fiscal_year)]["budget"])
+        if (unit, row.fiscal_year) in unit_want:
+            _, before, moved = unit_want[(unit, row.fiscal_year)]
+            assert row.prev_year == before
+            assert row.mark == ("⚠ " + "、".join(word for name, word in (("budget", "预算"), ("spent", "支出"))
+                                                 if name in moved) if moved else "")
+    assert any(c.value.startswith(f"有两个以上年度的单位共 {len({key[0] for key in unit_want})} 个") for c in app.caption)
+
+    # Only the marked rows, on asking; the choice outlives a visit to another tab.
+    app.toggle(key="budget_yoy_only_moved").set_value(True).run()
+    assert not app.exception
+    categories, units = _yoy_tables(app)
+    assert len(categories) == marked and all(categories["mark"].str.startswith("⚠"))
+    open_tab(app, "budget_tab", "按经济分类")
+    open_tab(app, "budget_tab", "逐年对比")
+    assert app.toggle(key="budget_yoy_only_moved").value is True
+
+
+def test_year_over_year_in_english_and_with_one_year(open_page, page_store):
+    app = open_tab(open_page("budget.py", lang="en"), "budget_tab", "Year over year")
+    assert {"Year over year by economic category", "Year over year by unit"} <= {h.value for h in app.subheader}
+    assert app.toggle(key="budget_yoy_only_moved").label == "Only rows with a marked move"
+    categories, _ = _yoy_tables(app)
+    names = dict(fetch(page_store, "select name, name_en from economic_categories"))
+    assert set(categories["category_name"]) <= set(names.values()) | {None}
+    heat = _chart(app, "budget_yoy_chart")["data"][0]
+    assert set(heat["y"]) == set(categories["category_name"])
+
+    year = _busiest(page_store, "fiscal_year")
+    app = open_tab(open_page("budget.py", year=str(year)), "budget_tab", "逐年对比")
+    assert "筛选范围内只有一个年度，无从逐年比较：请在侧栏选择两个以上年度，或不限年度。" in [i.value for i in app.info]
