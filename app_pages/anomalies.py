@@ -14,7 +14,7 @@ from app_pages.anomalies_parts import (SEVERITIES, anomaly_columns, evidence_pan
                                        rule_label, with_counterparts)
 from app_pages.filters import coded_multiselect, request
 from app_pages.i18n import t
-from app_pages.widgets import clickable, keep, kept, open_tab, report_links
+from app_pages.widgets import clickable, keep, kept, open_tab, report_links, unit_links
 from ingest.store import REVIEW_STATUSES
 
 PAGE_SIZE = 200          # rows per page: a 100k-report store holds ~170k anomalies
@@ -246,8 +246,9 @@ elif section == "tab_counts":
             picked = clickable(figure, "anomalies_by_unit_chart", t("anomalies.by_unit", n=UNIT_LIMIT))
             if isinstance(picked, str):
                 request("units", [picked])                          # the unit's chip above the page undoes it
-            st.dataframe(shown, hide_index=True, placeholder="—", column_config={
-                "implementing_unit": t("col.implementing_unit"), "anomalies": t("anomalies.count"),
+            linked, unit_column = unit_links(by_unit, filters, t("col.implementing_unit"))
+            st.dataframe(linked, hide_index=True, placeholder="—", column_config={
+                "implementing_unit": unit_column, "anomalies": t("anomalies.count"),
                 "high": t("anomalies.high"), "open": t("anomalies.open"), "reports": t("col.reports")})
         else:
             st.caption(t("anomalies.none"))

@@ -275,6 +275,9 @@ def evidence_panel(row: dict, expanded: bool, show_file: bool = True) -> None:
     with st.expander(title, expanded=expanded):
         message = row.get("message_en") if lang() == "en" and row.get("message_en") else row.get("message")
         st.text(message or "")
+        if row.get("implementing_unit"):
+            st.page_link("app_pages/units.py", label=t("units.from_report", unit=plain(row["implementing_unit"])),
+                         icon=":material/apartment:", query_params={"unit": row["implementing_unit"]})
         st.caption(t("anomalies.evidence"))
         evidence_table(row.get("evidence"))
         if row["rule"] == DUPLICATE_RULE:

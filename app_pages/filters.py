@@ -6,6 +6,7 @@ the filters and every run writes them back to the URL, so page switches keep the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -14,10 +15,11 @@ from app_pages.markdown import plain
 from ingest.store import REVIEW_STATUSES
 
 GRADES = ("优", "良", "中", "差")
-# filter field -> (URL key, type)
+# filter field -> (URL key, type). The unit filter's key is `units`: `unit` is the unit
+# profile's own (/units?unit=NAME, SPEC §4), which must not set the filter too.
 LISTS = {
     "years": ("year", int), "provinces": ("province", str), "regions": ("region", str),
-    "depts": ("dept", str), "units": ("unit", str), "grades": ("grade", str),
+    "depts": ("dept", str), "units": ("units", str), "grades": ("grade", str),
     "rules": ("rule", str), "statuses": ("status", str),
 }
 LABELS = {"years": "filters.years", "provinces": "filters.provinces", "regions": "filters.regions",
@@ -116,7 +118,7 @@ def seed_from_url() -> None:
     problems: list[tuple[str, dict]] = []      # (i18n key, values): shown by url_problems()
     for name, (key, kind) in LISTS.items():
         values = []
-        for raw in params.get_all(key):
+        for raw in params.get_all(key) + (_legacy_units() if name == "units" else []):
             try:
                 value = kind(raw)
             except ValueError:
@@ -140,6 +142,13 @@ def seed_from_url() -> None:
     elif language != LANGUAGES[0]:
         st.session_state["lang"] = language
     st.session_state[URL_PROBLEMS] = problems
+
+
+def _legacy_units() -> list[str]:
+    """A link made before the unit filter's key became `units` wrote it `unit`: read so on
+    every page but the unit profile, whose own key `unit` is."""
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    return [] if path.endswith("/units") else st.query_params.get_all("unit")
 
 
 def _rule_ids() -> set[str]:

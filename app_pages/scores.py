@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import data
 from app_pages.filters import GRADES, request
 from app_pages.i18n import t
-from app_pages.widgets import chart, clickable, keep, kept, open_tab, percent, report_links
+from app_pages.widgets import chart, clickable, keep, kept, open_tab, percent, report_links, unit_links
 from ingest import config
 
 SELECTED_LIMIT = 500    # reports listed for a selection of points
@@ -170,6 +170,13 @@ def groups() -> None:
     whom = t(f"scores.whom.{counted_by or 'unit'}")
     group_column = {grouping["column"]: t(f"col.{grouping['column']}")}
 
+    def linked(frame: pl.DataFrame) -> pl.DataFrame:
+        """Units' names as links to their profiles (a department's stay names)."""
+        if grouping["column"] != "implementing_unit":
+            return frame
+        frame, group_column["implementing_unit"] = unit_links(frame, filters, t("col.implementing_unit"))
+        return frame
+
     st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))
     st.caption(t("scores.full_share_help", points=signals["full_points"], min=signals["min_reports"], whom=whom,
                  warn=signals["warn"], alarm=signals["alarm"]))
@@ -182,7 +189,7 @@ def groups() -> None:
             (pl.col("full_score_share") * 100).alias("share_percent"),
             pl.col("level").replace({key: t(f"scores.level.{key}") for key in LEVEL_ORDER}).alias("level_label"))
         # Lazy: a row reaches the browser when it is scrolled to (5,000 units at 100,000 reports).
-        st.dataframe(shown, hide_index=True, placeholder="—", key="scores_full_share_table", lazy=True,
+        st.dataframe(linked(shown), hide_index=True, placeholder="—", key="scores_full_share_table", lazy=True,
                      column_order=[grouping["column"], "reports", "full_score_reports", "share_percent", "level_label"],
                      column_config={
                          **group_column, "reports": t("col.reports"),
@@ -196,7 +203,7 @@ def groups() -> None:
     if grouping_note(sizes, counted_by):
         inflation = data.run("score_inflation_by_group", group=counted_by, **params).rename(
             {"group_name": grouping["column"]})
-        st.dataframe(inflation, hide_index=True, placeholder="—", key="scores_inflation_table", lazy=True,
+        st.dataframe(linked(inflation), hide_index=True, placeholder="—", key="scores_inflation_table", lazy=True,
                      column_config={
                          **group_column, "reports": t("col.reports"),
                          "self_score_avg": st.column_config.NumberColumn(t("scores.mean"), format="%.2f"),
@@ -272,8 +279,7 @@ def benford_test() -> None:
 def rescore_gaps() -> None:
     """Self-scores against the re-scored totals (复核): how far the units' own scores stand
     from the reviewers', report by report."""
-    bands = {key: value for key, value in config.rule_params(config.load()).items() if key.startswith("band_")}
-    gaps = data.run("rescore_gaps", **params, **bands)
+    gaps = data.run("rescore_gaps", **params)
     if not gaps.height:
         st.info(t("scores.rescore_none"))
         return

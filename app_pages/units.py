@@ -12,10 +12,10 @@ import streamlit as st
 
 from app_pages import data
 from app_pages.anomalies_parts import rule_label
-from app_pages.filters import TEXT_LIMIT, link_query
+from app_pages.filters import TEXT_LIMIT
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import chart, report_links
+from app_pages.widgets import chart, report_links, unit_links, unit_url
 from ingest.rules import PAIR_RULES
 
 SEARCH_LIMIT = 50
@@ -49,7 +49,7 @@ def search() -> None:
     st.selectbox(t("units.pick"), units, key="units_pick", placeholder=t("units.pick_placeholder"),
                  on_change=_on_pick)
     shown = found.with_columns(
-        pl.Series("link", [f"/units?{link_query(filters, unit=unit)}" for unit in units], dtype=pl.Utf8),
+        pl.Series("link", [unit_url(unit, filters) for unit in units], dtype=pl.Utf8),
         pl.Series("years", [years_span(row["first_year"], row["last_year"])
                             for row in found.iter_rows(named=True)], dtype=pl.Utf8))
     st.dataframe(shown, hide_index=True, placeholder="—", key="units_found",
@@ -158,9 +158,10 @@ def peers_section(unit: str) -> None:
                             anomaly=rank(row["anomaly_rank"], row["peers"]),
                             gap=rank(row["rescore_gap_rank"], row["peers"]))
                           for row in own.iter_rows(named=True)))
-        st.dataframe(peers, hide_index=True, placeholder="—", key=f"units_peers_{kind}", column_config={
+        linked, unit_column = unit_links(peers, filters, t("col.implementing_unit"))
+        st.dataframe(linked, hide_index=True, placeholder="—", key=f"units_peers_{kind}", column_config={
             "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
-            "peer_group": t("units.col.peer_group"), "implementing_unit": t("col.implementing_unit"),
+            "peer_group": t("units.col.peer_group"), "implementing_unit": unit_column,
             "is_self": st.column_config.CheckboxColumn(t("units.col.is_self")), "peers": t("units.col.peers"),
             "reports": t("col.reports"),
             "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import polars as pl
 import streamlit as st
 
+from app_pages.anomalies_parts import number
 from app_pages.filters import Filters, link_query
 from app_pages.i18n import lang, t
 from ingest.messages import render
@@ -26,6 +27,25 @@ def money_short(value) -> str:
     """A headline figure that fits its tile at 1366 px: 27,931.45 -> "27,931" (the exact
     figure goes in the tile's help)."""
     return "—" if value is None else f"{value:,.0f}"
+
+
+def rule_set_line(rule_set: pl.DataFrame) -> str:
+    """The rule set a report is judged by, in a line (queries/report_rule_set.sql's rows): its
+    name and where it applies, the grade bands, whether a grade is required, the execution
+    rate's weight, the 一级指标 weights beside the report's own, the qualitative tiers."""
+    if not rule_set.height:
+        return ""
+    head = rule_set.row(0, named=True)
+    where = (t("rules.set_national") if head["set_no"] == 0 else
+             t("rules.set_province", province=head["set_province"], first=head["first_year"], last=head["last_year"]))
+    weights = t("common.list_separator").join(
+        t("rules.set_weight", level=row["level"], weight=number(row["set_weight"]), given=number(row["report_weight"]))
+        for row in rule_set.iter_rows(named=True) if row["level"] is not None)
+    return t("rules.set_line", name=head["rule_set"], where=where, you=number(head["you"]),
+             liang=number(head["liang"]), zhong=number(head["zhong"]),
+             grade=t("rules.grade_required" if head["grade_required"] else "rules.grade_optional"),
+             execution=number(head["execution_weight"]), weights=weights,
+             high=number(head["tier_high"]), low=number(head["tier_low"]))
 
 
 def chart(figure, key: str, title: str, **kwargs):
@@ -100,6 +120,27 @@ def report_url(report_id: str, filters: Filters) -> str:
     return f"/report?{link_query(filters, id=report_id)}"
 
 
+def unit_url(unit: str, filters: Filters) -> str:
+    """The unit's profile, carrying the filters along: /units?unit=NAME&…"""
+    return f"/units?{link_query(filters, unit=unit)}"
+
+
+# A LinkColumn of unit_url links that reads as the unit's name: Streamlit shows the first
+# group of display_text matched against the link, URL-decoded (the name is link_query's first key).
+UNIT_NAME_IN_URL = r"/units\?unit=([^&]*)"
+
+
+def unit_links(frame: pl.DataFrame, filters: Filters, label: Any, column: str = "implementing_unit"):
+    """`frame` with each unit name of `column` made its profile's link (unit_url), and the
+    LinkColumn that shows it as the name; `label` is the column's label or its column config
+    (whose label and width are kept). Every unit name on a page leads to /units (issue 16)."""
+    links = pl.Series(column, [None if unit is None else unit_url(unit, filters) for unit in frame[column].to_list()],
+                      dtype=pl.Utf8)
+    given = label if isinstance(label, dict) else {"label": label}
+    return frame.with_columns(links), st.column_config.LinkColumn(
+        given.get("label"), display_text=UNIT_NAME_IN_URL, width=given.get("width"), help=given.get("help"))
+
+
 def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any], key: str | None = None,
                  on_select: str = "ignore", selection_mode: str = "multi-row"):
     """A table of reports whose first column opens each one's report page (first, so that it
@@ -111,6 +152,8 @@ def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any],
     shown = frame.with_columns(link.alias("link"))
     config = {name: label for name, label in columns.items()}
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"), width=60)
+    if "implementing_unit" in columns:
+        shown, config["implementing_unit"] = unit_links(shown, filters, columns["implementing_unit"])
     return st.dataframe(shown, hide_index=True, placeholder="—", column_order=["link", *columns], column_config=config,
                         key=key, on_select=on_select, selection_mode=selection_mode)
 

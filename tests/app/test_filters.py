@@ -130,3 +130,16 @@ def test_a_link_seeds_only_the_filters_it_sets(open_page, page_store):
     assert app.radio(key="lang").value == "zh" and not app.radio(key="lang").proto.set_value
     assert app.multiselect(key="f_years").value == [] and not app.multiselect(key="f_years").proto.set_value
     assert not app.multiselect(key="f_rules.zh").proto.set_value    # codes written only when they differ
+
+
+def test_the_unit_filter_is_kept_under_units_and_an_older_unit_link_still_sets_it(open_page, page_store):
+    """`unit` is the unit profile's own key (/units?unit=NAME); the sidebar's unit filter is
+    written `units`, and a link written before, `?unit=NAME` on another page, still filters."""
+    unit, count = _store(page_store, "select implementing_unit, count(*) from reports where parse_status <> 'failed' "
+                                     "group by 1 order by 2 desc, 1 limit 1")[0]
+    for query in ({"units": unit}, {"unit": unit}):
+        app = open_page(**query)
+        assert not app.exception
+        assert app.multiselect(key="f_units").value == [unit]
+        assert _metric(app, "报告") == f"{count:,}"
+        assert app.query_params["units"] in (unit, [unit]) and "unit" not in app.query_params

@@ -26,6 +26,7 @@ from ingest.pipeline import ingest
 from samples import Sample, generate, words
 from samples.truth import truth_of
 from tests.app.conftest import APP, chart_named, click_chart, open_tab
+from tests.app.links import unit_names
 
 
 def _reports(db, where: str = "", args: list | None = None) -> list[dict]:
@@ -153,7 +154,7 @@ def test_full_score_share_and_inflation_by_unit(open_page, page_store, signals_f
     for report in reports:
         units[report["implementing_unit"]].append(report)
     app = _open_tab(open_page("scores.py"), "groups")
-    shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    shares = unit_names(next(d.value for d in app.dataframe if "share_percent" in d.value.columns))
     assert len(shares) == len(units)
     levels = {"alarm": "警示", "warn": "关注", "ok": "正常"}
     for row in shares.itertuples():
@@ -166,7 +167,7 @@ def test_full_score_share_and_inflation_by_unit(open_page, page_store, signals_f
                  if sum(r["self_score"] >= signals["full_points"] for r in rows) / len(rows) >= signals["alarm"])
     assert any(f"警示 {alarms} 个单位" in m.value for m in app.markdown)
 
-    inflation = next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns)
+    inflation = unit_names(next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns))
     for row in inflation.itertuples():
         rows = units[row.implementing_unit]
         inflated = sum(1 for r in rows if r["self_score"] >= signals["inflation_score"]
@@ -326,13 +327,16 @@ def _check_tables(app, groups: dict[str, list[dict]], column: str) -> None:
     judged = {name: rows for name, rows in groups.items() if len(rows) >= signals["min_reports"]}
     assert judged
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
+    # A unit's name is its profile's link; a department's is its name.
+    read = unit_names if column == "implementing_unit" else (lambda frame, _column: frame)
+    shares = read(shares, column)
     assert sorted(shares[column]) == sorted(judged)
     for row in shares.to_dict("records"):
         scores = [r["self_score"] for r in judged[row[column]]]
         full = sum(score >= signals["full_points"] for score in scores)
         assert (row["reports"], row["full_score_reports"]) == (len(scores), full)
         assert row["share_percent"] == pytest.approx(100 * full / len(scores))
-    inflation = next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns)
+    inflation = read(next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns), column)
     assert sorted(inflation[column]) == sorted(judged)
     for row in inflation.to_dict("records"):
         rows = judged[row[column]]

@@ -13,6 +13,7 @@ from truth import load_truths, read_truth, same
 import queries
 from ingest import config
 from ingest.report import Report
+from tests.app.links import unit_names
 
 
 def open_unit(open_page, unit: str, **query):
@@ -117,7 +118,7 @@ def test_the_peers_ranks_run_from_one_to_the_peer_count_and_include_the_unit(ope
     shown = tables(app, "peers")
     assert len(shown) == 2                              # by department and by region
     for frame in shown:
-        peers = frame.value
+        peers = unit_names(frame.value)
         own = peers[peers["is_self"]]
         assert (own["implementing_unit"] == unit).all() and len(own) >= 1
         for column in ("execution_rank", "full_score_rank", "anomaly_rank", "rescore_gap_rank"):
