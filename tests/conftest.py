@@ -76,3 +76,13 @@ def store_of_reports(reports: list) -> duckdb.DuckDBPyConnection:
         "parser_version": PARSER_VERSION, "ingested_at": dt.datetime.now()}) for i, report in enumerate(reports)]
     assert store.write_batch(conn, batch) == []
     return conn
+
+
+# The longest test files, run first: under pytest-xdist (scripts/test.sh runs two workers,
+# each given whole files in collection order) the OCR of the scanned folder, some 2–4
+# minutes, then runs beside everything else rather than after it.
+LONGEST_FIRST = ("tests/test_formats.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
