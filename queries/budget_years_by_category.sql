@@ -39,10 +39,8 @@ with lines as (
     select *,
            planned - planned_prev as planned_change,
            actual - actual_prev as actual_change,
-           coalesce(abs(planned - planned_prev) > $move_share::decimal(9, 6) * planned_prev and planned_prev > 0
-                    and greatest(planned, planned_prev) >= $move_min_amount, false) as planned_moved,
-           coalesce(abs(actual - actual_prev) > $move_share::decimal(9, 6) * actual_prev and actual_prev > 0
-                    and greatest(actual, actual_prev) >= $move_min_amount, false) as actual_moved
+           moved_beyond(planned, planned_prev, $move_share::decimal(9, 6), $move_min_amount) as planned_moved,
+           moved_beyond(actual, actual_prev, $move_share::decimal(9, 6), $move_min_amount) as actual_moved
     from compared
 ), sized as (
     select *, sum(actual) over (partition by category) as category_amount

@@ -36,10 +36,8 @@ with unit_reports as (
     select *,
            budget - budget_prev as budget_change,
            spent - spent_prev as spent_change,
-           coalesce(abs(budget - budget_prev) > $move_share::decimal(9, 6) * budget_prev and budget_prev > 0
-                    and greatest(budget, budget_prev) >= $move_min_amount, false) as budget_moved,
-           coalesce(abs(spent - spent_prev) > $move_share::decimal(9, 6) * spent_prev and spent_prev > 0
-                    and greatest(spent, spent_prev) >= $move_min_amount, false) as spent_moved
+           moved_beyond(budget, budget_prev, $move_share::decimal(9, 6), $move_min_amount) as budget_moved,
+           moved_beyond(spent, spent_prev, $move_share::decimal(9, 6), $move_min_amount) as spent_moved
     from compared
 ), units as (
     -- A unit's largest marked move in 万元, and its budget over the years for the rest.

@@ -157,6 +157,12 @@ create or replace temp macro grade_of(score, you, liang, zhong) as
     case when score is null then null
          when score >= you then '优' when score >= liang then '良' when score >= zhong then '中' else '差' end;
 
+-- Year over year (the budget page): whether an amount moved from `before` (the previous year
+-- present) to `now` by more than `share` of `before`, one of the two reaching `min_amount`
+-- (jixiao.toml [year_over_year]). Against nothing or a 0 there is no share: no move.
+create or replace temp macro moved_beyond(now, before, share, min_amount) as
+    coalesce(abs(now - before) > share * before and before > 0 and greatest(now, before) >= min_amount, false);
+
 -- The rule sets of jixiao.toml [rule_sets] (ingest/config.py RuleSet), filled by
 -- queries.prepare: set_no 0 is the national set, the others each apply to one province's
 -- reports of the years first_year … last_year (config refuses two that overlap).
