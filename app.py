@@ -30,7 +30,7 @@ PAGES = (  # url path, file, title key
     ("rectification", "rectification.py", "nav.rectification"),
     ("admin", "admin.py", "nav.admin"),
 )
-PAGE_KEYS = {"report": ("id",), "rescore": ("id",), "units": ("unit",)}
+PAGE_KEYS = {"report": ("id",), "rescore": ("id",), "units": ("unit", "dept")}
 UNFILTERED = ("ingest", "admin")        # pages the filters do not apply to
 
 st.set_page_config(page_title="绩效自评报告审核 Jixiao", page_icon="📊", layout="wide")

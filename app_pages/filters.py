@@ -15,11 +15,12 @@ from app_pages.markdown import plain
 from ingest.store import REVIEW_STATUSES
 
 GRADES = ("优", "良", "中", "差")
-# filter field -> (URL key, type). The unit filter's key is `units`: `unit` is the unit
-# profile's own (/units?unit=NAME, SPEC §4), which must not set the filter too.
+# filter field -> (URL key, type). The unit and department filters' keys are `units` and
+# `depts`: `unit` and `dept` are the profile page's own (/units?unit=NAME, SPEC §4; ?dept=),
+# which must not set the filters too.
 LISTS = {
     "years": ("year", int), "provinces": ("province", str), "regions": ("region", str),
-    "depts": ("dept", str), "units": ("units", str), "grades": ("grade", str),
+    "depts": ("depts", str), "units": ("units", str), "grades": ("grade", str),
     "rules": ("rule", str), "statuses": ("status", str),
 }
 LABELS = {"years": "filters.years", "provinces": "filters.provinces", "regions": "filters.regions",
@@ -118,7 +119,7 @@ def seed_from_url() -> None:
     problems: list[tuple[str, dict]] = []      # (i18n key, values): shown by url_problems()
     for name, (key, kind) in LISTS.items():
         values = []
-        for raw in params.get_all(key) + (_legacy_units() if name == "units" else []):
+        for raw in params.get_all(key) + _legacy(name):
             try:
                 value = kind(raw)
             except ValueError:
@@ -144,11 +145,17 @@ def seed_from_url() -> None:
     st.session_state[URL_PROBLEMS] = problems
 
 
-def _legacy_units() -> list[str]:
-    """A link made before the unit filter's key became `units` wrote it `unit`: read so on
-    every page but the unit profile, whose own key `unit` is."""
+# Filters whose key was once the profile page's: a link made before wrote them so.
+LEGACY_KEYS = {"units": "unit", "depts": "dept"}
+
+
+def _legacy(name: str) -> list[str]:
+    """The filter's values as an older link wrote them (`unit=`, `dept=`): read so on every
+    page but the profile page, whose own keys those are."""
     path = urlsplit(st.context.url or "").path.rstrip("/")
-    return [] if path.endswith("/units") else st.query_params.get_all("unit")
+    if name not in LEGACY_KEYS or path.endswith("/units"):
+        return []
+    return st.query_params.get_all(LEGACY_KEYS[name])
 
 
 def _rule_ids() -> set[str]:

@@ -443,6 +443,9 @@ else:
     if head["implementing_unit"]:
         st.page_link("app_pages/units.py", label=t("units.from_report", unit=plain(head["implementing_unit"])),
                      icon=":material/apartment:", query_params={"unit": head["implementing_unit"]})
+    if head["supervising_dept"]:
+        st.page_link("app_pages/units.py", label=t("units.from_report_dept", dept=plain(head["supervising_dept"])),
+                     icon=":material/account_balance:", query_params={"dept": head["supervising_dept"]})
     for drawn in data.run("report_draws", report_id=report_id).iter_rows(named=True):
         st.caption(t("report.drawn_in", name=drawn["name"], who=drawn["drawn_by"], when=f"{drawn['drawn_at']:%Y-%m-%d}"))
     anomalies_section(report_id, head)

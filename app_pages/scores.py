@@ -171,10 +171,9 @@ def groups() -> None:
     group_column = {grouping["column"]: t(f"col.{grouping['column']}")}
 
     def linked(frame: pl.DataFrame) -> pl.DataFrame:
-        """Units' names as links to their profiles (a department's stay names)."""
-        if grouping["column"] != "implementing_unit":
-            return frame
-        frame, group_column["implementing_unit"] = unit_links(frame, filters, t("col.implementing_unit"))
+        """Units' and departments' names as links to their profiles."""
+        column = grouping["column"]
+        frame, group_column[column] = unit_links(frame, filters, t(f"col.{column}"), column)
         return frame
 
     st.subheader(t(f"scores.full_share.{counted_by or 'unit'}"))

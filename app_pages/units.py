@@ -1,9 +1,10 @@
-"""单位画像 Units (/units?unit=NAME): one implementing unit across the years. Its years side by
-side (budget, execution, scores, grades, anomalies, reviews), the self-score beside the
-execution rate by year, its narrative reuse, its rank among its peers (same supervising
-department, same region, same year) and its reports. The unit is the name as the reports
-give it, matched exactly. Without ?unit= (or with a name no report gives) it offers a search
-among the filtered reports' units."""
+"""单位画像 Units (/units?unit=NAME, /units?dept=NAME): one implementing unit, or one
+supervising department, across the years. Its years side by side (budget, execution, scores,
+grades, anomalies, reviews), the self-score beside the execution rate by year, its narrative
+reuse, its rank among its peers (a unit: same supervising department, same region; a
+department: same region, same province; each in the same year) and its reports. The name is
+as the reports give it, matched exactly. Without a name (or with one no report gives) it
+offers a search among the filtered reports' units."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -20,11 +21,15 @@ from ingest.rules import PAIR_RULES
 
 SEARCH_LIMIT = 50
 TOP_RULES = 3                   # the rules named per year in the years table; the count covers all
-PEER_KINDS = ("dept", "region")  # unit_peers.sql's $peer
-PEER_FIELDS = {"dept": "col.supervising_dept", "region": "col.region"}
+# unit_peers.sql's $peer for each level ($level): a unit among its department's or region's
+# units, a department among its region's or province's departments.
+PEER_KINDS = {"unit": ("dept", "region"), "dept": ("region", "province")}
+PEER_FIELDS = {"dept": "col.supervising_dept", "region": "col.region", "province": "col.province"}
 
 filters = st.session_state["filters"]
 st.header(t("units.title"))
+# ?dept= opens a department's profile; otherwise ?unit=, a unit's.
+level = "dept" if st.query_params.get("dept") else "unit"
 
 
 def _on_pick() -> None:
@@ -121,7 +126,7 @@ def trend_chart(years: pl.DataFrame) -> None:
 
 def reuse_section(unit: str) -> None:
     st.subheader(t("units.reuse"))
-    reuse = data.run("unit_reuse", unit=unit, rules=list(PAIR_RULES))
+    reuse = data.run("unit_reuse", unit=unit, rules=list(PAIR_RULES), level=level)
     if not reuse.height:
         st.caption(t("units.reuse_none"))
         return
@@ -144,25 +149,27 @@ def rank(value: int | None, peers: int) -> str:
 
 def peers_section(unit: str) -> None:
     st.subheader(t("units.peers"))
-    st.caption(t("units.peers_intro"))
-    for kind in PEER_KINDS:
+    st.caption(t(f"units.peers_intro.{level}"))
+    for kind in PEER_KINDS[level]:
         st.markdown(f"**{t('units.peers_' + kind)}**")
-        peers = data.run("unit_peers", unit=unit, peer=kind)
+        peers = data.run("unit_peers", unit=unit, peer=kind, level=level)
         if not peers.height:
             st.caption(t("units.peers_none", group=t(PEER_FIELDS[kind])))
             continue
         own = peers.filter(pl.col("is_self"))
-        st.text("\n".join(t("units.rank_line", year=row["fiscal_year"], group=row["peer_group"], peers=row["peers"],
+        st.text("\n".join(t(f"units.rank_line.{level}", year=row["fiscal_year"], group=row["peer_group"],
+                            peers=row["peers"],
                             execution=rank(row["execution_rank"], row["peers"]),
                             full=rank(row["full_score_rank"], row["peers"]),
                             anomaly=rank(row["anomaly_rank"], row["peers"]),
                             gap=rank(row["rescore_gap_rank"], row["peers"]))
                           for row in own.iter_rows(named=True)))
-        linked, unit_column = unit_links(peers, filters, t("col.implementing_unit"))
+        member = "col.supervising_dept" if level == "dept" else "col.implementing_unit"
+        linked, member_column = unit_links(peers, filters, t(member), column="member", level=level)
         st.dataframe(linked, hide_index=True, placeholder="—", key=f"units_peers_{kind}", column_config={
             "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
-            "peer_group": t("units.col.peer_group"), "implementing_unit": unit_column,
-            "is_self": st.column_config.CheckboxColumn(t("units.col.is_self")), "peers": t("units.col.peers"),
+            "peer_group": t("units.col.peer_group"), "member": member_column,
+            "is_self": st.column_config.CheckboxColumn(t(f"units.col.is_self.{level}")), "peers": t("units.col.peers"),
             "reports": t("col.reports"),
             "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
             "execution_rank": t("units.col.execution_rank"),
@@ -172,31 +179,32 @@ def peers_section(unit: str) -> None:
             "anomaly_rank": t("units.col.anomaly_rank"),
             "rescore_gap": st.column_config.NumberColumn(t("units.col.rescore_gap"), format="%.2f"),
             "rescore_gap_rank": t("units.col.rescore_gap_rank")},
-            column_order=["fiscal_year", "peer_group", "implementing_unit", "is_self", "peers", "reports",
+            column_order=["fiscal_year", "peer_group", "member", "is_self", "peers", "reports",
                           "execution_rate", "execution_rank", "full_score_share", "full_score_rank", "anomaly_rate",
                           "anomaly_rank", "rescore_gap", "rescore_gap_rank"])
 
 
 def reports_section(unit: str) -> None:
-    reports = data.run("unit_reports", unit=unit)
-    st.subheader(t("units.reports", n=reports.height))
+    reports = data.run("unit_reports", unit=unit, level=level)
+    st.subheader(t(f"units.reports.{level}", n=reports.height))
     report_links(reports, filters, key="units_reports", columns={
         "fiscal_year": st.column_config.NumberColumn(t("col.fiscal_year"), format="%d"),
         "file_name": t("col.file_name"), "project_name": t("col.project_name"),
+        **({"implementing_unit": t("col.implementing_unit")} if level == "dept" else {}),
         "budget": money_column("col.budget"), "spent": money_column("col.spent"),
         "execution_rate": st.column_config.NumberColumn(t("col.execution_rate"), format="%.2f"),
         "self_score": t("col.self_score"), "grade": t("col.grade"), "anomalies": t("col.anomalies")})
 
 
-unit = (st.query_params.get("unit") or "").strip()
-years = data.run("unit_years", unit=unit) if unit else None
+unit = (st.query_params.get(level) or "").strip()
+years = data.run("unit_years", unit=unit, level=level) if unit else None
 if years is None or not years.height:
     if unit:
-        st.warning(t("units.unknown", unit=plain(unit)))
+        st.warning(t(f"units.unknown.{level}", unit=plain(unit)))
     search()
 else:
     st.subheader(plain(unit))
-    st.caption(t("units.scope_note"))
+    st.caption(t(f"units.scope_note.{level}"))
     years_table(years)
     trend_chart(years)
     reuse_section(unit)

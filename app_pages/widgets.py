@@ -120,25 +120,34 @@ def report_url(report_id: str, filters: Filters) -> str:
     return f"/report?{link_query(filters, id=report_id)}"
 
 
-def unit_url(unit: str, filters: Filters) -> str:
-    """The unit's profile, carrying the filters along: /units?unit=NAME&…"""
-    return f"/units?{link_query(filters, unit=unit)}"
+def unit_url(unit: str, filters: Filters, level: str = "unit") -> str:
+    """The unit's profile, carrying the filters along: /units?unit=NAME&…; with level "dept",
+    the supervising department's: /units?dept=NAME&…"""
+    return f"/units?{link_query(filters, **{level: unit})}"
 
 
 # A LinkColumn of unit_url links that reads as the unit's name: Streamlit shows the first
 # group of display_text matched against the link, URL-decoded (the name is link_query's first key).
 UNIT_NAME_IN_URL = r"/units\?unit=([^&]*)"
+# The profile key of each column that holds a unit's or a department's name, and the
+# pattern that shows its link as the name.
+PROFILE_COLUMNS = {"implementing_unit": ("unit", UNIT_NAME_IN_URL),
+                   "supervising_dept": ("dept", r"/units\?dept=([^&]*)")}
 
 
-def unit_links(frame: pl.DataFrame, filters: Filters, label: Any, column: str = "implementing_unit"):
-    """`frame` with each unit name of `column` made its profile's link (unit_url), and the
-    LinkColumn that shows it as the name; `label` is the column's label or its column config
-    (whose label and width are kept). Every unit name on a page leads to /units (issue 16)."""
-    links = pl.Series(column, [None if unit is None else unit_url(unit, filters) for unit in frame[column].to_list()],
-                      dtype=pl.Utf8)
+def unit_links(frame: pl.DataFrame, filters: Filters, label: Any, column: str = "implementing_unit",
+               level: str | None = None):
+    """`frame` with each name of `column` made its profile's link (unit_url: a unit's, or a
+    department's for supervising_dept or level "dept"), and the LinkColumn that shows it as
+    the name; `label` is the column's label or its column config (whose label and width are
+    kept). Every unit and department name on a page leads to /units (issue 16)."""
+    level = level or PROFILE_COLUMNS.get(column, ("unit",))[0]
+    pattern = next(shown for key, shown in PROFILE_COLUMNS.values() if key == level)
+    links = pl.Series(column, [None if name is None else unit_url(name, filters, level)
+                               for name in frame[column].to_list()], dtype=pl.Utf8)
     given = label if isinstance(label, dict) else {"label": label}
     return frame.with_columns(links), st.column_config.LinkColumn(
-        given.get("label"), display_text=UNIT_NAME_IN_URL, width=given.get("width"), help=given.get("help"))
+        given.get("label"), display_text=pattern, width=given.get("width"), help=given.get("help"))
 
 
 def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any], key: str | None = None,
@@ -152,8 +161,9 @@ def report_links(frame: pl.DataFrame, filters: Filters, columns: dict[str, Any],
     shown = frame.with_columns(link.alias("link"))
     config = {name: label for name, label in columns.items()}
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("common.open_report"), width=60)
-    if "implementing_unit" in columns:
-        shown, config["implementing_unit"] = unit_links(shown, filters, columns["implementing_unit"])
+    for column in PROFILE_COLUMNS:
+        if column in columns:
+            shown, config[column] = unit_links(shown, filters, columns[column], column)
     return st.dataframe(shown, hide_index=True, placeholder="—", column_order=["link", *columns], column_config=config,
                         key=key, on_select=on_select, selection_mode=selection_mode)
 

@@ -157,6 +157,11 @@ create or replace temp macro grade_of(score, you, liang, zhong) as
     case when score is null then null
          when score >= you then '优' when score >= liang then '良' when score >= zhong then '中' else '差' end;
 
+-- The profile page (/units) shows one implementing unit ($level 'unit') or one supervising
+-- department ('dept'): the name report `r` is counted under at that level.
+create or replace temp macro profile_of(r, level) as
+    case level when 'dept' then r.supervising_dept else r.implementing_unit end;
+
 -- Year over year (the budget page): whether an amount moved from `before` (the previous year
 -- present) to `now` by more than `share` of `before`, one of the two reaching `min_amount`
 -- (jixiao.toml [year_over_year]). Against nothing or a 0 there is no share: no move.

@@ -1,10 +1,11 @@
--- One implementing unit's reports (matched exactly), whatever the sidebar's filters (see
+-- One implementing unit's reports, or a supervising department's ($level, setup.sql's
+-- profile_of; matched exactly), whatever the sidebar's filters (see
 -- unit_years.sql), newest year first, with each one's anomalies, for links to /report.
 with unit_reports as (
-    select r.report_id, r.fiscal_year, r.file_name, r.project_name, budget_of(r) as budget, r.spent,
+    select r.report_id, r.fiscal_year, r.file_name, r.project_name, r.implementing_unit, budget_of(r) as budget, r.spent,
            r.execution_rate, r.self_score, r.grade, r.parse_status
     from reports r
-    where r.implementing_unit = $unit
+    where profile_of(r, $level) = $unit
 ), anomaly_counts as (
     select a.report_id, count(*) as anomalies
     from anomalies a

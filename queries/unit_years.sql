@@ -1,4 +1,5 @@
--- One implementing unit (matched exactly) year by year, across all its reports whatever the
+-- One implementing unit, or with $level = 'dept' one supervising department, ($unit, matched
+-- exactly: setup.sql's profile_of) year by year, across all its reports whatever the
 -- sidebar's filters: a profile is the unit's whole record, and a year filtered out would hide
 -- the trend it is read for. Failed parses are left out: their figures are unknown, not zero.
 -- The execution rate is Σ spent ÷ Σ budget over the reports giving both, so that a report
@@ -8,7 +9,7 @@ with unit_reports as (
     select r.report_id, r.report_no, r.fiscal_year, budget_of(r) as budget, r.funds_arrived, r.spent,
            r.self_score, r.grade
     from reports r
-    where r.implementing_unit = $unit and r.parse_status <> 'failed'
+    where profile_of(r, $level) = $unit and r.parse_status <> 'failed'
 ), unit_anomalies as (
     select u.fiscal_year, a.rule, a.status
     from anomaly_status a

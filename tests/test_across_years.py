@@ -57,7 +57,7 @@ def test_the_unit_at_full_marks_every_year_shows_its_execution_falling(panel):
                 and all(s["self_score"] == 100 for s in rows if s["implementing_unit"] == r["implementing_unit"]))
     mine = sorted((r for r in rows if r["implementing_unit"] == unit), key=lambda r: r["fiscal_year"])
     expected = [round(100 * r["spent"] / (r["budget_adjusted"] or r["budget_planned"]), 4) for r in mine]
-    years = queries.run(connect(store), "unit_years", unit=unit, full_points=100.0)
+    years = queries.run(connect(store), "unit_years", level="unit", unit=unit, full_points=100.0)
     assert years["fiscal_year"].to_list() == [r["fiscal_year"] for r in mine] == [2020, 2021, 2022, 2023]
     assert years["self_score_avg"].to_list() == [100.0] * 4 and years["full_score_share"].to_list() == [1.0] * 4
     assert [round(rate, 4) for rate in years["execution_rate"]] == expected
@@ -75,7 +75,7 @@ def test_the_narrative_copied_from_last_year_shows_in_the_units_reuse(panel):
     later, earlier = repeats[0]
     unit = truths[later]["report"]["implementing_unit"]
     assert truths[earlier]["report"]["fiscal_year"] == truths[later]["report"]["fiscal_year"] - 1
-    reuse = queries.run(connect(store), "unit_reuse", unit=unit, rules=list(PAIR_RULES))
+    reuse = queries.run(connect(store), "unit_reuse", level="unit", unit=unit, rules=list(PAIR_RULES))
     assert [(row["file_name"], row["rule"], row["subject"]) for row in reuse.iter_rows(named=True)] == [
         (later, "NARRATIVE_REPEATS_LAST_YEAR", earlier)]
 

@@ -132,14 +132,19 @@ def test_a_link_seeds_only_the_filters_it_sets(open_page, page_store):
     assert not app.multiselect(key="f_rules.zh").proto.set_value    # codes written only when they differ
 
 
-def test_the_unit_filter_is_kept_under_units_and_an_older_unit_link_still_sets_it(open_page, page_store):
-    """`unit` is the unit profile's own key (/units?unit=NAME); the sidebar's unit filter is
-    written `units`, and a link written before, `?unit=NAME` on another page, still filters."""
-    unit, count = _store(page_store, "select implementing_unit, count(*) from reports where parse_status <> 'failed' "
-                                     "group by 1 order by 2 desc, 1 limit 1")[0]
-    for query in ({"units": unit}, {"unit": unit}):
+@pytest.mark.parametrize("field, column, key, older", [
+    ("units", "implementing_unit", "units", "unit"), ("depts", "supervising_dept", "depts", "dept")])
+def test_unit_and_department_filters_are_kept_under_their_own_keys_and_older_links_still_set_them(
+        open_page, page_store, field, column, key, older):
+    """`unit` and `dept` are the profile page's own keys (/units?unit=NAME, ?dept=NAME); the
+    sidebar's filters are written `units` and `depts`, and a link written before, with the old
+    key on another page, still filters."""
+    # Names from the store's own column, chosen by count: no value typed in by the test.
+    name, count = _store(page_store, f"select {column}, count(*) from reports where parse_status <> 'failed' "
+                                     f"and {column} is not null group by 1 order by 2 desc, 1 limit 1")[0]
+    for query in ({key: name}, {older: name}):
         app = open_page(**query)
         assert not app.exception
-        assert app.multiselect(key="f_units").value == [unit]
+        assert app.multiselect(key=f"f_{field}").value == [name]
         assert _metric(app, "报告") == f"{count:,}"
-        assert app.query_params["units"] in (unit, [unit]) and "unit" not in app.query_params
+        assert app.query_params[key] in (name, [name]) and older not in app.query_params

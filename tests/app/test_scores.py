@@ -327,16 +327,15 @@ def _check_tables(app, groups: dict[str, list[dict]], column: str) -> None:
     judged = {name: rows for name, rows in groups.items() if len(rows) >= signals["min_reports"]}
     assert judged
     shares = next(d.value for d in app.dataframe if "share_percent" in d.value.columns)
-    # A unit's name is its profile's link; a department's is its name.
-    read = unit_names if column == "implementing_unit" else (lambda frame, _column: frame)
-    shares = read(shares, column)
+    # A unit's or department's name is its profile's link.
+    shares = unit_names(shares, column)
     assert sorted(shares[column]) == sorted(judged)
     for row in shares.to_dict("records"):
         scores = [r["self_score"] for r in judged[row[column]]]
         full = sum(score >= signals["full_points"] for score in scores)
         assert (row["reports"], row["full_score_reports"]) == (len(scores), full)
         assert row["share_percent"] == pytest.approx(100 * full / len(scores))
-    inflation = read(next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns), column)
+    inflation = unit_names(next(d.value for d in app.dataframe if "inflated_reports" in d.value.columns), column)
     assert sorted(inflation[column]) == sorted(judged)
     for row in inflation.to_dict("records"):
         rows = judged[row[column]]
@@ -359,7 +358,7 @@ def test_departments_stand_in_when_no_unit_has_enough_reports(grouped_store, mon
     chosen = depts[1:]                                   # 乙 丙 丁: no unit with more than one report
     groups = _groups(db, "implementing_unit", chosen)
     assert max(len(rows) for rows in groups.values()) < 3
-    app = _open_on(db, monkeypatch, dept=chosen, lang=language)
+    app = _open_on(db, monkeypatch, depts=chosen, lang=language)
     assert [i.value for i in app.info] == [note, note]  # on both panels
     assert set(titles) <= {s.value for s in app.subheader}
     by_dept = _groups(db, "supervising_dept", chosen)
@@ -388,7 +387,7 @@ def test_when_neither_units_nor_departments_have_enough_the_counts_say_why(group
     db, depts = grouped_store
     units = _groups(db, "implementing_unit", depts[3:])
     by_dept = _groups(db, "supervising_dept", depts[3:])
-    app = _open_on(db, monkeypatch, dept=depts[3], lang=language)
+    app = _open_on(db, monkeypatch, depts=depts[3], lang=language)
     said = words_.format(units=len(units), unit_max=max(map(len, units.values())), depts=len(by_dept),
                          dept_max=max(map(len, by_dept.values())))
     assert [i.value for i in app.info] == [said, said]

@@ -118,13 +118,13 @@ def test_the_peers_ranks_run_from_one_to_the_peer_count_and_include_the_unit(ope
     shown = tables(app, "peers")
     assert len(shown) == 2                              # by department and by region
     for frame in shown:
-        peers = unit_names(frame.value)
+        peers = unit_names(frame.value, "member")
         own = peers[peers["is_self"]]
-        assert (own["implementing_unit"] == unit).all() and len(own) >= 1
+        assert (own["member"] == unit).all() and len(own) >= 1
         for column in ("execution_rank", "full_score_rank", "anomaly_rank", "rescore_gap_rank"):
             ranks = peers[column].dropna()
             assert ((ranks >= 1) & (ranks <= peers.loc[ranks.index, "peers"])).all(), column
-        assert (peers.groupby(["fiscal_year", "peer_group"])["implementing_unit"].count()
+        assert (peers.groupby(["fiscal_year", "peer_group"])["member"].count()
                 == peers.groupby(["fiscal_year", "peer_group"])["peers"].first()).all()
     assert max(frame.value["peers"].max() for frame in shown) >= 2
 
@@ -170,6 +170,17 @@ def test_the_report_page_links_to_its_unit(open_page, page_store, corpus_unit):
     assert links and unit in links[0].proto.label
 
 
+def test_the_report_page_links_to_its_department(open_page, page_store):
+    report_id, dept = fetch(page_store, "select report_id, supervising_dept from reports "
+                                        "where supervising_dept is not null order by report_id limit 1")[0]
+    app = open_page("report.py")
+    app.query_params["id"] = report_id
+    app.run()
+    assert not app.exception
+    links = [link for link in app.get("page_link") if link.proto.page.endswith("units")]
+    assert [link.proto.label for link in links if link.proto.label.startswith("主管部门画像")] == [f"主管部门画像：{dept}"]
+
+
 # -- unit_peers on a store made by hand ---------------------------------------------------------
 
 PARAMS = config.signal_params(config.load())
@@ -199,8 +210,8 @@ def test_unit_peers_ranks_within_each_year_and_group():
     # 乙单位 re-scored 100 -> 85 on a report without indicator rows; 丙单位 100 -> 95.
     conn.executemany("insert into rescores (report_id, line_no, self_score, score, reviewer, rescored_at) "
                      "values (?, 0, 100, ?, 'auditor', now())", [(f"{2:016x}", 85.0), (f"{3:016x}", 95.0)])
-    frame = queries.run(conn, "unit_peers", unit="乙单位", peer="dept", **PARAMS)
-    got = {(row["fiscal_year"], row["implementing_unit"]): row for row in frame.to_dicts()}
+    frame = queries.run(conn, "unit_peers", level="unit", unit="乙单位", peer="dept", **PARAMS)
+    got = {(row["fiscal_year"], row["member"]): row for row in frame.to_dicts()}
     assert set(got) == {(2023, "甲单位"), (2023, "乙单位"), (2023, "丙单位"), (2023, "丁单位"), (2022, "乙单位")}
     assert {row["peers"] for key, row in got.items() if key[0] == 2023} == {4}
     assert got[(2022, "乙单位")]["peers"] == 1 and got[(2022, "乙单位")]["is_self"]
@@ -213,12 +224,49 @@ def test_unit_peers_ranks_within_each_year_and_group():
         "丁单位": (None, 4, 4, None),   # no spent figure, no full marks, none
     }
     assert round(got[(2023, "甲单位")]["execution_rate"], 6) == 80.0
-    assert [row["implementing_unit"] for row in frame.to_dicts() if row["is_self"]] == ["乙单位", "乙单位"]
+    assert [row["member"] for row in frame.to_dicts() if row["is_self"]] == ["乙单位", "乙单位"]
     # The region groups by province and region: 戊单位's 乙区 is not 乙单位's 甲区.
-    region = queries.run(conn, "unit_peers", unit="戊单位", peer="region", **PARAMS)
-    assert region["implementing_unit"].to_list() == ["戊单位"] and region["peer_group"][0] == "某省 乙区"
-    assert queries.run(conn, "unit_peers", unit="x' or 1=1 --", peer="dept", **PARAMS).height == 0
-    years = queries.run(conn, "unit_years", unit="甲单位", **PARAMS).row(0, named=True)
+    region = queries.run(conn, "unit_peers", level="unit", unit="戊单位", peer="region", **PARAMS)
+    assert region["member"].to_list() == ["戊单位"] and region["peer_group"][0] == "某省 乙区"
+    assert queries.run(conn, "unit_peers", level="unit", unit="x' or 1=1 --", peer="dept", **PARAMS).height == 0
+    years = queries.run(conn, "unit_years", level="unit", unit="甲单位", **PARAMS).row(0, named=True)
     assert (years["reports"], years["budget"], years["spent"], years["execution_rate"], years["full_score_share"]) \
         == (2, 200.0, 160.0, 80.0, 0.5)
     assert (years["anomalies"], years["open"], years["top_rules"]) == (1, 1, [{"rule": "R", "anomalies": 1}])
+
+
+def test_a_department_is_profiled_over_its_units_reports_and_ranked_among_its_provinces_departments():
+    conn = store_of_reports([
+        _report("甲单位", 100, 90, 100),                        # 教育局: 90 of 100
+        _report("乙单位", 50, 30, 100),                         # 教育局: 30 of 50
+        _report("丙单位", 40, 38, 90, dept="卫健委"),            # 卫健委: 95 %
+        _report("丁单位", 10, 10, 100, dept="卫健委", year=2022),
+    ])
+    years = queries.run(conn, "unit_years", level="dept", unit="教育局", **PARAMS).row(0, named=True)
+    assert (years["fiscal_year"], years["reports"], years["budget"], years["spent"], years["full_score_share"]) \
+        == (2023, 2, 150.0, 120.0, 1.0)
+    assert round(years["execution_rate"], 6) == 80.0
+    peers = queries.run(conn, "unit_peers", level="dept", unit="教育局", peer="province", **PARAMS)
+    got = {row["member"]: (row["execution_rank"], row["full_score_rank"], row["peers"]) for row in peers.to_dicts()}
+    assert got == {"卫健委": (1, 2, 2), "教育局": (2, 1, 2)}           # 2023 only: 教育局 reported then
+    assert peers.filter(peers["is_self"])["member"].to_list() == ["教育局"]
+    reports = queries.run(conn, "unit_reports", level="dept", unit="卫健委")
+    assert sorted(reports["implementing_unit"].to_list()) == ["丁单位", "丙单位"]
+    # A unit's name is no department's.
+    assert queries.run(conn, "unit_years", level="dept", unit="甲单位", **PARAMS).height == 0
+
+
+def test_a_department_link_opens_its_profile_with_its_units(open_page, page_store):
+    dept, units = fetch(page_store, """
+        select supervising_dept, count(distinct implementing_unit) from reports
+        where parse_status <> 'failed' and supervising_dept is not null and fiscal_year is not null
+        group by 1 order by 2 desc, 1 limit 1""")[0]
+    app = open_page("units.py")
+    app.query_params["dept"] = dept
+    app.run()
+    assert not app.exception
+    assert any("主管部门：本页显示其所属单位的全部报告" in caption.value for caption in app.caption)
+    shown = unit_names(next(frame.value for frame in app.dataframe if "parse_status" in frame.value.columns))
+    assert shown["implementing_unit"].nunique() == units
+    peers = [frame.value for frame in app.dataframe if "peer_group" in frame.value.columns]
+    assert len(peers) == 2 and all(dept in unit_names(frame, "member", "dept")["member"].tolist() for frame in peers)
