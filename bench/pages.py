@@ -49,6 +49,7 @@ def default_params(conn) -> dict:
         # 复核 and what follows it (migration 010): re-scores, sign-in, rectification, the log.
         "user_name": "zhang", "since": dt.datetime(2026, 1, 1), "until": None,
         "today": dt.date(2026, 12, 6), "rect_id": "none", "users": [], "actions": [], "draw_id": "none", "peer": "dept",
+        "level": "unit",
     }
 
 
