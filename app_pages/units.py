@@ -203,7 +203,7 @@ if years is None or not years.height:
         st.warning(t(f"units.unknown.{level}", unit=plain(unit)))
     search()
 else:
-    st.subheader(plain(unit))
+    st.subheader(t(f"units.heading.{level}", name=plain(unit)))
     st.caption(t(f"units.scope_note.{level}"))
     years_table(years)
     trend_chart(years)

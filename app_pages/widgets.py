@@ -39,7 +39,8 @@ def rule_set_line(rule_set: pl.DataFrame) -> str:
     where = (t("rules.set_national") if head["set_no"] == 0 else
              t("rules.set_province", province=head["set_province"], first=head["first_year"], last=head["last_year"]))
     weights = t("common.list_separator").join(
-        t("rules.set_weight", level=row["level"], weight=number(row["set_weight"]), given=number(row["report_weight"]))
+        t("rules.set_weight" if row["report_weight"] is not None else "rules.set_weight_only", level=row["level"],
+          weight=number(row["set_weight"]), given=number(row["report_weight"]))
         for row in rule_set.iter_rows(named=True) if row["level"] is not None)
     return t("rules.set_line", name=head["rule_set"], where=where, you=number(head["you"]),
              liang=number(head["liang"]), zhong=number(head["zhong"]),

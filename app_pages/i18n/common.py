@@ -141,6 +141,7 @@ TEXTS = {
     "rules.set_national": {"zh": "全国通用", "en": "national"},
     "rules.set_province": {"zh": "{province} {first}–{last} 年度", "en": "{province}, fiscal years {first}–{last}"},
     "rules.set_weight": {"zh": "{level} {weight}（本报告 {given}）", "en": "{level} {weight} (this report {given})"},
+    "rules.set_weight_only": {"zh": "{level} {weight}", "en": "{level} {weight}"},
     "rules.grade_required": {"zh": "须评定等级", "en": "a grade is required"},
     "rules.grade_optional": {"zh": "可不评定等级", "en": "a grade is optional"},
 }

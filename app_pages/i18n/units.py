@@ -26,6 +26,8 @@ TEXTS = {
     "units.scope_note.dept": {"zh": "主管部门：本页显示其所属单位的全部报告（解析失败的除外），不受侧栏筛选影响；同级部门同样取全部报告。",
                               "en": "Supervising department: this page shows all of its units' reports (failed parses "
                                     "aside), whatever the sidebar's filters; its peers are likewise taken from all reports."},
+    "units.heading.unit": {"zh": "{name}", "en": "{name}"},
+    "units.heading.dept": {"zh": "{name}（主管部门）", "en": "{name} (supervising department)"},
     "units.depts": {"zh": "主管部门：{depts}", "en": "Supervising department: {depts}"},
     "units.years": {"zh": "历年概况", "en": "Year by year"},
     "units.trend": {"zh": "自评得分与预算执行率", "en": "Self-score and execution rate"},
