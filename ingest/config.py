@@ -96,7 +96,6 @@ def limits(config: dict[str, Any]) -> dict[str, float]:
 
 
 GRADES = ("优", "良", "中")
-TIERS = ("high", "low")
 
 
 @dataclass(frozen=True)
@@ -141,9 +140,9 @@ def _rule_set(set_no: int, section: dict[str, Any], base: dict[str, Any]) -> Rul
     if len(tiers) != 2 or not 100 >= tiers[0] > tiers[1] >= 0:
         raise ValueError(f"{where}: tiers are two percentages, the higher first (e.g. [80, 60])")
     years = section.get("years")
-    if set_no and (not section.get("province") or not isinstance(years, list) or len(years) != 2
-                   or int(years[0]) > int(years[1])):
-        raise ValueError(f"{where}: a provincial set names its province and years = [first, last]")
+    if set_no and (not section.get("name") or not section.get("province") or not isinstance(years, list)
+                   or len(years) != 2 or int(years[0]) > int(years[1])):
+        raise ValueError(f"{where}: a provincial set gives its name, its province and years = [first, last]")
     return RuleSet(set_no=set_no, name=str(merged["name"]), you=you, liang=liang, zhong=zhong,
                    grade_required=bool(merged["grade_required"]), execution_weight=float(merged["execution_weight"]),
                    weights={str(key): float(value) for key, value in merged["weights"].items()},

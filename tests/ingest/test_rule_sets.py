@@ -90,7 +90,8 @@ def test_the_shipped_example_set_has_the_form_the_issue_gives():
     ({**PROVINCIAL, "years": [2023, 2025], "name": "重叠"}, "both apply to 甲省 in 2023"),
     ({**PROVINCIAL, "grades": {"优": 70}}, "grades must fall"),
     ({**PROVINCIAL, "tiers": [50, 80]}, "tiers are two percentages"),
-    ({key: value for key, value in PROVINCIAL.items() if key != "years"}, "names its province and years"),
+    ({key: value for key, value in PROVINCIAL.items() if key != "years"}, "its province and years"),
+    ({key: value for key, value in PROVINCIAL.items() if key != "name"}, "gives its name"),
 ])
 def test_a_set_that_cannot_be_applied_is_refused_in_plain_words(bad, says):
     sets = (PROVINCIAL, bad) if bad.get("name") == "重叠" else (bad,)
