@@ -35,6 +35,7 @@ level = "dept" if st.query_params.get("dept") else "unit"
 def _on_pick() -> None:
     picked = st.session_state.get("units_pick")
     if picked:
+        st.query_params.pop("dept", None)           # a unit picked from a department's page
         st.query_params["unit"] = picked
 
 

@@ -270,3 +270,16 @@ def test_a_department_link_opens_its_profile_with_its_units(open_page, page_stor
     assert shown["implementing_unit"].nunique() == units
     peers = [frame.value for frame in app.dataframe if "peer_group" in frame.value.columns]
     assert len(peers) == 2 and all(dept in unit_names(frame, "member", "dept")["member"].tolist() for frame in peers)
+
+
+def test_a_unit_picked_on_a_departments_page_opens_the_units_profile(open_page, corpus_unit):
+    unit = corpus_unit[0]
+    app = open_page("units.py")
+    app.query_params["dept"] = "没有这个部门"
+    app.run()
+    assert any("没有名为“没有这个部门”的主管部门" in warning.value for warning in app.warning)
+    app.text_input(key="units_search").input(unit).run()
+    app.selectbox(key="units_pick").set_value(unit).run()
+    assert not app.exception
+    assert "dept" not in app.query_params and app.query_params["unit"] in (unit, [unit])
+    assert tables(app, "years")
