@@ -41,7 +41,9 @@ def open_signed_in(page, url: str) -> None:
         page.locator(".st-key-sign_in_name input").fill("wang")
         page.locator(".st-key-sign_in_password input").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_timeout(300)
+        # Signed in once the form is gone; then the run that draws the page (and the sidebar's
+        # badge) is waited for. settle alone could catch the run before, heading and all.
+        page.locator(".st-key-sign_in_name").wait_for(state="detached", timeout=30_000)
         settle(page)
     assert not page.locator('[data-testid="stException"]').count()
 
@@ -83,6 +85,7 @@ def tick_first_row(page, table) -> None:
 def test_sign_in_samples_rescore_papers_rectification_and_the_audit_log(page, admin_server):
     url, db = admin_server
     open_signed_in(page, url)
+    page.locator('[data-testid="stSidebar"]').get_by_text("王处长").first.wait_for(timeout=30_000)
     assert "王处长" in page.locator('[data-testid="stSidebar"]').inner_text()
     page.locator(".st-key-load_samples button").click()
     page.wait_for_timeout(500)
