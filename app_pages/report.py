@@ -15,7 +15,7 @@ from app_pages.filters import TEXT_LIMIT, link_params
 from app_pages.i18n import t
 from app_pages.markdown import plain
 from app_pages.text_marks import KEY_SOURCES, PICKED_COLOUR, WITNESS_COLOUR, locate, marked_markdown, swatch
-from app_pages.widgets import report_links, rule_set_line
+from app_pages.widgets import report_labels, report_links, rule_set_line
 from ingest.store import archive_dir
 
 SEARCH_LIMIT = 50
@@ -54,9 +54,7 @@ def search() -> None:
         st.info(t("report.no_match"))
         return
     st.caption(t("report.matches", n=f"{found['matches'][0]:,}", shown=found.height))
-    labels = {row["report_id"]: " · ".join(str(v) for v in (
-        row["file_name"], row["project_name"], row["implementing_unit"], row["fiscal_year"]) if v is not None)
-        for row in found.iter_rows(named=True)}
+    labels = report_labels(found)
     picked = st.session_state.get("report_pick")
     if picked not in labels or picked != st.query_params.get("id"):
         st.session_state["report_pick"] = None      # nothing chosen among these matches yet

@@ -25,7 +25,7 @@ from app_pages.anomalies_parts import number
 from app_pages.filters import TEXT_LIMIT
 from app_pages.i18n import lang, t
 from app_pages.markdown import plain
-from app_pages.widgets import rule_set_line
+from app_pages.widgets import report_labels, rule_set_line
 from ingest import audit, config
 from ingest.store import append_rows
 
@@ -51,23 +51,12 @@ def pick_report() -> None:
     if not found.height:
         st.info(t("report.no_match"))
         return
-    labels = {row["report_id"]: " · ".join(str(v) for v in (
-        row["file_name"], row["project_name"], row["implementing_unit"], row["fiscal_year"]) if v is not None)
-        for row in found.iter_rows(named=True)}
+    labels = report_labels(found)
     picked = st.selectbox(t("report.pick"), list(labels), index=None, format_func=labels.get,
                           placeholder=t("report.pick_placeholder"), key="rescore_pick")
     if picked:
         st.query_params["id"] = picked
         st.rerun()
-
-
-def grade_by(score: float | None, bands: dict | None) -> str | None:
-    """The grade `score` earns under a rule set's bands (a row of queries/report_rule_set.sql),
-    as setup.sql's grade_of gives it to the working papers."""
-    if score is None or bands is None:
-        return None
-    return next((grade for grade, low in (("优", bands["you"]), ("良", bands["liang"]), ("中", bands["zhong"]))
-                 if score >= low), "差")
 
 
 def row_label(row: dict) -> str:
@@ -258,7 +247,8 @@ tiles[1].metric(t("report.card.grade"), head["grade"] or "—")
 tiles[2].metric(t("rescore.total"), number(total),
                 delta=None if total is None or head["self_score"] is None else round(total - head["self_score"], 2))
 bands = rule_set.row(0, named=True) if rule_set.height else None
-tiles[3].metric(t("rescore.grade"), grade_by(total, bands) or "—",
+tiles[3].metric(t("rescore.grade"), (bands and config.grade_of(total, bands["you"], bands["liang"], bands["zhong"]))
+                or "—",
                 help=None if bands is None else t("rescore.grade_help", name=bands["rule_set"], you=number(bands["you"]),
                                                   liang=number(bands["liang"]), zhong=number(bands["zhong"])))
 

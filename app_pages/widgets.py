@@ -117,6 +117,14 @@ def clickable(figure, name: str, title: str) -> Any:
     return picked
 
 
+def report_labels(found: pl.DataFrame) -> dict[str, str]:
+    """report_id -> "file · project · unit · year" (what is known), for a picker of reports
+    (queries/report_search.sql's rows)."""
+    return {row["report_id"]: " · ".join(str(value) for value in (
+        row["file_name"], row["project_name"], row["implementing_unit"], row["fiscal_year"]) if value is not None)
+        for row in found.iter_rows(named=True)}
+
+
 def report_url(report_id: str, filters: Filters) -> str:
     return f"/report?{link_query(filters, id=report_id)}"
 

@@ -121,10 +121,15 @@ class RuleSet:
 
     def grade(self, score: float | None) -> str | None:
         """The grade `score` earns under these bands; no score, no grade."""
-        if score is None:
-            return None
-        bands = dict(zip(GRADES, (self.you, self.liang, self.zhong)))
-        return next((grade for grade in GRADES if score >= bands[grade]), "差")
+        return grade_of(score, self.you, self.liang, self.zhong)
+
+
+def grade_of(score: float | None, you: float, liang: float, zhong: float) -> str | None:
+    """The grade `score` earns given the lowest score of 优, 良 and 中 (below 中, 差), as
+    queries/setup.sql's grade_of gives it to the queries; no score, no grade."""
+    if score is None:
+        return None
+    return next((grade for grade, low in zip(GRADES, (you, liang, zhong)) if score >= low), "差")
 
 
 def _rule_set(set_no: int, section: dict[str, Any], base: dict[str, Any]) -> RuleSet:
