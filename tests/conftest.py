@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import shutil
 import sys
 from pathlib import Path
 
@@ -46,6 +47,23 @@ def _store_of(folder: Path, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp(folder.name) / f"{folder.name}.duckdb"
     summary = ingest([folder], path, workers=2)
     assert summary.offered == len(list(folder.glob("*.truth.json")))
+    return path
+
+
+def corpus_folder(target: Path, names) -> Path:
+    """`target` (made) holding copies of these corpus reports."""
+    target.mkdir()
+    for name in names:
+        shutil.copy(CORPUS / name, target / name)
+    return target
+
+
+def store_of_corpus(tmp_path: Path, names) -> Path:
+    """A store of a few corpus reports (copied into tmp_path/in), ingested by one worker."""
+    from ingest.pipeline import ingest
+
+    path = tmp_path / "s.duckdb"
+    ingest([corpus_folder(tmp_path / "in", names)], path, workers=1)
     return path
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import psycopg
 import pytest
-from conftest import CORPUS, fetch
+from conftest import CORPUS, fetch, store_of_corpus
 from throwaway_postgres import throwaway_postgres
 
 import queries
@@ -23,13 +22,7 @@ NOW = dt.datetime(2026, 12, 6, 9, 30)
 
 @pytest.fixture
 def db(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("dev-006.docx", "dev-010.docx", "seed-000.docx"):
-        shutil.copy(CORPUS / name, folder / name)
-    path = tmp_path / "s.duckdb"
-    ingest([folder], path, workers=1)
-    return path
+    return store_of_corpus(tmp_path, ("dev-006.docx", "dev-010.docx", "seed-000.docx"))
 
 
 def current(conn) -> dict[str, dict]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, corpus_folder, store_of_corpus
 from truth import read_truth, rows, same
 
 from ingest import PARSER_VERSION, store
@@ -24,11 +24,7 @@ SOME = ["seed-000.docx", "dev-006.docx", "dev-021.txt", "dev-022.txt"]
 
 @pytest.fixture
 def folder(tmp_path):
-    target = tmp_path / "in"
-    target.mkdir()
-    for name in SOME:
-        shutil.copy(CORPUS / name, target / name)
-    return target
+    return corpus_folder(tmp_path / "in", SOME)
 
 
 def query(db, sql, params=()):
@@ -390,12 +386,7 @@ def _numbered_as_truth(db) -> dict[str, int]:
 
 
 def test_a_report_and_its_rows_share_one_report_no_when_written_and_written_again(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("dev-009.docx", "dev-011.docx", "dev-021.txt"):     # lines, indicators and anomalies
-        shutil.copy(CORPUS / name, folder / name)
-    db = tmp_path / "s.duckdb"
-    ingest([folder], db, workers=1)
+    db = store_of_corpus(tmp_path, ("dev-009.docx", "dev-011.docx", "dev-021.txt"))   # lines, indicators, anomalies
     assert sorted(_numbered_as_truth(db).values()) == [1, 2, 3]
     assert sum(row["anomalies"] for row in query(db, NUMBERED_COUNTS)) > 0
     reparse(db, workers=1)                      # every report written again, its rows with it

@@ -2,11 +2,10 @@
 history and shows as resolved by the data."""
 from __future__ import annotations
 
-import shutil
 
 import duckdb
 import pytest
-from conftest import CORPUS
+from conftest import store_of_corpus
 
 import queries
 from ingest import config, store
@@ -15,12 +14,7 @@ from ingest.pipeline import apply_rules, ingest, reparse
 
 @pytest.fixture
 def reviewed(tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for name in ("seed-000.docx", "dev-021.txt", "dev-012.docx"):
-        shutil.copy(CORPUS / name, folder / name)
-    db = tmp_path / "s.duckdb"
-    ingest([folder], db, workers=1)
+    db = store_of_corpus(tmp_path, ("seed-000.docx", "dev-021.txt", "dev-012.docx"))
     conn = store.open_store(db)
     target = conn.execute(
         "select a.report_id, a.rule, a.subject from anomalies a join reports r using (report_id) "
@@ -35,7 +29,7 @@ def reviewed(tmp_path):
          "comment": "四舍五入"},
     ], reviewer="审计员甲")
     conn.close()
-    return folder, db, target, stated
+    return tmp_path / "in", db, target, stated
 
 
 def review_of(db, key) -> dict:
